@@ -1,0 +1,19 @@
+/**
+ * The emulator's fixed demo credentials. In sandbox mode mailgraph is configured with exactly these, so
+ * it talks to the emulator as it would talk to a real account. They are public on purpose: the emulator
+ * only ever listens on loopback and holds demo data.
+ */
+export const SANDBOX_CLOUDMAILIN = {
+  /** The management account (`{accountID}` in the path); the spec's development default. */
+  accountId: '21c3976d80ba5e42',
+  apiKey: 'sandbox-cloudmailin-api-key',
+  /** The outbound account: the SMTP username is both `{accountID}` for `/messages` and `outbound_account_id`. */
+  smtpUsername: 'aaaa111122223333',
+  smtpToken: 'sandbox-cloudmailin-smtp-token',
+} as const;
+
+export const SANDBOX_CLOUDFLARE = {
+  accountId: '023e105f4ecef8ad9ca31a8372d0c353',
+  apiToken: 'sandbox-cloudflare-api-token',
+  zoneIds: ['023e105f4ecef8ad9ca31a8372d0c353'],
+} as const;

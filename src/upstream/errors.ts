@@ -1,0 +1,94 @@
+/**
+ * Typed failures of the upstream layer. The transport chooses one of these from the HTTP status in one
+ * place (`mapCloudMailinError` and its Cloudflare twin); the schema maps them to GraphQL error types in
+ * one place (`src/schema/errors.ts`). Anything else that escapes a resolver is masked.
+ */
+
+export type Provider = 'CLOUDMAILIN' | 'CLOUDFLARE';
+
+export abstract class MailgraphError extends Error {
+  abstract readonly code: string;
+}
+
+/** The upstream answered 404, or a resource addressed by a global id does not exist. */
+export class NotFoundError extends MailgraphError {
+  readonly code = 'NOT_FOUND';
+  constructor(
+    message: string,
+    readonly resource: string,
+    readonly id: string,
+  ) {
+    super(message);
+    this.name = 'NotFoundError';
+  }
+}
+
+export interface ValidationIssue {
+  /** Dotted path of the offending input field, e.g. `input.to.0`; empty for the whole input. */
+  path: string;
+  message: string;
+}
+
+/** Input refused, by mailgraph before any upstream call or by the provider (422). */
+export class ValidationError extends MailgraphError {
+  readonly code = 'VALIDATION_FAILED';
+  constructor(
+    message: string,
+    readonly issues: ValidationIssue[] = [],
+    readonly provider: Provider | null = null,
+  ) {
+    super(message);
+    this.name = 'ValidationError';
+  }
+}
+
+/** The rate budget is spent (or the provider said 429) and nothing cached could stand in. */
+export class RateLimitedError extends MailgraphError {
+  readonly code = 'RATE_LIMITED';
+  constructor(
+    message: string,
+    readonly provider: Provider,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+    this.name = 'RateLimitedError';
+  }
+}
+
+export type UpstreamErrorCode =
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'CONFLICT'
+  | 'SERVER_ERROR'
+  | 'TIMEOUT'
+  | 'NETWORK'
+  | 'MALFORMED_RESPONSE'
+  | 'RESPONSE_TOO_LARGE'
+  | 'UNEXPECTED_STATUS';
+
+/** The provider refused or failed in a way the caller cannot fix by changing the input. */
+export class UpstreamError extends MailgraphError {
+  readonly code: UpstreamErrorCode;
+  constructor(
+    message: string,
+    readonly provider: Provider,
+    readonly status: number | null,
+    upstreamCode: UpstreamErrorCode,
+  ) {
+    super(message);
+    this.name = 'UpstreamError';
+    this.code = upstreamCode;
+  }
+}
+
+/** The provider has no credentials configured (outside sandbox mode). */
+export class NotConfiguredError extends MailgraphError {
+  readonly code = 'NOT_CONFIGURED';
+  constructor(
+    message: string,
+    readonly provider: Provider,
+  ) {
+    super(message);
+    this.name = 'NotConfiguredError';
+  }
+}

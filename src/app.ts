@@ -1,0 +1,86 @@
+/**
+ * createApp(deps): the yoga instance with its schema, per-request context, GraphiQL (assets served from
+ * this process, no CDN) and the protections every public GraphQL endpoint needs.
+ */
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { GraphQLError } from 'graphql';
+import { type Plugin, type YogaServerInstance, createYoga, maskError as defaultMaskError } from 'graphql-yoga';
+import type { Config } from './config.js';
+import { type Context, createContext } from './context.js';
+import { GRAPHIQL_EXAMPLES } from './graphiql.js';
+import { type IdempotencyStore, MemoryIdempotencyStore } from './idempotency.js';
+import { schema } from './schema/index.js';
+import type { CloudMailinClient } from './upstream/cloudmailin.js';
+import { MailgraphError, RateLimitedError, UpstreamError, ValidationError } from './upstream/errors.js';
+
+export interface AppDeps {
+  config: Config;
+  cloudmailin: CloudMailinClient;
+  idempotency?: IdempotencyStore;
+  logger?: { debug(...a: unknown[]): void; info(...a: unknown[]): void; warn(...a: unknown[]): void; error(...a: unknown[]): void };
+}
+
+export type App = YogaServerInstance<Record<string, never>, Context>;
+
+/** Expected failures outside a result union (nested fields) keep their code; anything else is masked. */
+function maskError(error: unknown, message: string, isDev?: boolean): Error {
+  const original = error instanceof GraphQLError ? error.originalError : error;
+  if (original instanceof MailgraphError && error instanceof GraphQLError) {
+    const extensions: Record<string, unknown> = { code: original.code };
+    if (original instanceof RateLimitedError) extensions.retryAfterSeconds = original.retryAfterSeconds;
+    if (original instanceof UpstreamError) {
+      extensions.provider = original.provider;
+      extensions.status = original.status;
+    }
+    if (original instanceof ValidationError) extensions.issues = original.issues;
+    return new GraphQLError(original.message, { nodes: error.nodes, path: error.path, extensions });
+  }
+  return defaultMaskError(error, message, isDev);
+}
+
+/** Tells the client when part of the answer came from an expired cache entry because the rate budget was spent. */
+function useUpstreamExtensions(): Plugin<Context> {
+  return {
+    onExecute({ args }) {
+      const context = args.contextValue as Context;
+      return {
+        onExecuteDone({ result, setResult }) {
+          if (!context.upstream?.stale || !('data' in result)) return;
+          setResult({ ...result, extensions: { ...result.extensions, stale: true } });
+        },
+      };
+    },
+  };
+}
+
+export function createApp(deps: AppDeps): App {
+  const idempotency = deps.idempotency ?? new MemoryIdempotencyStore();
+  return createYoga<Record<string, never>, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    healthCheckEndpoint: '/health',
+    landingPage: false,
+    batching: false,
+    logging: deps.logger ?? false,
+    context: ({ request }) => createContext({ config: deps.config, cloudmailin: deps.cloudmailin, idempotency }, request),
+    maskedErrors: { maskError },
+    graphiql: {
+      title: 'mailgraph',
+      defaultQuery: GRAPHIQL_EXAMPLES,
+      shouldPersistHeaders: false,
+    },
+    renderGraphiQL,
+    plugins: [
+      EnvelopArmorPlugin({
+        maxDepth: { n: 10 },
+        maxAliases: { n: 15 },
+        maxDirectives: { n: 20 },
+        maxTokens: { n: 3000 },
+        costLimit: { maxCost: 20_000 },
+        blockFieldSuggestion: { enabled: !deps.config.sandbox },
+      }),
+      useUpstreamExtensions(),
+    ],
+  });
+}

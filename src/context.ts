@@ -1,0 +1,65 @@
+/**
+ * The per-request context: who is asking (scopes), the provider clients, this request's loaders, and
+ * what the upstream layer has to say about the answer (stale data).
+ */
+import { GraphQLError } from 'graphql';
+import type { Config, Scope } from './config.js';
+import type { IdempotencyStore } from './idempotency.js';
+import { type Loaders, type UpstreamMeta, createLoaders } from './loaders.js';
+import type { CloudMailinClient } from './upstream/cloudmailin.js';
+
+export interface Context {
+  config: Config;
+  cloudmailin: CloudMailinClient;
+  loaders: Loaders;
+  scopes: ReadonlySet<Scope>;
+  /** Identifies the caller for per-client state such as idempotency keys. */
+  principal: string;
+  idempotency: IdempotencyStore;
+  upstream: UpstreamMeta;
+}
+
+export interface ContextDeps {
+  config: Config;
+  cloudmailin: CloudMailinClient;
+  idempotency: IdempotencyStore;
+}
+
+const ALL: ReadonlySet<Scope> = new Set<Scope>(['read', 'send', 'manage']);
+
+/** Resolves the caller from `Authorization: Bearer <key>`; throws a 401 GraphQL error when it is wrong. */
+export function authenticate(config: Config, authorization: string | null): { scopes: ReadonlySet<Scope>; principal: string } {
+  if (config.apiKeys.size === 0) {
+    // Sandbox mode without configured keys: everyone may do everything, on demo data.
+    return { scopes: ALL, principal: 'sandbox' };
+  }
+  const match = authorization ? /^Bearer ([\x21-\x7e]{1,512})$/.exec(authorization) : null;
+  const scopes = match ? config.apiKeys.get(match[1] as string) : undefined;
+  if (!match || !scopes) {
+    throw new GraphQLError('Missing or unknown API key: send Authorization: Bearer <key>.', {
+      extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } } },
+    });
+  }
+  return { scopes, principal: `key:${[...config.apiKeys.keys()].indexOf(match[1] as string)}` };
+}
+
+export function createContext(deps: ContextDeps, request: Request): Context {
+  const { scopes, principal } = authenticate(deps.config, request.headers.get('authorization'));
+  const upstream: UpstreamMeta = { stale: false };
+  return {
+    config: deps.config,
+    cloudmailin: deps.cloudmailin,
+    loaders: createLoaders(deps.cloudmailin, upstream),
+    scopes,
+    principal,
+    idempotency: deps.idempotency,
+    upstream,
+  };
+}
+
+/** Throws a 403 GraphQL error unless the caller holds `scope`. */
+export function requireScope(context: Context, scope: Scope): void {
+  if (!context.scopes.has(scope)) {
+    throw new GraphQLError(`This API key lacks the ${scope} scope.`, { extensions: { code: 'FORBIDDEN' } });
+  }
+}

@@ -1,0 +1,232 @@
+/**
+ * Inbound addresses: CloudMailin addresses that receive mail and POST it to a target URL.
+ */
+import type { Context } from '../context.js';
+import { requireScope } from '../context.js';
+import type { Address, AddressInput, TargetFormat } from '../upstream/cloudmailin-wire.js';
+import { NotFoundError } from '../upstream/errors.js';
+import { builder } from './builder.js';
+import { EXPECTED_ERRORS } from './errors.js';
+import { localIdOf } from './ids.js';
+import { paginateUpstream } from './pagination.js';
+import { InputIssues, hasControlCharacters, isHttpUrl } from './validate.js';
+
+export const InboundFormatEnum = builder.enumType('InboundFormat', {
+  description: 'How CloudMailin POSTs received mail to the target.',
+  values: {
+    JSON_NORMALIZED: { value: 'json+n', description: 'JSON Normalized (`json+n`), `application/json`.' },
+    MULTIPART_NORMALIZED: {
+      value: 'multipart+n',
+      description: 'Multipart Normalized (`multipart+n`), `multipart/form-data`.',
+    },
+  } as const,
+});
+
+export const InboundAddressRef = builder.objectRef<Address>('InboundAddress');
+
+/** The address id from a global id or a CloudMailin address id. */
+export function addressIdOf(raw: string, path: string): string {
+  return localIdOf(raw, ['InboundAddress'], path).id;
+}
+
+export async function loadAddress(context: Context, id: string): Promise<Address> {
+  return context.loaders.address.load(id);
+}
+
+function redactTarget(target: string): string {
+  try {
+    const url = new URL(target);
+    if (url.password) url.password = '****';
+    return url.toString();
+  } catch {
+    return target;
+  }
+}
+
+builder.node(InboundAddressRef, {
+  description:
+    'A CloudMailin inbound address: mail sent to `emailAddress` (or to its custom domains) is POSTed to `target`.',
+  id: { resolve: (address) => address.id },
+  loadWithoutCache: async (id, context) => {
+    requireScope(context, 'read');
+    return context.loaders.address.load(id).catch((error) => {
+      if (error instanceof NotFoundError) return null;
+      throw error;
+    });
+  },
+  fields: (t) => ({
+    addressId: t.exposeString('id', { description: "CloudMailin's own id of the address." }),
+    emailAddress: t.string({
+      description: 'The address that receives mail: `{addressId}@cloudmailin.net`.',
+      resolve: (address) => `${address.id}@cloudmailin.net`,
+    }),
+    target: t.string({
+      nullable: true,
+      description: 'Where received mail is POSTed. A password embedded in the URL is shown as `****`.',
+      resolve: (address) => (address.target ? redactTarget(address.target) : null),
+    }),
+    targetFormat: t.field({
+      type: InboundFormatEnum,
+      nullable: true,
+      description: 'The format of the POST; null if the provider reports a format this API does not know.',
+      resolve: (address) =>
+        address.target_format === 'json+n' || address.target_format === 'multipart+n' ? address.target_format : null,
+    }),
+    nickname: t.exposeString('nickname', { nullable: true, description: 'A short name to tell addresses apart.' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  inboundAddresses: t.connection({
+    type: InboundAddressRef,
+    description: 'The CloudMailin inbound addresses of the account.',
+    errors: { types: [...EXPECTED_ERRORS] },
+    resolve: async (_root, args, context) => {
+      requireScope(context, 'read');
+      return paginateUpstream<Address>(
+        {
+          identity: 'cloudmailin:addresses',
+          paged: false,
+          key: (address) => address.id,
+          fetchPage: async () => {
+            const fetched = await context.cloudmailin.listAddresses();
+            if (fetched.stale) context.upstream.stale = true;
+            for (const address of fetched.data) context.loaders.address.prime(address.id, address);
+            return fetched.data;
+          },
+        },
+        args,
+      );
+    },
+  }),
+  inboundAddress: t.field({
+    type: InboundAddressRef,
+    description: 'One inbound address, by global id or CloudMailin address id.',
+    args: { id: t.arg.id({ required: true, description: 'A global id or a CloudMailin address id.' }) },
+    errors: { types: [...EXPECTED_ERRORS] },
+    resolve: (_root, args, context) => {
+      requireScope(context, 'read');
+      return loadAddress(context, addressIdOf(String(args.id), 'id'));
+    },
+  }),
+}));
+
+const CreateInboundAddressInput = builder.inputType('CreateInboundAddressInput', {
+  description: 'A new inbound address.',
+  fields: (t) => ({
+    target: t.string({
+      required: true,
+      description: 'The http(s) URL to POST mail to; may embed Basic credentials (`https://user:pass@host/path`).',
+    }),
+    targetFormat: t.field({ type: InboundFormatEnum, required: true, description: 'The POST format.' }),
+    nickname: t.string({ description: 'An optional short name (at most 100 characters).' }),
+  }),
+});
+
+const UpdateInboundAddressInput = builder.inputType('UpdateInboundAddressInput', {
+  description: 'Changes to an inbound address. Omitted fields keep their current value.',
+  fields: (t) => ({
+    id: t.id({ required: true, description: 'A global id or a CloudMailin address id.' }),
+    target: t.string({ description: 'The new target URL.' }),
+    targetFormat: t.field({ type: InboundFormatEnum, description: 'The new POST format.' }),
+    nickname: t.string({ description: 'The new nickname; an empty string clears it.' }),
+  }),
+});
+
+function checkAddressFields(fields: InboundAddressFields, prefix: string, checks: InputIssues): void {
+  if (fields.target != null) {
+    checks.check(isHttpUrl(fields.target), `${prefix}.target`, 'must be an absolute http(s) URL of at most 2048 characters');
+  }
+  if (fields.nickname != null) {
+    checks.check(fields.nickname.length <= 100, `${prefix}.nickname`, 'must be at most 100 characters');
+    checks.check(!hasControlCharacters(fields.nickname), `${prefix}.nickname`, 'must not contain control characters');
+  }
+}
+
+interface InboundAddressFields {
+  target?: string | null;
+  nickname?: string | null;
+}
+
+const InboundAddressPayload = builder.objectRef<{ address: Address }>('InboundAddressPayload').implement({
+  description: 'The inbound address as the provider stored it.',
+  fields: (t) => ({
+    address: t.field({ type: InboundAddressRef, description: 'The address.', resolve: (payload) => payload.address }),
+  }),
+});
+
+const DeleteInboundAddressPayload = builder
+  .objectRef<{ address: Address }>('DeleteInboundAddressPayload')
+  .implement({
+    description: 'A deleted inbound address. CloudMailin may finish the deletion a little later (202 Accepted).',
+    fields: (t) => ({
+      deletedId: t.id({
+        description: 'The global id of the deleted address.',
+        resolve: (payload) => Buffer.from(`InboundAddress:${payload.address.id}`).toString('base64'),
+      }),
+      address: t.field({
+        type: InboundAddressRef,
+        description: 'The address as it was when deleted.',
+        resolve: (payload) => payload.address,
+      }),
+    }),
+  });
+
+builder.mutationFields((t) => ({
+  createInboundAddress: t.field({
+    type: InboundAddressPayload,
+    description: 'Creates a CloudMailin inbound address.',
+    args: { input: t.arg({ type: CreateInboundAddressInput, required: true, description: 'The input of this operation.' }) },
+    errors: { types: [...EXPECTED_ERRORS] },
+    resolve: async (_root, { input }, context) => {
+      requireScope(context, 'manage');
+      const checks = new InputIssues();
+      checkAddressFields(input, 'input', checks);
+      checks.throwIfAny();
+      const body: AddressInput = {
+        target: input.target,
+        target_format: input.targetFormat as TargetFormat,
+        nickname: input.nickname ?? null,
+      };
+      return { address: await context.cloudmailin.createAddress(body) };
+    },
+  }),
+  updateInboundAddress: t.field({
+    type: InboundAddressPayload,
+    description: 'Changes an inbound address (CloudMailin replaces it whole; omitted fields are kept).',
+    args: { input: t.arg({ type: UpdateInboundAddressInput, required: true, description: 'The input of this operation.' }) },
+    errors: { types: [...EXPECTED_ERRORS] },
+    resolve: async (_root, { input }, context) => {
+      requireScope(context, 'manage');
+      const id = addressIdOf(String(input.id), 'input.id');
+      const checks = new InputIssues();
+      checkAddressFields(input, 'input', checks);
+      checks.throwIfAny();
+      const current = await loadAddress(context, id);
+      const format = input.targetFormat ?? current.target_format;
+      const target = input.target ?? current.target;
+      if (!target || (format !== 'json+n' && format !== 'multipart+n')) {
+        checks.check(Boolean(target), 'input.target', 'is required: the address has no target yet');
+        checks.check(false, 'input.targetFormat', 'is required: the address has no known format yet');
+        checks.throwIfAny();
+      }
+      const body: AddressInput = {
+        target: target as string,
+        target_format: format as TargetFormat,
+        nickname: input.nickname === undefined || input.nickname === null ? (current.nickname ?? null) : input.nickname || null,
+      };
+      if (current.attachments) body.attachments = current.attachments;
+      return { address: await context.cloudmailin.updateAddress(id, body) };
+    },
+  }),
+  deleteInboundAddress: t.field({
+    type: DeleteInboundAddressPayload,
+    description: 'Deletes an inbound address.',
+    args: { id: t.arg.id({ required: true, description: 'A global id or a CloudMailin address id.' }) },
+    errors: { types: [...EXPECTED_ERRORS] },
+    resolve: async (_root, args, context) => {
+      requireScope(context, 'manage');
+      return { address: await context.cloudmailin.deleteAddress(addressIdOf(String(args.id), 'id')) };
+    },
+  }),
+}));

@@ -1,0 +1,18 @@
+/** Assembles the schema: importing each domain file registers its types and fields on the builder. */
+import { lexicographicSortSchema, printSchema } from 'graphql';
+import { builder } from './builder.js';
+import { describeGeneratedTypes } from './generated-descriptions.js';
+import './errors.js';
+import './inbound-address.js';
+import './incoming-status.js';
+import './custom-domain.js';
+import './outbound-message.js';
+import './sending-domain.js';
+import './send-email.js';
+
+export const schema = describeGeneratedTypes(builder.toSchema({ sortSchema: true }));
+
+/** The SDL checked in at `schema/schema.graphql`. */
+export function printSortedSchema(): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}

@@ -1,0 +1,230 @@
+/**
+ * Outbound messages: mail sent through CloudMailin (API or SMTP), each recipient with its delivery events.
+ * The list carries each recipient's last event only; the full history comes from the show endpoint,
+ * fetched once per message per request (DataLoader) and shared across requests (upstream cache).
+ */
+import type { Context } from '../context.js';
+import { requireScope } from '../context.js';
+import { MESSAGE_EVENT_KINDS, type MessageEvent, type OutboundMessage } from '../upstream/cloudmailin-wire.js';
+import { NotFoundError } from '../upstream/errors.js';
+import { builder } from './builder.js';
+import { EXPECTED_ERRORS } from './errors.js';
+import { localIdOf } from './ids.js';
+import { checkSearchQuery } from './incoming-status.js';
+import { paginateUpstream } from './pagination.js';
+
+interface RecipientShape {
+  messageId: string;
+  email: string;
+  lastEvent: string | null;
+  events: MessageEvent[] | undefined;
+}
+
+type EventKind = (typeof MESSAGE_EVENT_KINDS)[number];
+
+const KIND_DESCRIPTIONS: Record<EventKind, string> = {
+  registration: 'The message was accepted and queued.',
+  dispatch: 'A delivery attempt to the recipient server started.',
+  rate_limit: 'Sending was slowed down by a rate limit.',
+  delivery: "The recipient's server accepted the message.",
+  bounce: 'The message bounced permanently.',
+  soft_bounce: 'A temporary failure; delivery will be retried.',
+  dispatch_soft_bounce: 'A temporary failure during dispatch; delivery will be retried.',
+  error: 'An error stopped delivery.',
+  retries_exhausted: 'Delivery was given up after all retries.',
+  open: 'The recipient opened the message.',
+  read: 'The recipient read the message.',
+  click: 'The recipient clicked a link.',
+  auto_reply: 'An automatic reply came back.',
+  bounce_reply: 'A bounce message came back.',
+  suppressed: 'The message was not sent to this recipient (suppression list or spam check).',
+};
+
+export const MessageEventKindEnum = builder.enumType('MessageEventKind', {
+  description: 'The kind of a delivery event, as CloudMailin documents them.',
+  values: {
+    ...Object.fromEntries(
+      MESSAGE_EVENT_KINDS.map((kind) => [kind.toUpperCase(), { value: kind, description: KIND_DESCRIPTIONS[kind] }]),
+    ),
+    OTHER: { value: 'other', description: 'A kind this API does not know yet; see `rawKind`.' },
+  } as Record<string, { value: string; description: string }>,
+});
+
+function kindOf(raw: string | null | undefined): string | null {
+  if (raw === null || raw === undefined) return null;
+  return (MESSAGE_EVENT_KINDS as readonly string[]).includes(raw) ? raw : 'other';
+}
+
+function validDate(value: string | null | undefined): Date | null {
+  if (!value) return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+function list(value: string[] | string | null | undefined): string[] {
+  if (value === null || value === undefined) return [];
+  return Array.isArray(value) ? value : value.split(',').map((item) => item.trim()).filter(Boolean);
+}
+
+type EventDetails = NonNullable<MessageEvent['details']>;
+
+const MessageEventDetailsRef = builder.objectRef<EventDetails>('MessageEventDetails').implement({
+  description: "What the recipient's server said, when the event carries it.",
+  fields: (t) => ({
+    agent: t.exposeString('agent', { nullable: true, description: 'Who reported the event, e.g. `DSN`.' }),
+    replyCode: t.string({
+      nullable: true,
+      description: 'The SMTP reply code, e.g. `250`.',
+      resolve: (details) => (details.reply_code === null || details.reply_code === undefined ? null : String(details.reply_code)),
+    }),
+    deliveryStatus: t.exposeString('delivery_status', {
+      nullable: true,
+      description: 'The enhanced status code, e.g. `2.0.0`.',
+    }),
+    smtpResponse: t.exposeString('smtp_response', { nullable: true, description: 'The full SMTP response line.' }),
+    remoteHost: t.exposeString('remote_host', {
+      nullable: true,
+      description: "The recipient's mail server, e.g. `aspmx.l.google.com`.",
+    }),
+  }),
+});
+
+const MessageEventRef = builder.objectRef<MessageEvent>('MessageEvent').implement({
+  description: 'One step in the delivery of a message to one recipient.',
+  fields: (t) => ({
+    kind: t.field({
+      type: MessageEventKindEnum,
+      description: 'What happened.',
+      resolve: (event) => kindOf(event.kind) ?? 'other',
+    }),
+    rawKind: t.exposeString('kind', { description: 'The kind exactly as CloudMailin reported it.' }),
+    timestamp: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When it happened.',
+      resolve: (event) => validDate(event.timestamp),
+    }),
+    details: t.field({
+      type: MessageEventDetailsRef,
+      nullable: true,
+      description: 'SMTP details, when the event carries them.',
+      resolve: (event) => (event.details && Object.keys(event.details).length > 0 ? event.details : null),
+    }),
+  }),
+});
+
+const OutboundRecipientRef = builder.objectRef<RecipientShape>('OutboundRecipient').implement({
+  description: 'One recipient of an outbound message and how delivery to them went.',
+  fields: (t) => ({
+    email: t.exposeString('email', { description: 'The recipient address.' }),
+    lastEvent: t.field({
+      type: MessageEventKindEnum,
+      nullable: true,
+      description: 'The latest event so far.',
+      resolve: (recipient) => kindOf(recipient.lastEvent),
+    }),
+    events: t.field({
+      type: [MessageEventRef],
+      description: 'Every event so far, oldest first (internal events such as spam checks are left out).',
+      resolve: async (recipient, _args, context) => {
+        if (recipient.events) return recipient.events;
+        const message = await context.loaders.outboundMessage.load(recipient.messageId);
+        const full = message.recipients.find((candidate) => candidate.email === recipient.email);
+        return full?.events ?? [];
+      },
+    }),
+  }),
+});
+
+export const OutboundMessageRef = builder.objectRef<OutboundMessage>('OutboundMessage');
+
+builder.node(OutboundMessageRef, {
+  description: 'A message sent through CloudMailin, by API or SMTP.',
+  id: { resolve: (message) => message.id },
+  loadWithoutCache: async (id, context) => {
+    requireScope(context, 'read');
+    return context.loaders.outboundMessage.load(id).catch((error) => {
+      if (error instanceof NotFoundError) return null;
+      throw error;
+    });
+  },
+  fields: (t) => ({
+    messageUuid: t.exposeString('id', { description: "CloudMailin's id of the message (a UUID)." }),
+    messageIdHeader: t.exposeString('message_id', {
+      nullable: true,
+      description: 'The Message-ID header, e.g. `<uuid@cloudmta.net>`.',
+    }),
+    from: t.exposeString('from', { nullable: true, description: 'The From address.' }),
+    to: t.stringList({ description: 'The To recipients.', resolve: (message) => list(message.to) }),
+    cc: t.stringList({ description: 'The Cc recipients.', resolve: (message) => list(message.cc) }),
+    subject: t.exposeString('subject', { nullable: true, description: 'The subject line.' }),
+    tags: t.stringList({ description: 'Tags given when sending.', resolve: (message) => list(message.tags) }),
+    testMode: t.boolean({
+      description: 'Whether it was sent in test mode (validated, not delivered).',
+      resolve: (message) => message.test_mode === true,
+    }),
+    createdAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When CloudMailin accepted the message.',
+      resolve: (message) => validDate(message.created_at),
+    }),
+    recipients: t.field({
+      type: [OutboundRecipientRef],
+      description: 'Each recipient with its delivery events.',
+      resolve: (message) =>
+        message.recipients.map((recipient) => ({
+          messageId: message.id,
+          email: recipient.email,
+          lastEvent: recipient.last_event ?? recipient.events?.[recipient.events.length - 1]?.kind ?? null,
+          events: recipient.events,
+        })),
+    }),
+  }),
+});
+
+export function outboundMessageIdOf(raw: string, path: string): string {
+  return localIdOf(raw, ['OutboundMessage'], path).id;
+}
+
+async function fetchOutbound(context: Context, query: string | null, page: number): Promise<OutboundMessage[]> {
+  const fetched = await context.cloudmailin.listOutboundMessages({ query, page });
+  if (fetched.stale) context.upstream.stale = true;
+  return fetched.data;
+}
+
+builder.queryFields((t) => ({
+  outboundMessages: t.connection({
+    type: OutboundMessageRef,
+    description: 'Messages sent through CloudMailin, newest first.',
+    args: {
+      query: t.arg.string({ description: 'Search recipients, message id or subject.' }),
+    },
+    errors: { types: [...EXPECTED_ERRORS] },
+    resolve: (_root, args, context) => {
+      requireScope(context, 'read');
+      checkSearchQuery(args.query, 'query');
+      const q = args.query?.trim() ? args.query.trim() : null;
+      return paginateUpstream<OutboundMessage>(
+        {
+          identity: `cloudmailin:outbound_messages?query=${q ?? ''}`,
+          paged: true,
+          key: (message) => message.id,
+          time: (message) => validDate(message.created_at)?.getTime() ?? null,
+          fetchPage: (page) => fetchOutbound(context, q, page),
+        },
+        args,
+      );
+    },
+  }),
+  outboundMessage: t.field({
+    type: OutboundMessageRef,
+    description: 'One outbound message with the full event history of each recipient.',
+    args: { id: t.arg.id({ required: true, description: 'A global id or a CloudMailin message id (UUID).' }) },
+    errors: { types: [...EXPECTED_ERRORS] },
+    resolve: (_root, args, context) => {
+      requireScope(context, 'read');
+      return context.loaders.outboundMessage.load(outboundMessageIdOf(String(args.id), 'id'));
+    },
+  }),
+}));

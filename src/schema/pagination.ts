@@ -1,0 +1,186 @@
+/**
+ * Relay connections over the providers' page-number lists.
+ *
+ * CloudMailin lists are newest first and only offer `page=N` with an undocumented page size. New items
+ * arrive at the top and shift every page down, so "page N" returns rows already seen and an offset cursor
+ * would repeat or skip them. A cursor here names its item instead (key, timestamp and the page it was
+ * last seen on): the next request starts at that page, walks forward while the rows are still newer
+ * than the cursor, and resumes right after the item. No row is repeated and none is skipped, however
+ * many arrive between two requests. When the item itself was deleted, the rows strictly older than it
+ * are taken.
+ *
+ * A page shorter than the longest page seen for that list ends it (the page size is not documented, so
+ * it is learned). A full last page makes `hasNextPage` true without fetching the next page just to
+ * find out: that saves an upstream call per request, at the price of an occasional empty next page.
+ */
+import { createHash } from 'node:crypto';
+import { ValidationError } from '../upstream/errors.js';
+
+export interface ConnectionArgs {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+}
+
+export interface Connection<T> {
+  edges: Array<{ cursor: string; node: T }>;
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+}
+
+export interface UpstreamList<T> {
+  /** The list and its filters. A cursor is only valid on the list that issued it. */
+  identity: string;
+  /** Fetches page `page` (1-based). Lists that are not paged upstream ignore the number. */
+  fetchPage(page: number): Promise<T[]>;
+  /** Whether the upstream list is paged at all (CloudMailin's address list is not). */
+  paged: boolean;
+  key(item: T): string;
+  /** The item's creation time in ms, when the list is ordered newest first by it. */
+  time?(item: T): number | null;
+}
+
+interface Cursor {
+  /** Short hash of the list identity. */
+  l: string;
+  /** Item key. */
+  k: string;
+  /** Item time (ms) or null. */
+  t: number | null;
+  /** Page the item was seen on. */
+  p: number;
+}
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+/** How far a cursor may have drifted (in upstream pages) before we give up looking for it. */
+const MAX_PAGES_SCANNED = 50;
+const MAX_CURSOR_LENGTH = 1024;
+
+const longestPageSeen = new Map<string, number>();
+
+function identityHash(identity: string): string {
+  return createHash('sha256').update(identity).digest('base64url').slice(0, 12);
+}
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+function decodeCursor(raw: string, identity: string, argName: string): Cursor {
+  const refuse = (message: string) => new ValidationError(message, [{ path: argName, message }]);
+  if (raw.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(raw)) throw refuse('Not a cursor of this API.');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+  } catch {
+    throw refuse('Not a cursor of this API.');
+  }
+  const cursor = parsed as Partial<Cursor> | null;
+  if (
+    typeof cursor !== 'object' ||
+    cursor === null ||
+    typeof cursor.l !== 'string' ||
+    typeof cursor.k !== 'string' ||
+    !(cursor.t === null || Number.isFinite(cursor.t)) ||
+    !Number.isSafeInteger(cursor.p) ||
+    (cursor.p as number) < 1
+  ) {
+    throw refuse('Not a cursor of this API.');
+  }
+  if (cursor.l !== identityHash(identity)) {
+    throw refuse('This cursor belongs to another list or other filters; start again without it.');
+  }
+  return cursor as Cursor;
+}
+
+export function pageSizeOf(args: ConnectionArgs): number {
+  if (args.last != null || args.before != null) {
+    const message = 'Only forward pagination (first/after) is supported: the provider lists newest first.';
+    throw new ValidationError(message, [{ path: args.last != null ? 'last' : 'before', message }]);
+  }
+  const first = args.first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+    const message = `first must be between 1 and ${MAX_PAGE_SIZE}.`;
+    throw new ValidationError(message, [{ path: 'first', message }]);
+  }
+  return first;
+}
+
+export async function paginateUpstream<T>(list: UpstreamList<T>, args: ConnectionArgs): Promise<Connection<T>> {
+  const first = pageSizeOf(args);
+  const anchor = args.after ? decodeCursor(args.after, list.identity, 'after') : null;
+  const listHash = identityHash(list.identity);
+  const lengthKey = list.identity.split('?')[0] ?? list.identity;
+
+  const collected: Array<{ item: T; page: number }> = [];
+  let page = anchor && list.paged ? anchor.p : 1;
+  let anchorPassed = anchor === null;
+  let steppedBack = false;
+  let exhausted = false;
+
+  for (let scanned = 0; collected.length < first; scanned += 1) {
+    if (scanned >= MAX_PAGES_SCANNED) {
+      if (!anchorPassed) throw staleCursor();
+      break;
+    }
+    const items = await list.fetchPage(page);
+    const longest = Math.max(longestPageSeen.get(lengthKey) ?? 0, items.length);
+    longestPageSeen.set(lengthKey, longest);
+    const lastPage = !list.paged || items.length === 0 || items.length < longest;
+
+    if (anchorPassed) {
+      for (const item of items) collected.push({ item, page });
+    } else if (anchor) {
+      const index = items.findIndex((item) => list.key(item) === anchor.k);
+      const times = list.time ? items.map((item) => list.time?.(item) ?? null) : [];
+      if (index >= 0) {
+        anchorPassed = true;
+        for (const item of items.slice(index + 1)) collected.push({ item, page });
+      } else if (anchor.t !== null && times.length > 0 && times.every((t) => t !== null && t >= (anchor.t as number))) {
+        // Everything here is newer: new rows pushed the anchor further down.
+      } else if (anchor.t !== null && times.length > 0) {
+        const firstTime = times[0];
+        if (!steppedBack && page > 1 && firstTime !== null && firstTime !== undefined && firstTime < anchor.t) {
+          // Rows were removed above and the anchor moved up a page: look there once.
+          steppedBack = true;
+          page -= 1;
+          continue;
+        }
+        // The anchor item is gone: resume with what is strictly older than it.
+        anchorPassed = true;
+        items.forEach((item, i) => {
+          const t = times[i];
+          if (t !== null && t !== undefined && t < (anchor.t as number)) collected.push({ item, page });
+        });
+      } else if (lastPage) {
+        throw staleCursor();
+      }
+    }
+
+    if (lastPage) {
+      exhausted = true;
+      break;
+    }
+    page += 1;
+  }
+
+  const edges = collected.slice(0, first).map(({ item, page: seenOn }) => ({
+    cursor: encodeCursor({ l: listHash, k: list.key(item), t: list.time?.(item) ?? null, p: seenOn }),
+    node: item,
+  }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: collected.length > first || !exhausted,
+      hasPreviousPage: anchor !== null,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+  };
+}
+
+function staleCursor(): ValidationError {
+  const message = 'The item this cursor points at no longer exists; start again without `after`.';
+  return new ValidationError(message, [{ path: 'after', message }]);
+}

@@ -1,0 +1,63 @@
+/**
+ * Entry point: config → (sandbox emulator) → app → listen → graceful shutdown.
+ */
+import { once } from 'node:events';
+import pino from 'pino';
+import { createApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createHttpServer } from './http-server.js';
+import { startSandbox } from './sandbox/server.js';
+import { CloudMailinClient, createUpstreamShared } from './upstream/cloudmailin.js';
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`mailgraph: configuration error: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = pino({ level: config.logLevel, base: { service: 'mailgraph' } });
+
+  const sandbox = config.sandbox ? await startSandbox({ rateLimits: config.sandboxOptions.rateLimits }) : null;
+  if (sandbox && !config.sandboxOptions.cloudmailinUrlOverridden) config.cloudmailin.apiUrl = sandbox.cloudmailinUrl;
+
+  const cloudmailin = new CloudMailinClient({ config: config.cloudmailin, upstream: config.upstream, shared: createUpstreamShared() });
+  const app = createApp({ config, cloudmailin, logger });
+  const server = createHttpServer({ app });
+  server.listen(config.port, config.host);
+  await once(server, 'listening');
+
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}/graphql`;
+  if (sandbox) {
+    const limits = config.sandboxOptions.rateLimits
+      ? 'provider rate limits enforced'
+      : 'provider rate limits relaxed (MAILGRAPH_SANDBOX_RATE_LIMITS=true enforces them)';
+    logger.info(`mailgraph listening on ${url} in sandbox mode: emulator at ${sandbox.url}, ${limits}`);
+  } else {
+    logger.info(`mailgraph listening on ${url}`);
+  }
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info(`${signal}: shutting down`);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    server.close();
+    server.closeIdleConnections();
+    await sandbox?.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`mailgraph: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

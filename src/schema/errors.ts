@@ -33,7 +33,7 @@ builder.objectType(NotFoundError, {
   interfaces: [ErrorInterface],
   fields: (t) => ({
     resource: t.exposeString('resource', { description: 'The kind of object looked for, e.g. `InboundAddress`.' }),
-    id: t.exposeString('id', { description: 'The id that was looked for, as given.' }),
+    resourceId: t.exposeString('id', { description: 'The id that was looked for, as given.' }),
   }),
 });
 

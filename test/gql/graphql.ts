@@ -1,0 +1,1049 @@
+/* eslint-disable */
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+export type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+export type MakeOptional<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]?: Maybe<T[SubKey]> };
+export type MakeMaybe<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]: Maybe<T[SubKey]> };
+export type MakeEmpty<T extends { [key: string]: unknown }, K extends keyof T> = { [_ in K]?: never };
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /** An instant in time, as an ISO 8601 string in UTC (e.g. `2026-11-01T12:00:00.000Z`). */
+  DateTime: { input: string; output: string; }
+};
+
+/** A CloudMailin sending domain (an "outbound domain" in the dashboard). */
+export type CloudMailinSendingDomain = Node & SendingDomain & {
+  __typename?: 'CloudMailinSendingDomain';
+  /** Where the DKIM key is published: `{selector}._domainkey.{domain}`. */
+  dkimDomain?: Maybe<Scalars['String']['output']>;
+  /** The DKIM TXT record value to publish. */
+  dkimPublicRecord?: Maybe<Scalars['String']['output']>;
+  /** The DKIM selector. */
+  dkimSelector?: Maybe<Scalars['String']['output']>;
+  /** Whether the DKIM record was found; null when not checked yet. */
+  dkimVerified?: Maybe<Scalars['Boolean']['output']>;
+  /** The DNS records to publish, each with its verification state where the provider reports it. */
+  dnsRecords?: Maybe<Array<DnsRecord>>;
+  /** The domain name. */
+  domain?: Maybe<Scalars['String']['output']>;
+  /** CloudMailin's own id of the domain. */
+  domainId?: Maybe<Scalars['String']['output']>;
+  /** The global id of this object (opaque; use it with `node(id:)`). */
+  id: Scalars['ID']['output'];
+  /** The return-path (MTA) domain, e.g. `mta.example.com`; it needs a CNAME to `requiredCname`. */
+  mtaDomain?: Maybe<Scalars['String']['output']>;
+  /** The provider that sends for this domain. */
+  provider?: Maybe<EmailProvider>;
+  /** Where the MTA domain must point, e.g. `feedback-smtp.cloudmta.net`. */
+  requiredCname?: Maybe<Scalars['String']['output']>;
+  /** Whether the return-path CNAME was found; null when not checked yet. */
+  returnPathVerified?: Maybe<Scalars['Boolean']['output']>;
+  /** Whether SPF passes for the return-path domain; null when not checked yet. */
+  spfVerified?: Maybe<Scalars['Boolean']['output']>;
+  /** Whether the provider considers the domain ready to send from. */
+  verified?: Maybe<Scalars['Boolean']['output']>;
+};
+
+/** A custom domain for an inbound address. Its MX records must already point at CloudMailin. */
+export type CreateCustomDomainInput = {
+  /** A global id or a CloudMailin address id. */
+  addressId: Scalars['ID']['input'];
+  /** Accept only recipients matching this regular expression. */
+  authRegex?: InputMaybe<Scalars['String']['input']>;
+  /** The domain, e.g. `example.com`; `*.example.com` is allowed. */
+  domain: Scalars['String']['input'];
+  /** A target URL for this domain's mail (not available to all accounts). */
+  domainTarget?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A new inbound address. */
+export type CreateInboundAddressInput = {
+  /** An optional short name (at most 100 characters). */
+  nickname?: InputMaybe<Scalars['String']['input']>;
+  /** The http(s) URL to POST mail to; may embed Basic credentials (`https://user:pass@host/path`). */
+  target: Scalars['String']['input'];
+  /** The POST format. */
+  targetFormat: InboundFormat;
+};
+
+/** A domain of yours whose mail an inbound address receives (its MX records point at CloudMailin). */
+export type CustomDomain = Node & {
+  __typename?: 'CustomDomain';
+  /** The inbound address that receives mail for this domain. */
+  address?: Maybe<InboundAddress>;
+  /** Only recipients matching this regular expression are accepted; others are rejected. */
+  authRegex?: Maybe<Scalars['String']['output']>;
+  /** The domain, e.g. `example.com` or `*.example.com`. */
+  domain?: Maybe<Scalars['String']['output']>;
+  /** CloudMailin's own id of the custom domain. */
+  domainId?: Maybe<Scalars['String']['output']>;
+  /** A target URL that replaces the address's target for mail to this domain. */
+  domainTarget?: Maybe<Scalars['String']['output']>;
+  /** The global id of this object (opaque; use it with `node(id:)`). */
+  id: Scalars['ID']['output'];
+};
+
+/** The custom domain as the provider stored it. */
+export type CustomDomainPayload = {
+  __typename?: 'CustomDomainPayload';
+  /** The domain. */
+  customDomain?: Maybe<CustomDomain>;
+};
+
+/** A deleted custom domain. CloudMailin may finish the deletion a little later (202 Accepted). */
+export type DeleteCustomDomainPayload = {
+  __typename?: 'DeleteCustomDomainPayload';
+  /** The domain as it was when deleted. */
+  customDomain?: Maybe<CustomDomain>;
+  /** The global id of the deleted custom domain. */
+  deletedId?: Maybe<Scalars['ID']['output']>;
+};
+
+/** A deleted inbound address. CloudMailin may finish the deletion a little later (202 Accepted). */
+export type DeleteInboundAddressPayload = {
+  __typename?: 'DeleteInboundAddressPayload';
+  /** The address as it was when deleted. */
+  address?: Maybe<InboundAddress>;
+  /** The global id of the deleted address. */
+  deletedId?: Maybe<Scalars['ID']['output']>;
+};
+
+/** A deleted sending domain. CloudMailin may finish the deletion a little later (202 Accepted). */
+export type DeleteSendingDomainPayload = {
+  __typename?: 'DeleteSendingDomainPayload';
+  /** The global id of the deleted domain. */
+  deletedId?: Maybe<Scalars['ID']['output']>;
+  /** The domain as it was when deleted. */
+  domain?: Maybe<SendingDomain>;
+};
+
+/** What CloudMailin did with a received mail, decided by the target's HTTP status. */
+export type DeliveryOutcome =
+  /** The target answered 5xx, timed out or was unreachable; the sender will retry (SMTP 450). */
+  | 'DELAYED'
+  /** The target answered 2xx; the sender got 250. */
+  | 'DELIVERED'
+  /** The target answered 4xx; the mail bounced back to its sender (SMTP 5xx). */
+  | 'REJECTED';
+
+/** A DNS record the domain must publish. */
+export type DnsRecord = {
+  __typename?: 'DnsRecord';
+  /** The fully qualified record name. */
+  name?: Maybe<Scalars['String']['output']>;
+  /** The MX priority; null for other types. */
+  priority?: Maybe<Scalars['Int']['output']>;
+  /** What the record is for. */
+  purpose?: Maybe<DnsRecordPurpose>;
+  /** The record type. */
+  type?: Maybe<DnsRecordType>;
+  /** The record value to publish. */
+  value?: Maybe<Scalars['String']['output']>;
+  /** Whether the provider found the record in DNS; null when it does not say. */
+  verified?: Maybe<Scalars['Boolean']['output']>;
+};
+
+/** What a DNS record is for. */
+export type DnsRecordPurpose =
+  /** Publishes the key that signs outgoing mail. */
+  | 'DKIM'
+  /** States the domain’s DMARC policy. */
+  | 'DMARC'
+  /** Routes mail (bounces, replies) for the domain to the provider. */
+  | 'MX'
+  /** Points the bounce (return-path) domain at the provider. */
+  | 'RETURN_PATH'
+  /** Authorizes the provider to send for the domain. */
+  | 'SPF';
+
+/** The type of a DNS record. */
+export type DnsRecordType =
+  /** An alias to another name. */
+  | 'CNAME'
+  /** A mail exchanger. */
+  | 'MX'
+  /** A text record. */
+  | 'TXT';
+
+/** A mailbox, optionally with a display name. */
+export type EmailAddressInput = {
+  /** The address, e.g. `alice@example.com`. */
+  email: Scalars['String']['input'];
+  /** The display name, e.g. `Alice Example`. */
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A file to attach. With `contentId` it is inline, referenced from HTML as `cid:<contentId>`. */
+export type EmailAttachmentInput = {
+  /** The file, base64-encoded. */
+  contentBase64: Scalars['String']['input'];
+  /** Makes the attachment inline under this Content-ID. */
+  contentId?: InputMaybe<Scalars['String']['input']>;
+  /** The MIME type, e.g. `image/png`. */
+  contentType: Scalars['String']['input'];
+  /** The file name shown to the recipient. */
+  filename: Scalars['String']['input'];
+};
+
+/** An extra header, e.g. `X-Campaign: autumn`. */
+export type EmailHeaderInput = {
+  /** The header name (letters, digits and `-`). */
+  name: Scalars['String']['input'];
+  /** The header value, on one line. */
+  value: Scalars['String']['input'];
+};
+
+/** An email provider that mailgraph puts a graph over. */
+export type EmailProvider =
+  /** CloudMailin (inbound addresses, sending, outbound messages, sending domains). */
+  | 'CLOUDMAILIN';
+
+/** An expected failure. Every error type implements it, so `... on Error { message }` always works. */
+export type Error = {
+  /** What went wrong, for people. */
+  message?: Maybe<Scalars['String']['output']>;
+};
+
+/** A CloudMailin inbound address: mail sent to `emailAddress` (or to its custom domains) is POSTed to `target`. */
+export type InboundAddress = Node & {
+  __typename?: 'InboundAddress';
+  /** CloudMailin's own id of the address. */
+  addressId?: Maybe<Scalars['String']['output']>;
+  /** The custom domains of this address. */
+  customDomains?: Maybe<InboundAddressCustomDomainsConnection>;
+  /** The address that receives mail: `{addressId}@cloudmailin.net`. */
+  emailAddress?: Maybe<Scalars['String']['output']>;
+  /** The global id of this object (opaque; use it with `node(id:)`). */
+  id: Scalars['ID']['output'];
+  /** Mail received by this address, newest first (see `Query.incomingStatuses`). */
+  incomingStatuses?: Maybe<InboundAddressIncomingStatusesConnection>;
+  /** A short name to tell addresses apart. */
+  nickname?: Maybe<Scalars['String']['output']>;
+  /** Where received mail is POSTed. A password embedded in the URL is shown as `****`. */
+  target?: Maybe<Scalars['String']['output']>;
+  /** The format of the POST; null if the provider reports a format this API does not know. */
+  targetFormat?: Maybe<InboundFormat>;
+};
+
+
+/** A CloudMailin inbound address: mail sent to `emailAddress` (or to its custom domains) is POSTed to `target`. */
+export type InboundAddressCustomDomainsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  query?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** A CloudMailin inbound address: mail sent to `emailAddress` (or to its custom domains) is POSTed to `target`. */
+export type InboundAddressIncomingStatusesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  query?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A page of items (Relay connection). Ask for `pageInfo.endCursor` to fetch the next page. */
+export type InboundAddressCustomDomainsConnection = {
+  __typename?: 'InboundAddressCustomDomainsConnection';
+  /** The items of this page, each with its cursor. */
+  edges: Array<InboundAddressCustomDomainsConnectionEdge>;
+  /** Where this page sits in the whole list. */
+  pageInfo: PageInfo;
+};
+
+/** An item of InboundAddressCustomDomainsConnection with its cursor. */
+export type InboundAddressCustomDomainsConnectionEdge = {
+  __typename?: 'InboundAddressCustomDomainsConnectionEdge';
+  /** An opaque cursor for this edge, stable while the list grows. */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of this edge. */
+  node: CustomDomain;
+};
+
+/** A page of items (Relay connection). Ask for `pageInfo.endCursor` to fetch the next page. */
+export type InboundAddressIncomingStatusesConnection = {
+  __typename?: 'InboundAddressIncomingStatusesConnection';
+  /** The items of this page, each with its cursor. */
+  edges: Array<InboundAddressIncomingStatusesConnectionEdge>;
+  /** Where this page sits in the whole list. */
+  pageInfo: PageInfo;
+};
+
+/** An item of InboundAddressIncomingStatusesConnection with its cursor. */
+export type InboundAddressIncomingStatusesConnectionEdge = {
+  __typename?: 'InboundAddressIncomingStatusesConnectionEdge';
+  /** An opaque cursor for this edge, stable while the list grows. */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of this edge. */
+  node: IncomingStatus;
+};
+
+/** The inbound address as the provider stored it. */
+export type InboundAddressPayload = {
+  __typename?: 'InboundAddressPayload';
+  /** The address. */
+  address?: Maybe<InboundAddress>;
+};
+
+/** How CloudMailin POSTs received mail to the target. */
+export type InboundFormat =
+  /** JSON Normalized (`json+n`), `application/json`. */
+  | 'JSON_NORMALIZED'
+  /** Multipart Normalized (`multipart+n`), `multipart/form-data`. */
+  | 'MULTIPART_NORMALIZED';
+
+/** A mail received by an inbound address and what happened when it was POSTed to the target. */
+export type IncomingStatus = Node & {
+  __typename?: 'IncomingStatus';
+  /** The inbound address that received the mail. */
+  address?: Maybe<InboundAddress>;
+  /** The SMTP envelope sender. */
+  from?: Maybe<Scalars['String']['output']>;
+  /** The target's HTTP status code, or null when there was none (e.g. `client_timeout`). */
+  httpStatus?: Maybe<Scalars['Int']['output']>;
+  /** The global id of this object (opaque; use it with `node(id:)`). */
+  id: Scalars['ID']['output'];
+  /** MD5 digest of the message, when reported. */
+  md5?: Maybe<Scalars['String']['output']>;
+  /** The Message-ID header, without angle brackets. */
+  messageId?: Maybe<Scalars['String']['output']>;
+  /** Delivered, rejected or delayed, decoded from `rawStatus`. */
+  outcome?: Maybe<DeliveryOutcome>;
+  /** The status as CloudMailin reports it: an HTTP code or a server status such as `client_timeout`. */
+  rawStatus?: Maybe<Scalars['String']['output']>;
+  /** When CloudMailin received the mail. */
+  receivedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** CloudMailin's own id of this status. */
+  statusId?: Maybe<Scalars['String']['output']>;
+  /** The subject line. */
+  subject?: Maybe<Scalars['String']['output']>;
+  /** The TLS version the sending server used (e.g. `TLSv1.3`), or null without TLS. */
+  tls?: Maybe<Scalars['String']['output']>;
+  /** The SMTP envelope recipient. */
+  to?: Maybe<Scalars['String']['output']>;
+};
+
+/** One step in the delivery of a message to one recipient. */
+export type MessageEvent = {
+  __typename?: 'MessageEvent';
+  /** SMTP details, when the event carries them. */
+  details?: Maybe<MessageEventDetails>;
+  /** What happened. */
+  kind?: Maybe<MessageEventKind>;
+  /** The kind exactly as CloudMailin reported it. */
+  rawKind?: Maybe<Scalars['String']['output']>;
+  /** When it happened. */
+  timestamp?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** What the recipient's server said, when the event carries it. */
+export type MessageEventDetails = {
+  __typename?: 'MessageEventDetails';
+  /** Who reported the event, e.g. `DSN`. */
+  agent?: Maybe<Scalars['String']['output']>;
+  /** The enhanced status code, e.g. `2.0.0`. */
+  deliveryStatus?: Maybe<Scalars['String']['output']>;
+  /** The recipient's mail server, e.g. `aspmx.l.google.com`. */
+  remoteHost?: Maybe<Scalars['String']['output']>;
+  /** The SMTP reply code, e.g. `250`. */
+  replyCode?: Maybe<Scalars['String']['output']>;
+  /** The full SMTP response line. */
+  smtpResponse?: Maybe<Scalars['String']['output']>;
+};
+
+/** The kind of a delivery event, as CloudMailin documents them. */
+export type MessageEventKind =
+  /** An automatic reply came back. */
+  | 'AUTO_REPLY'
+  /** The message bounced permanently. */
+  | 'BOUNCE'
+  /** A bounce message came back. */
+  | 'BOUNCE_REPLY'
+  /** The recipient clicked a link. */
+  | 'CLICK'
+  /** The recipient's server accepted the message. */
+  | 'DELIVERY'
+  /** A delivery attempt to the recipient server started. */
+  | 'DISPATCH'
+  /** A temporary failure during dispatch; delivery will be retried. */
+  | 'DISPATCH_SOFT_BOUNCE'
+  /** An error stopped delivery. */
+  | 'ERROR'
+  /** The recipient opened the message. */
+  | 'OPEN'
+  /** A kind this API does not know yet; see `rawKind`. */
+  | 'OTHER'
+  /** Sending was slowed down by a rate limit. */
+  | 'RATE_LIMIT'
+  /** The recipient read the message. */
+  | 'READ'
+  /** The message was accepted and queued. */
+  | 'REGISTRATION'
+  /** Delivery was given up after all retries. */
+  | 'RETRIES_EXHAUSTED'
+  /** A temporary failure; delivery will be retried. */
+  | 'SOFT_BOUNCE'
+  /** The message was not sent to this recipient (suppression list or spam check). */
+  | 'SUPPRESSED';
+
+/** Changes to provider resources and sending mail. */
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Adds a custom domain to an inbound address. */
+  createCustomDomain?: Maybe<MutationCreateCustomDomainResult>;
+  /** Creates a CloudMailin inbound address. */
+  createInboundAddress?: Maybe<MutationCreateInboundAddressResult>;
+  /** Adds a sending domain; publish its `dnsRecords`, then call `verifySendingDomain`. */
+  createSendingDomain?: Maybe<MutationCreateSendingDomainResult>;
+  /** Removes a custom domain from its inbound address. */
+  deleteCustomDomain?: Maybe<MutationDeleteCustomDomainResult>;
+  /** Deletes an inbound address. */
+  deleteInboundAddress?: Maybe<MutationDeleteInboundAddressResult>;
+  /** Removes a sending domain. */
+  deleteSendingDomain?: Maybe<MutationDeleteSendingDomainResult>;
+  /** Sends a message through the chosen provider. */
+  sendEmail?: Maybe<MutationSendEmailResult>;
+  /** Sends a complete RFC 5322 message through the chosen provider. */
+  sendRawEmail?: Maybe<MutationSendRawEmailResult>;
+  /** Changes an inbound address (CloudMailin replaces it whole; omitted fields are kept). */
+  updateInboundAddress?: Maybe<MutationUpdateInboundAddressResult>;
+  /** Asks the provider to check the DNS records of a sending domain now. */
+  verifySendingDomain?: Maybe<MutationVerifySendingDomainResult>;
+};
+
+
+/** Changes to provider resources and sending mail. */
+export type MutationCreateCustomDomainArgs = {
+  input: CreateCustomDomainInput;
+};
+
+
+/** Changes to provider resources and sending mail. */
+export type MutationCreateInboundAddressArgs = {
+  input: CreateInboundAddressInput;
+};
+
+
+/** Changes to provider resources and sending mail. */
+export type MutationCreateSendingDomainArgs = {
+  domain: Scalars['String']['input'];
+  provider: EmailProvider;
+};
+
+
+/** Changes to provider resources and sending mail. */
+export type MutationDeleteCustomDomainArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Changes to provider resources and sending mail. */
+export type MutationDeleteInboundAddressArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Changes to provider resources and sending mail. */
+export type MutationDeleteSendingDomainArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Changes to provider resources and sending mail. */
+export type MutationSendEmailArgs = {
+  input: SendEmailInput;
+};
+
+
+/** Changes to provider resources and sending mail. */
+export type MutationSendRawEmailArgs = {
+  input: SendRawEmailInput;
+};
+
+
+/** Changes to provider resources and sending mail. */
+export type MutationUpdateInboundAddressArgs = {
+  input: UpdateInboundAddressInput;
+};
+
+
+/** Changes to provider resources and sending mail. */
+export type MutationVerifySendingDomainArgs = {
+  id: Scalars['ID']['input'];
+};
+
+/** The data asked for, or an expected failure (each implements `Error`). */
+export type MutationCreateCustomDomainResult = CustomDomainPayload | NotConfiguredError | NotFoundError | RateLimitedError | UpstreamError | ValidationError;
+
+/** The data asked for, or an expected failure (each implements `Error`). */
+export type MutationCreateInboundAddressResult = InboundAddressPayload | NotConfiguredError | NotFoundError | RateLimitedError | UpstreamError | ValidationError;
+
+/** The data asked for, or an expected failure (each implements `Error`). */
+export type MutationCreateSendingDomainResult = NotConfiguredError | NotFoundError | RateLimitedError | SendingDomainPayload | UpstreamError | ValidationError;
+
+/** The data asked for, or an expected failure (each implements `Error`). */
+export type MutationDeleteCustomDomainResult = DeleteCustomDomainPayload | NotConfiguredError | NotFoundError | RateLimitedError | UpstreamError | ValidationError;
+
+/** The data asked for, or an expected failure (each implements `Error`). */
+export type MutationDeleteInboundAddressResult = DeleteInboundAddressPayload | NotConfiguredError | NotFoundError | RateLimitedError | UpstreamError | ValidationError;
+
+/** The data asked for, or an expected failure (each implements `Error`). */
+export type MutationDeleteSendingDomainResult = DeleteSendingDomainPayload | NotConfiguredError | NotFoundError | RateLimitedError | UpstreamError | ValidationError;
+
+/** The data asked for, or an expected failure (each implements `Error`). */
+export type MutationSendEmailResult = NotConfiguredError | NotFoundError | RateLimitedError | SendEmailPayload | UpstreamError | ValidationError;
+
+/** The data asked for, or an expected failure (each implements `Error`). */
+export type MutationSendRawEmailResult = NotConfiguredError | NotFoundError | RateLimitedError | SendEmailPayload | UpstreamError | ValidationError;
+
+/** The data asked for, or an expected failure (each implements `Error`). */
+export type MutationUpdateInboundAddressResult = InboundAddressPayload | NotConfiguredError | NotFoundError | RateLimitedError | UpstreamError | ValidationError;
+
+/** The data asked for, or an expected failure (each implements `Error`). */
+export type MutationVerifySendingDomainResult = NotConfiguredError | NotFoundError | RateLimitedError | UpstreamError | ValidationError | VerifySendingDomainPayload;
+
+/** An object with a global identity, fetchable through `node(id:)`. */
+export type Node = {
+  /** The global id of this object (opaque; use it with `node(id:)`). */
+  id: Scalars['ID']['output'];
+};
+
+/** The provider has no credentials configured for this operation. */
+export type NotConfiguredError = Error & {
+  __typename?: 'NotConfiguredError';
+  /** What went wrong, for people. */
+  message?: Maybe<Scalars['String']['output']>;
+  /** The provider lacking credentials. */
+  provider?: Maybe<EmailProvider>;
+};
+
+/** The object does not exist, or does not belong to the configured account. */
+export type NotFoundError = Error & {
+  __typename?: 'NotFoundError';
+  /** What went wrong, for people. */
+  message?: Maybe<Scalars['String']['output']>;
+  /** The kind of object looked for, e.g. `InboundAddress`. */
+  resource?: Maybe<Scalars['String']['output']>;
+  /** The id that was looked for, as given. */
+  resourceId?: Maybe<Scalars['String']['output']>;
+};
+
+/** A message sent through CloudMailin, by API or SMTP. */
+export type OutboundMessage = Node & {
+  __typename?: 'OutboundMessage';
+  /** The Cc recipients. */
+  cc?: Maybe<Array<Scalars['String']['output']>>;
+  /** When CloudMailin accepted the message. */
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The From address. */
+  from?: Maybe<Scalars['String']['output']>;
+  /** The global id of this object (opaque; use it with `node(id:)`). */
+  id: Scalars['ID']['output'];
+  /** The Message-ID header, e.g. `<uuid@cloudmta.net>`. */
+  messageIdHeader?: Maybe<Scalars['String']['output']>;
+  /** CloudMailin's id of the message (a UUID). */
+  messageUuid?: Maybe<Scalars['String']['output']>;
+  /** Each recipient with its delivery events. */
+  recipients?: Maybe<Array<OutboundRecipient>>;
+  /** The subject line. */
+  subject?: Maybe<Scalars['String']['output']>;
+  /** Tags given when sending. */
+  tags?: Maybe<Array<Scalars['String']['output']>>;
+  /** Whether it was sent in test mode (validated, not delivered). */
+  testMode?: Maybe<Scalars['Boolean']['output']>;
+  /** The To recipients. */
+  to?: Maybe<Array<Scalars['String']['output']>>;
+};
+
+/** One recipient of an outbound message and how delivery to them went. */
+export type OutboundRecipient = {
+  __typename?: 'OutboundRecipient';
+  /** The recipient address. */
+  email?: Maybe<Scalars['String']['output']>;
+  /** Every event so far, oldest first (internal events such as spam checks are left out). */
+  events?: Maybe<Array<MessageEvent>>;
+  /** The latest event so far. */
+  lastEvent?: Maybe<MessageEventKind>;
+};
+
+/** Where a page of a connection sits in the whole list. */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /** The cursor of the last item of this page. */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  /** Whether more items follow this page. */
+  hasNextPage: Scalars['Boolean']['output'];
+  /** Whether items precede this page. */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** The cursor of the first item of this page. */
+  startCursor?: Maybe<Scalars['String']['output']>;
+};
+
+/** Reads across CloudMailin (and, later, Cloudflare Email Sending). */
+export type Query = {
+  __typename?: 'Query';
+  /** The custom domains of an inbound address. */
+  customDomains?: Maybe<QueryCustomDomainsResult>;
+  /** One inbound address, by global id or CloudMailin address id. */
+  inboundAddress?: Maybe<QueryInboundAddressResult>;
+  /** The CloudMailin inbound addresses of the account. */
+  inboundAddresses?: Maybe<QueryInboundAddressesResult>;
+  /** Mail received by an inbound address, newest first. Cursors stay valid while new mail arrives: no row is repeated or skipped. */
+  incomingStatuses?: Maybe<QueryIncomingStatusesResult>;
+  /** Fetches any object by its global id. */
+  node?: Maybe<Node>;
+  /** Fetches several objects by their global ids, in the order given. */
+  nodes: Array<Maybe<Node>>;
+  /** One outbound message with the full event history of each recipient. */
+  outboundMessage?: Maybe<QueryOutboundMessageResult>;
+  /** Messages sent through CloudMailin, newest first. */
+  outboundMessages?: Maybe<QueryOutboundMessagesResult>;
+  /** One sending domain by global id (or CloudMailin domain id). */
+  sendingDomain?: Maybe<QuerySendingDomainResult>;
+  /** Sending domains, of one provider or of all. */
+  sendingDomains?: Maybe<QuerySendingDomainsResult>;
+};
+
+
+/** Reads across CloudMailin (and, later, Cloudflare Email Sending). */
+export type QueryCustomDomainsArgs = {
+  addressId: Scalars['ID']['input'];
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  query?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Reads across CloudMailin (and, later, Cloudflare Email Sending). */
+export type QueryInboundAddressArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Reads across CloudMailin (and, later, Cloudflare Email Sending). */
+export type QueryInboundAddressesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Reads across CloudMailin (and, later, Cloudflare Email Sending). */
+export type QueryIncomingStatusesArgs = {
+  addressId: Scalars['ID']['input'];
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  query?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Reads across CloudMailin (and, later, Cloudflare Email Sending). */
+export type QueryNodeArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Reads across CloudMailin (and, later, Cloudflare Email Sending). */
+export type QueryNodesArgs = {
+  ids: Array<Scalars['ID']['input']>;
+};
+
+
+/** Reads across CloudMailin (and, later, Cloudflare Email Sending). */
+export type QueryOutboundMessageArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Reads across CloudMailin (and, later, Cloudflare Email Sending). */
+export type QueryOutboundMessagesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  query?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Reads across CloudMailin (and, later, Cloudflare Email Sending). */
+export type QuerySendingDomainArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Reads across CloudMailin (and, later, Cloudflare Email Sending). */
+export type QuerySendingDomainsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  provider?: InputMaybe<EmailProvider>;
+  query?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A page of items (Relay connection). Ask for `pageInfo.endCursor` to fetch the next page. */
+export type QueryCustomDomainsConnection = {
+  __typename?: 'QueryCustomDomainsConnection';
+  /** The items of this page, each with its cursor. */
+  edges: Array<QueryCustomDomainsConnectionEdge>;
+  /** Where this page sits in the whole list. */
+  pageInfo: PageInfo;
+};
+
+/** An item of QueryCustomDomainsConnection with its cursor. */
+export type QueryCustomDomainsConnectionEdge = {
+  __typename?: 'QueryCustomDomainsConnectionEdge';
+  /** An opaque cursor for this edge, stable while the list grows. */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of this edge. */
+  node: CustomDomain;
+};
+
+/** The data asked for, or an expected failure (each implements `Error`). */
+export type QueryCustomDomainsResult = NotConfiguredError | NotFoundError | QueryCustomDomainsConnection | RateLimitedError | UpstreamError | ValidationError;
+
+/** The data asked for, or an expected failure (each implements `Error`). */
+export type QueryInboundAddressResult = InboundAddress | NotConfiguredError | NotFoundError | RateLimitedError | UpstreamError | ValidationError;
+
+/** A page of items (Relay connection). Ask for `pageInfo.endCursor` to fetch the next page. */
+export type QueryInboundAddressesConnection = {
+  __typename?: 'QueryInboundAddressesConnection';
+  /** The items of this page, each with its cursor. */
+  edges: Array<QueryInboundAddressesConnectionEdge>;
+  /** Where this page sits in the whole list. */
+  pageInfo: PageInfo;
+};
+
+/** An item of QueryInboundAddressesConnection with its cursor. */
+export type QueryInboundAddressesConnectionEdge = {
+  __typename?: 'QueryInboundAddressesConnectionEdge';
+  /** An opaque cursor for this edge, stable while the list grows. */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of this edge. */
+  node: InboundAddress;
+};
+
+/** The data asked for, or an expected failure (each implements `Error`). */
+export type QueryInboundAddressesResult = NotConfiguredError | NotFoundError | QueryInboundAddressesConnection | RateLimitedError | UpstreamError | ValidationError;
+
+/** A page of items (Relay connection). Ask for `pageInfo.endCursor` to fetch the next page. */
+export type QueryIncomingStatusesConnection = {
+  __typename?: 'QueryIncomingStatusesConnection';
+  /** The items of this page, each with its cursor. */
+  edges: Array<QueryIncomingStatusesConnectionEdge>;
+  /** Where this page sits in the whole list. */
+  pageInfo: PageInfo;
+};
+
+/** An item of QueryIncomingStatusesConnection with its cursor. */
+export type QueryIncomingStatusesConnectionEdge = {
+  __typename?: 'QueryIncomingStatusesConnectionEdge';
+  /** An opaque cursor for this edge, stable while the list grows. */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of this edge. */
+  node: IncomingStatus;
+};
+
+/** The data asked for, or an expected failure (each implements `Error`). */
+export type QueryIncomingStatusesResult = NotConfiguredError | NotFoundError | QueryIncomingStatusesConnection | RateLimitedError | UpstreamError | ValidationError;
+
+/** The data asked for, or an expected failure (each implements `Error`). */
+export type QueryOutboundMessageResult = NotConfiguredError | NotFoundError | OutboundMessage | RateLimitedError | UpstreamError | ValidationError;
+
+/** A page of items (Relay connection). Ask for `pageInfo.endCursor` to fetch the next page. */
+export type QueryOutboundMessagesConnection = {
+  __typename?: 'QueryOutboundMessagesConnection';
+  /** The items of this page, each with its cursor. */
+  edges: Array<QueryOutboundMessagesConnectionEdge>;
+  /** Where this page sits in the whole list. */
+  pageInfo: PageInfo;
+};
+
+/** An item of QueryOutboundMessagesConnection with its cursor. */
+export type QueryOutboundMessagesConnectionEdge = {
+  __typename?: 'QueryOutboundMessagesConnectionEdge';
+  /** An opaque cursor for this edge, stable while the list grows. */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of this edge. */
+  node: OutboundMessage;
+};
+
+/** The data asked for, or an expected failure (each implements `Error`). */
+export type QueryOutboundMessagesResult = NotConfiguredError | NotFoundError | QueryOutboundMessagesConnection | RateLimitedError | UpstreamError | ValidationError;
+
+/** The data asked for, or an expected failure (each implements `Error`). */
+export type QuerySendingDomainResult = NotConfiguredError | NotFoundError | QuerySendingDomainSuccess | RateLimitedError | UpstreamError | ValidationError;
+
+/** The sending domain, in `data`. */
+export type QuerySendingDomainSuccess = {
+  __typename?: 'QuerySendingDomainSuccess';
+  /** The sending domain. */
+  data: SendingDomain;
+};
+
+/** A page of items (Relay connection). Ask for `pageInfo.endCursor` to fetch the next page. */
+export type QuerySendingDomainsConnection = {
+  __typename?: 'QuerySendingDomainsConnection';
+  /** The items of this page, each with its cursor. */
+  edges: Array<QuerySendingDomainsConnectionEdge>;
+  /** Where this page sits in the whole list. */
+  pageInfo: PageInfo;
+};
+
+/** An item of QuerySendingDomainsConnection with its cursor. */
+export type QuerySendingDomainsConnectionEdge = {
+  __typename?: 'QuerySendingDomainsConnectionEdge';
+  /** An opaque cursor for this edge, stable while the list grows. */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of this edge. */
+  node: SendingDomain;
+};
+
+/** The data asked for, or an expected failure (each implements `Error`). */
+export type QuerySendingDomainsResult = NotConfiguredError | NotFoundError | QuerySendingDomainsConnection | RateLimitedError | UpstreamError | ValidationError;
+
+/** The provider's rate budget is spent and no cached answer could stand in. Retry after `retryAfterSeconds`. */
+export type RateLimitedError = Error & {
+  __typename?: 'RateLimitedError';
+  /** What went wrong, for people. */
+  message?: Maybe<Scalars['String']['output']>;
+  /** Whose budget is spent. */
+  provider?: Maybe<EmailProvider>;
+  /** Seconds until a call can be made again. */
+  retryAfterSeconds?: Maybe<Scalars['Int']['output']>;
+};
+
+/** A message to send. At least one of `text`, `html` or `markdown` is required. */
+export type SendEmailInput = {
+  /** Files to attach, inline ones included. */
+  attachments?: InputMaybe<Array<EmailAttachmentInput>>;
+  /** Carbon-copy recipients. */
+  cc?: InputMaybe<Array<EmailAddressInput>>;
+  /** The sender; its domain must be a verified sending domain. */
+  from: EmailAddressInput;
+  /** Extra headers. */
+  headers?: InputMaybe<Array<EmailHeaderInput>>;
+  /** The HTML body. */
+  html?: InputMaybe<Scalars['String']['input']>;
+  /** Retrying with the same key and input returns the first result instead of sending again. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** A Markdown body, converted to HTML (and to text when `text` is absent) by CloudMailin. */
+  markdown?: InputMaybe<Scalars['String']['input']>;
+  /** Delivery priority. */
+  priority?: InputMaybe<SendPriority>;
+  /** Which provider sends it. */
+  provider: EmailProvider;
+  /** Where replies should go. */
+  replyTo?: InputMaybe<EmailAddressInput>;
+  /** The subject line (at most 998 characters). */
+  subject: Scalars['String']['input'];
+  /** Tags to find the message by later. */
+  tags?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Validate without delivering. */
+  testMode?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The plain-text body. */
+  text?: InputMaybe<Scalars['String']['input']>;
+  /** The recipients (at least one). */
+  to: Array<EmailAddressInput>;
+};
+
+/** The accepted message. */
+export type SendEmailPayload = {
+  __typename?: 'SendEmailPayload';
+  /** The accepted message. */
+  message?: Maybe<SentEmail>;
+};
+
+/** Delivery priority (CloudMailin). */
+export type SendPriority =
+  /** Digest mail; CloudMailin requires this class for it. */
+  | 'DIGEST'
+  /** Time-critical mail, sent first. */
+  | 'PRIORITY'
+  /** Normal transactional mail. */
+  | 'STANDARD';
+
+/** A complete RFC 5322 message to send as it is. Its From and To headers must match `from` and `to`. */
+export type SendRawEmailInput = {
+  /** Carbon-copy recipients. */
+  cc?: InputMaybe<Array<EmailAddressInput>>;
+  /** The envelope sender. */
+  from: EmailAddressInput;
+  /** Retrying with the same key and input returns the first result instead of sending again. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** Which provider sends it. */
+  provider: EmailProvider;
+  /** The whole message: headers, a blank line, the body. */
+  raw: Scalars['String']['input'];
+  /** Tags to find the message by later. */
+  tags?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Validate without delivering. */
+  testMode?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The envelope recipients. */
+  to: Array<EmailAddressInput>;
+};
+
+/** A domain mail is sent from, at any provider, with the DNS records that authenticate it. */
+export type SendingDomain = {
+  /** The DNS records to publish, each with its verification state where the provider reports it. */
+  dnsRecords?: Maybe<Array<DnsRecord>>;
+  /** The domain name. */
+  domain?: Maybe<Scalars['String']['output']>;
+  /** The global id of this object (opaque; use it with `node(id:)`). */
+  id: Scalars['ID']['output'];
+  /** The provider that sends for this domain. */
+  provider?: Maybe<EmailProvider>;
+  /** Whether the provider considers the domain ready to send from. */
+  verified?: Maybe<Scalars['Boolean']['output']>;
+};
+
+/** A sending domain as the provider stored it. */
+export type SendingDomainPayload = {
+  __typename?: 'SendingDomainPayload';
+  /** The domain. */
+  domain?: Maybe<SendingDomain>;
+};
+
+/** A message the provider accepted for delivery. */
+export type SentEmail = {
+  __typename?: 'SentEmail';
+  /** The Cc recipients. */
+  cc?: Maybe<Array<Scalars['String']['output']>>;
+  /** The sender as the provider recorded it. */
+  from?: Maybe<Scalars['String']['output']>;
+  /** The provider's id of the message (CloudMailin: a UUID). */
+  messageId?: Maybe<Scalars['String']['output']>;
+  /** The message with its delivery events; null until the provider lists it (or in test mode). */
+  outboundMessage?: Maybe<OutboundMessage>;
+  /** The provider that accepted it. */
+  provider?: Maybe<EmailProvider>;
+  /** The subject. */
+  subject?: Maybe<Scalars['String']['output']>;
+  /** The tags. */
+  tags?: Maybe<Array<Scalars['String']['output']>>;
+  /** Whether it was only validated, not delivered. */
+  testMode?: Maybe<Scalars['Boolean']['output']>;
+  /** The To recipients. */
+  to?: Maybe<Array<Scalars['String']['output']>>;
+};
+
+/** Changes to an inbound address. Omitted fields keep their current value. */
+export type UpdateInboundAddressInput = {
+  /** A global id or a CloudMailin address id. */
+  id: Scalars['ID']['input'];
+  /** The new nickname; an empty string clears it. */
+  nickname?: InputMaybe<Scalars['String']['input']>;
+  /** The new target URL. */
+  target?: InputMaybe<Scalars['String']['input']>;
+  /** The new POST format. */
+  targetFormat?: InputMaybe<InboundFormat>;
+};
+
+/** The provider refused or failed in a way that a different input would not fix. */
+export type UpstreamError = Error & {
+  __typename?: 'UpstreamError';
+  /** What kind of failure: UNAUTHORIZED, FORBIDDEN, CONFLICT, SERVER_ERROR, TIMEOUT, NETWORK, MALFORMED_RESPONSE, RESPONSE_TOO_LARGE or UNEXPECTED_STATUS. */
+  code?: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for people. */
+  message?: Maybe<Scalars['String']['output']>;
+  /** The provider that failed. */
+  provider?: Maybe<EmailProvider>;
+  /** The HTTP status the provider answered, or null when no answer came (timeout, network). */
+  status?: Maybe<Scalars['Int']['output']>;
+};
+
+/** The input was refused: by mailgraph before any upstream call, or by the provider (`provider` is then set). */
+export type ValidationError = Error & {
+  __typename?: 'ValidationError';
+  /** Each refused field and why; empty when the provider gave one message for the whole input. */
+  issues?: Maybe<Array<ValidationIssue>>;
+  /** What went wrong, for people. */
+  message?: Maybe<Scalars['String']['output']>;
+  /** The provider that refused the input, or null when mailgraph refused it first. */
+  provider?: Maybe<EmailProvider>;
+};
+
+/** One reason an input was refused. */
+export type ValidationIssue = {
+  __typename?: 'ValidationIssue';
+  /** Why this field was refused. */
+  message?: Maybe<Scalars['String']['output']>;
+  /** Dotted path of the offending input field, e.g. `input.to.0.email`. */
+  path?: Maybe<Scalars['String']['output']>;
+};
+
+/** The outcome of asking the provider to check the DNS records now. */
+export type VerifySendingDomainPayload = {
+  __typename?: 'VerifySendingDomainPayload';
+  /** The domain after the check. */
+  domain?: Maybe<SendingDomain>;
+  /** Whether the check passed. When false, `domain.dnsRecords` shows which records are missing. */
+  verified?: Maybe<Scalars['Boolean']['output']>;
+};
+
+export type StatusesQueryVariables = Exact<{
+  addressId: Scalars['ID']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  query?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type StatusesQuery = { __typename?: 'Query', incomingStatuses?: { __typename: 'NotConfiguredError', message?: string | null } | { __typename: 'NotFoundError', message?: string | null, resource?: string | null, resourceId?: string | null } | { __typename: 'QueryIncomingStatusesConnection', edges: Array<{ __typename?: 'QueryIncomingStatusesConnectionEdge', cursor: string, node: { __typename?: 'IncomingStatus', id: string, statusId?: string | null, subject?: string | null, from?: string | null, to?: string | null, outcome?: DeliveryOutcome | null, httpStatus?: number | null, rawStatus?: string | null, tls?: string | null, receivedAt?: string | null } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor?: string | null, endCursor?: string | null } } | { __typename: 'RateLimitedError', message?: string | null } | { __typename: 'UpstreamError', message?: string | null } | { __typename: 'ValidationError', message?: string | null, issues?: Array<{ __typename?: 'ValidationIssue', path?: string | null, message?: string | null }> | null } | null };
+
+export type StatusNodeQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type StatusNodeQuery = { __typename?: 'Query', node?: { __typename: 'CloudMailinSendingDomain', id: string } | { __typename: 'CustomDomain', id: string } | { __typename: 'InboundAddress', id: string } | { __typename: 'IncomingStatus', statusId?: string | null, subject?: string | null, id: string, address?: { __typename?: 'InboundAddress', addressId?: string | null } | null } | { __typename: 'OutboundMessage', id: string } | null };
+
+export type OutboundWithEventsQueryVariables = Exact<{
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type OutboundWithEventsQuery = { __typename?: 'Query', outboundMessages?: { __typename: 'NotConfiguredError', message?: string | null } | { __typename: 'NotFoundError', message?: string | null } | { __typename: 'QueryOutboundMessagesConnection', edges: Array<{ __typename?: 'QueryOutboundMessagesConnectionEdge', cursor: string, node: { __typename?: 'OutboundMessage', id: string, messageUuid?: string | null, subject?: string | null, from?: string | null, to?: Array<string> | null, createdAt?: string | null, recipients?: Array<{ __typename?: 'OutboundRecipient', email?: string | null, lastEvent?: MessageEventKind | null, events?: Array<{ __typename?: 'MessageEvent', kind?: MessageEventKind | null, rawKind?: string | null, timestamp?: string | null, details?: { __typename?: 'MessageEventDetails', agent?: string | null, replyCode?: string | null, deliveryStatus?: string | null, smtpResponse?: string | null, remoteHost?: string | null } | null }> | null }> | null } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } | { __typename: 'RateLimitedError', message?: string | null } | { __typename: 'UpstreamError', message?: string | null } | { __typename: 'ValidationError', message?: string | null } | null };
+
+export type OutboundSummariesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type OutboundSummariesQuery = { __typename?: 'Query', outboundMessages?: { __typename?: 'NotConfiguredError' } | { __typename?: 'NotFoundError' } | { __typename?: 'QueryOutboundMessagesConnection', edges: Array<{ __typename?: 'QueryOutboundMessagesConnectionEdge', node: { __typename?: 'OutboundMessage', id: string, recipients?: Array<{ __typename?: 'OutboundRecipient', email?: string | null, lastEvent?: MessageEventKind | null }> | null } }> } | { __typename?: 'RateLimitedError' } | { __typename?: 'UpstreamError' } | { __typename?: 'ValidationError' } | null };
+
+export type OneOutboundQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type OneOutboundQuery = { __typename?: 'Query', outboundMessage?: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError', message?: string | null, resource?: string | null, resourceId?: string | null } | { __typename: 'OutboundMessage', id: string, messageUuid?: string | null, messageIdHeader?: string | null, tags?: Array<string> | null, testMode?: boolean | null, recipients?: Array<{ __typename?: 'OutboundRecipient', email?: string | null, events?: Array<{ __typename?: 'MessageEvent', kind?: MessageEventKind | null }> | null }> | null } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError', message?: string | null, issues?: Array<{ __typename?: 'ValidationIssue', path?: string | null, message?: string | null }> | null } | null };
+
+export type OutboundSummariesPagedQueryVariables = Exact<{
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type OutboundSummariesPagedQuery = { __typename?: 'Query', outboundMessages?: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError' } | { __typename: 'QueryOutboundMessagesConnection', edges: Array<{ __typename?: 'QueryOutboundMessagesConnectionEdge', node: { __typename?: 'OutboundMessage', id: string } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError' } | null };
+
+
+export const StatusesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Statuses"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"addressId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"query"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"incomingStatuses"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"addressId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"addressId"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"query"},"value":{"kind":"Variable","name":{"kind":"Name","value":"query"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"QueryIncomingStatusesConnection"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"statusId"}},{"kind":"Field","name":{"kind":"Name","value":"subject"}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"outcome"}},{"kind":"Field","name":{"kind":"Name","value":"httpStatus"}},{"kind":"Field","name":{"kind":"Name","value":"rawStatus"}},{"kind":"Field","name":{"kind":"Name","value":"tls"}},{"kind":"Field","name":{"kind":"Name","value":"receivedAt"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"startCursor"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"issues"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotFoundError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"resource"}},{"kind":"Field","name":{"kind":"Name","value":"resourceId"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<StatusesQuery, StatusesQueryVariables>;
+export const StatusNodeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"StatusNode"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"IncomingStatus"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"statusId"}},{"kind":"Field","name":{"kind":"Name","value":"subject"}},{"kind":"Field","name":{"kind":"Name","value":"address"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"addressId"}}]}}]}}]}}]}}]} as unknown as DocumentNode<StatusNodeQuery, StatusNodeQueryVariables>;
+export const OutboundWithEventsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"OutboundWithEvents"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"outboundMessages"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"QueryOutboundMessagesConnection"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"messageUuid"}},{"kind":"Field","name":{"kind":"Name","value":"subject"}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"recipients"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"lastEvent"}},{"kind":"Field","name":{"kind":"Name","value":"events"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"rawKind"}},{"kind":"Field","name":{"kind":"Name","value":"timestamp"}},{"kind":"Field","name":{"kind":"Name","value":"details"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"agent"}},{"kind":"Field","name":{"kind":"Name","value":"replyCode"}},{"kind":"Field","name":{"kind":"Name","value":"deliveryStatus"}},{"kind":"Field","name":{"kind":"Name","value":"smtpResponse"}},{"kind":"Field","name":{"kind":"Name","value":"remoteHost"}}]}}]}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<OutboundWithEventsQuery, OutboundWithEventsQueryVariables>;
+export const OutboundSummariesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"OutboundSummaries"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"outboundMessages"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"20"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"QueryOutboundMessagesConnection"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"recipients"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"lastEvent"}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<OutboundSummariesQuery, OutboundSummariesQueryVariables>;
+export const OneOutboundDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"OneOutbound"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"outboundMessage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"OutboundMessage"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"messageUuid"}},{"kind":"Field","name":{"kind":"Name","value":"messageIdHeader"}},{"kind":"Field","name":{"kind":"Name","value":"tags"}},{"kind":"Field","name":{"kind":"Name","value":"testMode"}},{"kind":"Field","name":{"kind":"Name","value":"recipients"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"events"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}}]}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotFoundError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"resource"}},{"kind":"Field","name":{"kind":"Name","value":"resourceId"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"issues"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]}}]} as unknown as DocumentNode<OneOutboundQuery, OneOutboundQueryVariables>;
+export const OutboundSummariesPagedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"OutboundSummariesPaged"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"outboundMessages"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"7"}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"QueryOutboundMessagesConnection"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]}}]} as unknown as DocumentNode<OutboundSummariesPagedQuery, OutboundSummariesPagedQueryVariables>;

@@ -1,0 +1,95 @@
+/**
+ * The real stack for tests: the sandbox emulator and mailgraph, each on its own loopback port, talking
+ * over HTTP exactly as in production. `gql` sends typed documents (test/gql, from codegen.ts) over HTTP.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { type DocumentNode, print } from 'graphql';
+import { createApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createHttpServer } from '../../src/http-server.js';
+import { type Sandbox, type SandboxOptions, startSandbox } from '../../src/sandbox/server.js';
+import { CloudMailinClient, type UpstreamCall, createUpstreamShared } from '../../src/upstream/cloudmailin.js';
+
+export interface GraphQLResponse<T> {
+  status: number;
+  data?: T | null;
+  errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
+  extensions?: Record<string, unknown>;
+}
+
+export interface Stack {
+  url: string;
+  sandbox: Sandbox;
+  /** Calls mailgraph made upstream (as the transport saw them). */
+  upstreamCalls: UpstreamCall[];
+  gql<T, V>(
+    document: TypedDocumentNode<T, V> | DocumentNode,
+    variables?: V,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse<T>>;
+  close(): Promise<void>;
+}
+
+export interface StackOptions {
+  sandbox?: SandboxOptions;
+  env?: Record<string, string>;
+  /** Point mailgraph at another CloudMailin server instead of the sandbox. */
+  cloudmailinUrl?: string;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const sandbox = await startSandbox({ rateLimits: false, ...options.sandbox });
+  const config = loadConfig({
+    MAILGRAPH_SANDBOX: 'true',
+    CLOUDMAILIN_API_URL: options.cloudmailinUrl ?? sandbox.cloudmailinUrl,
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  });
+  const upstreamCalls: UpstreamCall[] = [];
+  const cloudmailin = new CloudMailinClient({
+    config: config.cloudmailin,
+    upstream: config.upstream,
+    shared: createUpstreamShared(),
+    onCall: (call) => upstreamCalls.push(call),
+  });
+  const server: Server = createHttpServer({ app: createApp({ config, cloudmailin }) });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url,
+    sandbox,
+    upstreamCalls,
+    async gql(document, variables, headers = {}) {
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers },
+        body: JSON.stringify({ query: print(document as DocumentNode), variables }),
+      });
+      const body = (await response.json()) as Omit<GraphQLResponse<never>, 'status'>;
+      return { status: response.status, ...body } as GraphQLResponse<never>;
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await sandbox.close();
+    },
+  };
+}
+
+/** Narrows a result union member by `__typename`, failing the test with the whole value otherwise. */
+export function expectTypename<T extends { __typename?: string }, N extends string>(
+  value: T | null | undefined,
+  typename: N,
+): Extract<T, { __typename?: N }> {
+  if (!value || value.__typename !== typename) {
+    throw new Error(`expected ${typename}, got ${JSON.stringify(value)}`);
+  }
+  return value as Extract<T, { __typename?: N }>;
+}
+
+export function globalId(typename: string, id: string): string {
+  return Buffer.from(`${typename}:${id}`).toString('base64');
+}

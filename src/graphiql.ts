@@ -85,7 +85,7 @@ mutation SendEmail {
     }
   ) {
     __typename
-    ... on SendEmailPayload { message { messageId testMode outboundMessage { recipients { email lastEvent } } } }
+    ... on SendEmailPayload { email { messageId testMode outboundMessage { recipients { email lastEvent } } } }
     ... on ValidationError { message issues { path message } }
     ... on Error { message }
   }

@@ -35,15 +35,17 @@ export interface Stack {
 export interface StackOptions {
   sandbox?: SandboxOptions;
   env?: Record<string, string>;
-  /** Point mailgraph at another CloudMailin server instead of the sandbox. */
-  cloudmailinUrl?: string;
+  /** Point mailgraph at another CloudMailin server instead of the sandbox (given the sandbox's URL). */
+  cloudmailinUrl?: (sandboxUrl: string) => string | Promise<string>;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const sandbox = await startSandbox({ rateLimits: false, ...options.sandbox });
   const config = loadConfig({
     MAILGRAPH_SANDBOX: 'true',
-    CLOUDMAILIN_API_URL: options.cloudmailinUrl ?? sandbox.cloudmailinUrl,
+    CLOUDMAILIN_API_URL: options.cloudmailinUrl
+      ? await options.cloudmailinUrl(sandbox.cloudmailinUrl)
+      : sandbox.cloudmailinUrl,
     LOG_LEVEL: 'silent',
     ...options.env,
   });
@@ -54,7 +56,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     shared: createUpstreamShared(),
     onCall: (call) => upstreamCalls.push(call),
   });
-  const server: Server = createHttpServer({ app: createApp({ config, cloudmailin }) });
+  const logger = process.env.MAILGRAPH_TEST_LOG ? console : undefined;
+  const server: Server = createHttpServer({ app: createApp({ config, cloudmailin, logger }) });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 

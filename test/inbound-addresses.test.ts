@@ -1,0 +1,178 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_CLOUDMAILIN } from '../src/sandbox/demo-data.js';
+import { graphql } from './gql/index.js';
+import { type Stack, expectTypename, globalId, startStack } from './helpers/stack.js';
+
+const Addresses = graphql(`
+  query Addresses($first: Int, $after: String) {
+    inboundAddresses(first: $first, after: $after) {
+      __typename
+      ... on QueryInboundAddressesConnection {
+        edges { node { id addressId emailAddress target targetFormat nickname } }
+        pageInfo { hasNextPage endCursor }
+      }
+      ... on Error { message }
+    }
+  }
+`);
+
+const Address = graphql(`
+  query Address($id: ID!) {
+    inboundAddress(id: $id) {
+      __typename
+      ... on InboundAddress {
+        id
+        addressId
+        nickname
+        customDomains(first: 5) { edges { node { domain } } }
+        incomingStatuses(first: 2) { edges { node { subject } } }
+      }
+      ... on NotFoundError { resource resourceId }
+      ... on ValidationError { issues { path message } }
+    }
+  }
+`);
+
+const Create = graphql(`
+  mutation CreateAddress($input: CreateInboundAddressInput!) {
+    createInboundAddress(input: $input) {
+      __typename
+      ... on InboundAddressPayload { address { id addressId target targetFormat nickname } }
+      ... on ValidationError { message provider issues { path message } }
+    }
+  }
+`);
+
+const Update = graphql(`
+  mutation UpdateAddress($input: UpdateInboundAddressInput!) {
+    updateInboundAddress(input: $input) {
+      __typename
+      ... on InboundAddressPayload { address { addressId target targetFormat nickname } }
+      ... on NotFoundError { resourceId }
+      ... on ValidationError { issues { path } }
+    }
+  }
+`);
+
+const Delete = graphql(`
+  mutation DeleteAddress($id: ID!) {
+    deleteInboundAddress(id: $id) {
+      __typename
+      ... on DeleteInboundAddressPayload { deletedId address { addressId } }
+      ... on NotFoundError { resourceId }
+    }
+  }
+`);
+
+const NodeLookup = graphql(`
+  query AddressNode($id: ID!) { node(id: $id) { __typename id ... on InboundAddress { addressId } } }
+`);
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(() => stack.close());
+
+describe('inbound addresses', () => {
+  it('lists the account’s addresses with global ids and redacted target passwords', async () => {
+    const result = await stack.gql(Addresses, { first: 10 });
+    const connection = expectTypename(result.data?.inboundAddresses, 'QueryInboundAddressesConnection');
+    const ids = connection.edges.map((edge) => edge.node.addressId);
+    expect(ids).toEqual(stack.sandbox.cloudmailin.addresses().map((address) => address.id));
+    const support = connection.edges.find((edge) => edge.node.addressId === DEMO_CLOUDMAILIN.addressIds.support)?.node;
+    expect(support?.id).toBe(globalId('InboundAddress', DEMO_CLOUDMAILIN.addressIds.support));
+    expect(support?.emailAddress).toBe(`${DEMO_CLOUDMAILIN.addressIds.support}@cloudmailin.net`);
+    for (const { node } of connection.edges) {
+      expect(node.target ?? '').not.toMatch(/:\/\/[^/]*:(?!\*\*\*\*@)[^@/]+@/);
+    }
+  });
+
+  it('pages the unpaged upstream list with one call', async () => {
+    stack.sandbox.resetCalls();
+    const fresh = await startStack();
+    try {
+      const first = expectTypename((await fresh.gql(Addresses, { first: 2 })).data?.inboundAddresses, 'QueryInboundAddressesConnection');
+      expect(first.pageInfo.hasNextPage).toBe(true);
+      const second = expectTypename(
+        (await fresh.gql(Addresses, { first: 10, after: first.pageInfo.endCursor })).data?.inboundAddresses,
+        'QueryInboundAddressesConnection',
+      );
+      expect([...first.edges, ...second.edges].map((e) => e.node.addressId)).toEqual(
+        fresh.sandbox.cloudmailin.addresses().map((a) => a.id),
+      );
+      expect(second.pageInfo.hasNextPage).toBe(false);
+      expect(fresh.sandbox.calls).toHaveLength(1);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('fetches one address by either id, with its custom domains and statuses, and NotFoundError otherwise', async () => {
+    const raw = await stack.gql(Address, { id: DEMO_CLOUDMAILIN.addressIds.support });
+    const address = expectTypename(raw.data?.inboundAddress, 'InboundAddress');
+    expect(address.customDomains.edges.length).toBeGreaterThan(0);
+    expect(address.incomingStatuses.edges).toHaveLength(2);
+    const global = await stack.gql(Address, { id: address.id });
+    expect(global.data).toEqual(raw.data);
+    const node = await stack.gql(NodeLookup, { id: address.id });
+    expect(node.data?.node).toMatchObject({ __typename: 'InboundAddress', addressId: address.addressId });
+
+    const missing = await stack.gql(Address, { id: 'ffffffffffffffffffff' });
+    expect(expectTypename(missing.data?.inboundAddress, 'NotFoundError').resourceId).toBe('ffffffffffffffffffff');
+    const missingNode = await stack.gql(NodeLookup, { id: globalId('InboundAddress', 'ffffffffffffffffffff') });
+    expect(missingNode.data?.node).toBeNull();
+    const hostile = await stack.gql(Address, { id: '../../sending_domains' });
+    expect(expectTypename(hostile.data?.inboundAddress, 'ValidationError').issues[0]?.path).toBe('id');
+  });
+
+  it('creates, updates (keeping omitted fields) and deletes an address', async () => {
+    const created = await stack.gql(Create, {
+      input: { target: 'https://hooks.example.com/in', targetFormat: 'MULTIPART_NORMALIZED', nickname: 'ci' },
+    });
+    const address = expectTypename(created.data?.createInboundAddress, 'InboundAddressPayload').address;
+    expect(address).toMatchObject({ target: 'https://hooks.example.com/in', targetFormat: 'MULTIPART_NORMALIZED', nickname: 'ci' });
+    expect(stack.sandbox.cloudmailin.addresses().some((a) => a.id === address.addressId)).toBe(true);
+
+    const listed = expectTypename((await stack.gql(Addresses, { first: 50 })).data?.inboundAddresses, 'QueryInboundAddressesConnection');
+    expect(listed.edges.some((edge) => edge.node.addressId === address.addressId)).toBe(true);
+
+    const updated = await stack.gql(Update, { input: { id: address.id, nickname: 'renamed' } });
+    expect(expectTypename(updated.data?.updateInboundAddress, 'InboundAddressPayload').address).toMatchObject({
+      nickname: 'renamed',
+      target: 'https://hooks.example.com/in',
+      targetFormat: 'MULTIPART_NORMALIZED',
+    });
+    const deleted = await stack.gql(Delete, { id: address.id });
+    expect(expectTypename(deleted.data?.deleteInboundAddress, 'DeleteInboundAddressPayload').deletedId).toBe(address.id);
+    expect(stack.sandbox.cloudmailin.addresses().some((a) => a.id === address.addressId)).toBe(false);
+    const again = await stack.gql(Delete, { id: address.id });
+    expect(expectTypename(again.data?.deleteInboundAddress, 'NotFoundError').resourceId).toBe(address.addressId);
+  });
+
+  it('refuses malformed and hostile input before calling CloudMailin', async () => {
+    stack.sandbox.resetCalls();
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ target: 'not a url', targetFormat: 'JSON_NORMALIZED' }, 'input.target'],
+      [{ target: 'ftp://example.com/x', targetFormat: 'JSON_NORMALIZED' }, 'input.target'],
+      [{ target: `https://example.com/${'a'.repeat(3000)}`, targetFormat: 'JSON_NORMALIZED' }, 'input.target'],
+      [{ target: 'https://example.com/\r\nX-Injected: 1', targetFormat: 'JSON_NORMALIZED' }, 'input.target'],
+      [{ target: 'https://example.com/', targetFormat: 'JSON_NORMALIZED', nickname: 'n'.repeat(101) }, 'input.nickname'],
+      [{ target: 'https://example.com/', targetFormat: 'JSON_NORMALIZED', nickname: 'a\u0000b' }, 'input.nickname'],
+    ];
+    for (const [input, path] of cases) {
+      const result = await stack.gql(Create, { input } as never);
+      const error = expectTypename(result.data?.createInboundAddress, 'ValidationError');
+      expect(error.provider).toBeNull();
+      expect(error.issues.map((issue) => issue.path)).toContain(path);
+    }
+    expect(stack.sandbox.calls).toHaveLength(0);
+  });
+
+  it('refuses an unknown enum value as a request error (400, GraphQL over HTTP)', async () => {
+    const result = await stack.gql(Create, { input: { target: 'https://example.com/', targetFormat: 'RAW' } } as never);
+    expect(result.status).toBe(400);
+    expect(result.data).toBeUndefined();
+    expect(result.errors?.[0]?.message).toMatch(/RAW/);
+  });
+});

@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_CLOUDMAILIN } from '../src/sandbox/demo-data.js';
+import { graphql } from './gql/index.js';
+import { type Stack, expectTypename, globalId, startStack } from './helpers/stack.js';
+
+const SendingDomains = graphql(`
+  query SendingDomains($provider: EmailProvider, $query: String) {
+    sendingDomains(provider: $provider, query: $query, first: 50) {
+      __typename
+      ... on QuerySendingDomainsConnection {
+        edges {
+          node {
+            __typename
+            id
+            provider
+            domain
+            verified
+            dnsRecords { type name value priority purpose verified }
+            ... on CloudMailinSendingDomain { domainId mtaDomain requiredCname dkimSelector dkimVerified returnPathVerified spfVerified }
+          }
+        }
+      }
+      ... on Error { message }
+    }
+  }
+`);
+
+const OneDomain = graphql(`
+  query OneSendingDomain($id: ID!) {
+    sendingDomain(id: $id) {
+      __typename
+      ... on QuerySendingDomainSuccess { data { id domain verified } }
+      ... on NotFoundError { resourceId }
+    }
+  }
+`);
+
+const CreateDomain = graphql(`
+  mutation CreateSendingDomain($domain: String!) {
+    createSendingDomain(provider: CLOUDMAILIN, domain: $domain) {
+      __typename
+      ... on SendingDomainPayload { domain { id domain verified dnsRecords { type name purpose verified } } }
+      ... on ValidationError { message provider issues { path } }
+    }
+  }
+`);
+
+const Verify = graphql(`
+  mutation VerifySendingDomain($id: ID!) {
+    verifySendingDomain(id: $id) {
+      __typename
+      ... on VerifySendingDomainPayload { verified domain { verified dnsRecords { purpose verified } } }
+      ... on NotFoundError { resourceId }
+    }
+  }
+`);
+
+const Delete = graphql(`
+  mutation DeleteSendingDomain($id: ID!) {
+    deleteSendingDomain(id: $id) {
+      __typename
+      ... on DeleteSendingDomainPayload { deletedId domain { domain } }
+      ... on NotFoundError { resourceId }
+    }
+  }
+`);
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(() => stack.close());
+
+describe('sending domains', () => {
+  it('lists CloudMailin sending domains with uniform DNS records and verification state', async () => {
+    const result = await stack.gql(SendingDomains, { provider: 'CLOUDMAILIN' });
+    const connection = expectTypename(result.data?.sendingDomains, 'QuerySendingDomainsConnection');
+    const upstream = stack.sandbox.cloudmailin.sendingDomains();
+    expect(connection.edges.map((edge) => edge.node.domain)).toEqual(upstream.map((d) => d.domain));
+    for (const { node } of connection.edges) {
+      const wire = upstream.find((d) => d.domain === node.domain);
+      expect(node.__typename).toBe('CloudMailinSendingDomain');
+      expect(node.provider).toBe('CLOUDMAILIN');
+      expect(node.dnsRecords).toEqual([
+        { type: 'TXT', name: wire?.dkim_domain, value: wire?.dkim_public_record, priority: null, purpose: 'DKIM', verified: wire?.dkim_verified ?? null },
+        { type: 'CNAME', name: wire?.mta_domain, value: wire?.required_cname, priority: null, purpose: 'RETURN_PATH', verified: wire?.return_path_verified ?? null },
+      ]);
+      expect(node.verified).toBe(Boolean(wire?.dkim_verified && wire.return_path_verified && wire.spf_verified));
+    }
+    const all = await stack.gql(SendingDomains, {});
+    expect(all.data).toEqual(result.data);
+  });
+
+  it('fetches one by global or CloudMailin id, and through node(id)', async () => {
+    const id = DEMO_CLOUDMAILIN.sendingDomainIds.verified;
+    const raw = await stack.gql(OneDomain, { id });
+    const domain = expectTypename(raw.data?.sendingDomain, 'QuerySendingDomainSuccess').data;
+    expect(domain.id).toBe(globalId('CloudMailinSendingDomain', id));
+    expect(domain.verified).toBe(true);
+    const missing = await stack.gql(OneDomain, { id: 'ffffffffffffffff' });
+    expect(expectTypename(missing.data?.sendingDomain, 'NotFoundError').resourceId).toBe('ffffffffffffffff');
+  });
+
+  it('creates a domain, fails then passes verification, and deletes it', async () => {
+    const created = await stack.gql(CreateDomain, { domain: 'Send.Example.test' });
+    const domain = expectTypename(created.data?.createSendingDomain, 'SendingDomainPayload').domain;
+    expect(domain.domain).toBe('send.example.test');
+    expect(domain.dnsRecords.map((r) => r.purpose)).toEqual(['DKIM', 'RETURN_PATH']);
+
+    const first = await stack.gql(Verify, { id: domain.id });
+    const failed = expectTypename(first.data?.verifySendingDomain, 'VerifySendingDomainPayload');
+    expect(failed.verified).toBe(false);
+    expect(failed.domain.verified).toBe(false);
+    const second = await stack.gql(Verify, { id: domain.id });
+    const passed = expectTypename(second.data?.verifySendingDomain, 'VerifySendingDomainPayload');
+    expect(passed.verified).toBe(true);
+    expect(passed.domain.dnsRecords.every((r) => r.verified)).toBe(true);
+
+    const listed = expectTypename((await stack.gql(SendingDomains, { query: 'send.example' })).data?.sendingDomains, 'QuerySendingDomainsConnection');
+    expect(listed.edges.map((e) => e.node.domain)).toEqual(['send.example.test']);
+    expect(listed.edges[0]?.node.verified).toBe(true);
+
+    const deleted = await stack.gql(Delete, { id: domain.id });
+    expect(expectTypename(deleted.data?.deleteSendingDomain, 'DeleteSendingDomainPayload').deletedId).toBe(domain.id);
+    const gone = await stack.gql(Verify, { id: domain.id });
+    expectTypename(gone.data?.verifySendingDomain, 'NotFoundError');
+  });
+
+  it('refuses a malformed domain before calling CloudMailin, and relays CloudMailin’s 422 for a duplicate', async () => {
+    stack.sandbox.resetCalls();
+    for (const bad of ['', 'no spaces.com x', '-leading.example.com', 'a'.repeat(300), 'example', 'exa_mple.com', 'xn--\u0000.com']) {
+      const result = await stack.gql(CreateDomain, { domain: bad });
+      expect(expectTypename(result.data?.createSendingDomain, 'ValidationError').issues[0]?.path).toBe('domain');
+    }
+    expect(stack.sandbox.calls).toHaveLength(0);
+    const duplicate = await stack.gql(CreateDomain, { domain: 'example.com' });
+    expect(expectTypename(duplicate.data?.createSendingDomain, 'ValidationError').provider).toBe('CLOUDMAILIN');
+  });
+});

@@ -1,0 +1,218 @@
+/**
+ * Every error mapping of `mapCloudMailinError`, exercised through the client so that the resource and id a
+ * NotFoundError names come from the call that failed.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { mapCloudMailinError } from '../../src/upstream/cloudmailin.js';
+import {
+  NotFoundError,
+  RateLimitedError,
+  UpstreamError,
+  ValidationError,
+} from '../../src/upstream/errors.js';
+import { ACCT, BASE, type Harness, SMTP_USER, T0, address, harness } from './helpers.js';
+
+let h: Harness;
+
+afterEach(async () => {
+  h?.agent.assertNoPendingInterceptors();
+  await h?.agent.close();
+  h = undefined as unknown as Harness;
+});
+
+function failGet(status: number, body: string | object, headers: Record<string, string> = {}) {
+  h = harness();
+  h.pool.intercept({ path: `${ACCT}/addresses/a1`, method: 'GET' }).reply(status, body, { headers });
+  return h.client.getAddress('a1').catch((e: unknown) => e);
+}
+
+describe('status mapping', () => {
+  it('401 is UpstreamError UNAUTHORIZED', async () => {
+    const error = await failGet(401, { status: 401, error: 'Unauthorized' });
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect(error).toMatchObject({ code: 'UNAUTHORIZED', status: 401, provider: 'CLOUDMAILIN' });
+  });
+
+  it('403 is UpstreamError FORBIDDEN', async () => {
+    const error = await failGet(403, { status: 403, error: 'Forbidden' });
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect(error).toMatchObject({ code: 'FORBIDDEN', status: 403 });
+  });
+
+  it('404 is NotFoundError naming the resource and id of the call', async () => {
+    const error = await failGet(404, { status: 404, error: 'Not Found' });
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error).toMatchObject({ resource: 'Address', id: 'a1' });
+  });
+
+  it('404 on a per-address list names the address', async () => {
+    h = harness();
+    h.pool.intercept({ path: `${ACCT}/incoming_statuses?address_id=zz`, method: 'GET' }).reply(404, '');
+    const error = await h.client.listIncomingStatuses({ addressId: 'zz' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error).toMatchObject({ resource: 'Address', id: 'zz' });
+  });
+
+  it('404 on a sending domain names the sending domain', async () => {
+    h = harness();
+    h.pool
+      .intercept({ path: `${ACCT}/sending_domains/s9`, method: 'DELETE' })
+      .reply(404, { status: 404, error: 'x' });
+    await expect(h.client.deleteSendingDomain('s9')).rejects.toMatchObject({
+      resource: 'SendingDomain',
+      id: 's9',
+    });
+  });
+
+  it('422 is a ValidationError carrying the upstream error text', async () => {
+    h = harness();
+    h.pool
+      .intercept({ path: `${BASE}/${SMTP_USER}/messages`, method: 'POST' })
+      .reply(422, { status: 422, error: 'body not found' });
+    const error = await h.client.sendMessage({ from: 'a@x.com', to: ['b@x.com'] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({
+      message: 'body not found',
+      provider: 'CLOUDMAILIN',
+      issues: [{ path: '', message: 'body not found' }],
+    });
+  });
+
+  it('422 without a body is a ValidationError with a generic message', async () => {
+    const error = await failGet(422, '');
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ message: 'CloudMailin rejected the input', provider: 'CLOUDMAILIN' });
+  });
+
+  it('422 with a non-JSON body does not quote it', async () => {
+    const error = (await failGet(422, '<html><body>Stack trace: secret</body></html>')) as Error;
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.message).toBe('CloudMailin rejected the input');
+  });
+
+  it('429 with Retry-After in seconds is RateLimitedError with those seconds', async () => {
+    const error = await failGet(429, { status: 429, error: 'Too Many Requests' }, { 'retry-after': '17' });
+    expect(error).toBeInstanceOf(RateLimitedError);
+    expect(error).toMatchObject({ retryAfterSeconds: 17, provider: 'CLOUDMAILIN' });
+  });
+
+  it('429 with Retry-After as an HTTP-date counts from the (injected) clock', async () => {
+    const at = new Date(T0 + 90_000).toUTCString();
+    const error = await failGet(429, '', { 'retry-after': at });
+    expect(error).toBeInstanceOf(RateLimitedError);
+    expect(error).toMatchObject({ retryAfterSeconds: 90 });
+  });
+
+  it('429 without Retry-After defaults to 60 seconds', async () => {
+    const error = await failGet(429, 'Too Many Requests');
+    expect(error).toMatchObject({ retryAfterSeconds: 60 });
+  });
+
+  it('500 is SERVER_ERROR and is not retried', async () => {
+    const error = await failGet(500, { status: 500, error: 'oops' });
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect(error).toMatchObject({ code: 'SERVER_ERROR', status: 500 });
+    expect(h.history()).toHaveLength(1);
+  });
+
+  it('503 on a GET is retried once, then SERVER_ERROR', async () => {
+    h = harness();
+    h.pool
+      .intercept({ path: `${ACCT}/addresses/a1`, method: 'GET' })
+      .reply(503, 'busy')
+      .times(2);
+    await expect(h.client.getAddress('a1')).rejects.toMatchObject({ code: 'SERVER_ERROR', status: 503 });
+    expect(h.history()).toHaveLength(2);
+  });
+
+  it('503 on a GET followed by 200 succeeds with two calls', async () => {
+    h = harness();
+    h.pool.intercept({ path: `${ACCT}/addresses/a1`, method: 'GET' }).reply(503, '');
+    h.pool.intercept({ path: `${ACCT}/addresses/a1`, method: 'GET' }).reply(200, address('a1'));
+    await expect(h.client.getAddress('a1')).resolves.toMatchObject({ data: { id: 'a1' } });
+    expect(h.history()).toHaveLength(2);
+  });
+
+  it('503 on a POST is not retried', async () => {
+    h = harness();
+    h.pool.intercept({ path: `${ACCT}/addresses`, method: 'POST' }).reply(503, '');
+    await expect(
+      h.client.createAddress({ target: 'https://x', target_format: 'json+n' }),
+    ).rejects.toMatchObject({
+      code: 'SERVER_ERROR',
+    });
+    expect(h.history()).toHaveLength(1);
+  });
+
+  it('an HTML 502 page is SERVER_ERROR, not a crash', async () => {
+    h = harness();
+    h.pool
+      .intercept({ path: `${ACCT}/addresses`, method: 'GET' })
+      .reply(502, '<html>Bad Gateway</html>')
+      .times(2);
+    await expect(h.client.listAddresses()).rejects.toMatchObject({ code: 'SERVER_ERROR', status: 502 });
+  });
+
+  it('an unlisted status is UNEXPECTED_STATUS', async () => {
+    const error = await failGet(418, "I'm a teapot");
+    expect(error).toMatchObject({ code: 'UNEXPECTED_STATUS', status: 418 });
+  });
+
+  it('malformed JSON on success is MALFORMED_RESPONSE', async () => {
+    const error = await failGet(200, '{"id":');
+    expect(error).toMatchObject({ code: 'MALFORMED_RESPONSE' });
+  });
+
+  it('valid JSON of the wrong shape is MALFORMED_RESPONSE', async () => {
+    const error = await failGet(200, [address('a1')]);
+    expect(error).toMatchObject({ code: 'MALFORMED_RESPONSE' });
+  });
+
+  it('an oversized success body is RESPONSE_TOO_LARGE', async () => {
+    h = harness({ upstream: { maxResponseBytes: 2_048 } });
+    const many = Array.from({ length: 100 }, (_, i) => address(`a${i}`));
+    h.pool.intercept({ path: `${ACCT}/addresses`, method: 'GET' }).reply(200, many);
+    await expect(h.client.listAddresses()).rejects.toMatchObject({ code: 'RESPONSE_TOO_LARGE' });
+  });
+
+  it('a slow answer is TIMEOUT', async () => {
+    h = harness({ upstream: { timeoutMs: 150 } });
+    h.pool
+      .intercept({ path: `${ACCT}/addresses/a1`, method: 'GET' })
+      .reply(200, address('a1'))
+      .delay(2_000);
+    await expect(h.client.getAddress('a1')).rejects.toMatchObject({ code: 'TIMEOUT', status: null });
+  });
+});
+
+describe('mapCloudMailinError directly', () => {
+  it('tolerates bodies of any type and never quotes a non-error body', () => {
+    for (const body of [null, 42, 'text', [], { error: 7 }, { error: '   ' }]) {
+      const error = mapCloudMailinError(422, body, {}, {});
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error.message).toBe('CloudMailin rejected the input');
+    }
+  });
+
+  it('cuts a very long upstream error text', () => {
+    const error = mapCloudMailinError(422, { status: 422, error: 'e'.repeat(5_000) }, {}, {});
+    expect(error.message.length).toBeLessThanOrEqual(501);
+  });
+
+  it('uses the first Retry-After when a header repeats, and 60 for an unreadable one', () => {
+    const repeated = mapCloudMailinError(429, null, { 'retry-after': ['5', '9'] }, { now: T0 });
+    const unreadable = mapCloudMailinError(429, null, { 'retry-after': 'soon' }, { now: T0 });
+    expect(repeated).toMatchObject({ retryAfterSeconds: 5 });
+    expect(unreadable).toMatchObject({ retryAfterSeconds: 60 });
+  });
+
+  it.each([
+    [500, 'SERVER_ERROR'],
+    [599, 'SERVER_ERROR'],
+    [400, 'UNEXPECTED_STATUS'],
+    [409, 'UNEXPECTED_STATUS'],
+    [301, 'UNEXPECTED_STATUS'],
+  ])('%i → %s', (status, code) => {
+    expect(mapCloudMailinError(status, null, {}, {})).toMatchObject({ code });
+  });
+});

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { RateBudget, RateBudgets } from '../../src/upstream/rate-budget.js';
+
+function budget(calls: number, windowMs = 60_000) {
+  const clock = { now: 0 };
+  const waits: number[] = [];
+  // The clock does not move while a caller sleeps, so concurrent callers see each other's reservations.
+  const b = new RateBudget(
+    { calls, windowMs },
+    () => clock.now,
+    async (ms) => void waits.push(ms),
+  );
+  return { b, clock, waits };
+}
+
+describe('RateBudget', () => {
+  it('grants N calls at once, then refuses with the seconds until the oldest leaves the window', async () => {
+    const { b, clock } = budget(5);
+    for (let i = 0; i < 5; i++) expect(await b.acquire(0)).toEqual({ ok: true, waitedMs: 0 });
+    clock.now = 20_500;
+    expect(await b.acquire(1_000)).toEqual({ ok: false, retryAfterSeconds: 40 });
+    clock.now = 60_000;
+    expect(await b.acquire(0)).toEqual({ ok: true, waitedMs: 0 });
+  });
+
+  it('waits for the next slot when it frees within the deadline', async () => {
+    const { b, clock, waits } = budget(2, 10_000);
+    await b.acquire(0);
+    clock.now = 4_000;
+    await b.acquire(0);
+    clock.now = 9_000;
+    expect(await b.acquire(1_000)).toEqual({ ok: true, waitedMs: 1_000 });
+    expect(waits).toEqual([1_000]);
+  });
+
+  it('reserves slots so that concurrent waiters queue rather than share one', async () => {
+    const { b, clock, waits } = budget(2, 10_000);
+    await b.acquire(0);
+    clock.now = 1_000;
+    await b.acquire(0);
+    clock.now = 8_000;
+    const decisions = await Promise.all([b.acquire(5_000), b.acquire(5_000), b.acquire(5_000)]);
+    expect(decisions).toEqual([
+      { ok: true, waitedMs: 2_000 },
+      { ok: true, waitedMs: 3_000 },
+      { ok: false, retryAfterSeconds: 12 },
+    ]);
+    expect(waits).toEqual([2_000, 3_000]);
+  });
+
+  it('a refused acquire takes nothing', async () => {
+    const { b, clock } = budget(1, 10_000);
+    await b.acquire(0);
+    for (let i = 0; i < 3; i++) expect(await b.acquire(0)).toMatchObject({ ok: false });
+    clock.now = 10_000;
+    expect(await b.acquire(0)).toEqual({ ok: true, waitedMs: 0 });
+  });
+
+  it('penalize blocks until Retry-After, even an unlimited budget', async () => {
+    const { b, clock } = budget(0);
+    expect(await b.acquire(0)).toMatchObject({ ok: true });
+    b.penalize(30);
+    expect(await b.acquire(0)).toEqual({ ok: false, retryAfterSeconds: 30 });
+    clock.now = 29_500;
+    expect(await b.acquire(1_000)).toEqual({ ok: true, waitedMs: 500 });
+  });
+
+  it('a shorter penalty never shortens a longer one', async () => {
+    const { b } = budget(0);
+    b.penalize(60);
+    b.penalize(5);
+    expect(await b.acquire(0)).toEqual({ ok: false, retryAfterSeconds: 60 });
+  });
+
+  it('a penalty and a full window combine: the later of the two wins', async () => {
+    const { b, clock } = budget(1, 10_000);
+    await b.acquire(0);
+    b.penalize(3);
+    clock.now = 1_000;
+    expect(await b.acquire(0)).toEqual({ ok: false, retryAfterSeconds: 9 });
+  });
+});
+
+describe('RateBudgets', () => {
+  it('keeps one budget per scope', async () => {
+    const budgets = new RateBudgets({ now: () => 0, sleep: async () => {} });
+    const a = budgets.forScope('a', { calls: 1, windowMs: 1_000 });
+    expect(budgets.forScope('a', { calls: 1, windowMs: 1_000 })).toBe(a);
+    await a.acquire(0);
+    expect(await a.acquire(0)).toMatchObject({ ok: false });
+    expect(await budgets.forScope('b', { calls: 1, windowMs: 1_000 }).acquire(0)).toMatchObject({ ok: true });
+  });
+});

@@ -4,7 +4,7 @@
  */
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type ValidationContext } from 'graphql';
 import { type Plugin, type YogaServerInstance, createYoga, maskError as defaultMaskError } from 'graphql-yoga';
 import type { Config } from './config.js';
 import { type Context, createContext } from './context.js';
@@ -54,6 +54,12 @@ function useUpstreamExtensions(): Plugin<Context> {
   };
 }
 
+/** Armor throws out of validation by default, which yoga answers with 200; reported errors get a 400. */
+const reportAsValidationError = {
+  propagateOnRejection: false,
+  onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)],
+};
+
 export function createApp(deps: AppDeps): App {
   const idempotency = deps.idempotency ?? new MemoryIdempotencyStore();
   return createYoga<Record<string, never>, Context>({
@@ -73,11 +79,11 @@ export function createApp(deps: AppDeps): App {
     renderGraphiQL,
     plugins: [
       EnvelopArmorPlugin({
-        maxDepth: { n: 10 },
-        maxAliases: { n: 15 },
-        maxDirectives: { n: 20 },
+        maxDepth: { n: 10, ...reportAsValidationError },
+        maxAliases: { n: 15, ...reportAsValidationError },
+        maxDirectives: { n: 20, ...reportAsValidationError },
         maxTokens: { n: 3000 },
-        costLimit: { maxCost: 20_000 },
+        costLimit: { maxCost: 20_000, ...reportAsValidationError },
         blockFieldSuggestion: { enabled: !deps.config.sandbox },
       }),
       useUpstreamExtensions(),

@@ -18,6 +18,9 @@ type Documents = {
     "\n  mutation CreateDomain($input: CreateCustomDomainInput!) {\n    createCustomDomain(input: $input) {\n      __typename\n      ... on CustomDomainPayload { customDomain { id domainId domain authRegex } }\n      ... on ValidationError { message provider issues { path message } }\n      ... on NotFoundError { resourceId }\n    }\n  }\n": typeof types.CreateDomainDocument,
     "\n  mutation DeleteDomain($id: ID!) {\n    deleteCustomDomain(id: $id) {\n      __typename\n      ... on DeleteCustomDomainPayload { deletedId customDomain { domain } }\n      ... on NotFoundError { resourceId }\n      ... on ValidationError { issues { path } }\n    }\n  }\n": typeof types.DeleteDomainDocument,
     "\n  query DomainNode($id: ID!) { node(id: $id) { __typename ... on CustomDomain { domain } } }\n": typeof types.DomainNodeDocument,
+    "query Masked { node(id: \"%%%\") { id } }": typeof types.MaskedDocument,
+    "query ScopedRead { inboundAddresses(first: 1) { __typename } }": typeof types.ScopedReadDocument,
+    "\n    mutation ScopedManage { createSendingDomain(provider: CLOUDMAILIN, domain: \"scoped.example.test\") { __typename } }\n  ": typeof types.ScopedManageDocument,
     "\n  query Addresses($first: Int, $after: String) {\n    inboundAddresses(first: $first, after: $after) {\n      __typename\n      ... on QueryInboundAddressesConnection {\n        edges { node { id addressId emailAddress target targetFormat nickname } }\n        pageInfo { hasNextPage endCursor }\n      }\n      ... on Error { message }\n    }\n  }\n": typeof types.AddressesDocument,
     "\n  query Address($id: ID!) {\n    inboundAddress(id: $id) {\n      __typename\n      ... on InboundAddress {\n        id\n        addressId\n        nickname\n        customDomains(first: 5) { edges { node { domain } } }\n        incomingStatuses(first: 2) { edges { node { subject } } }\n      }\n      ... on NotFoundError { resource resourceId }\n      ... on ValidationError { issues { path message } }\n    }\n  }\n": typeof types.AddressDocument,
     "\n  mutation CreateAddress($input: CreateInboundAddressInput!) {\n    createInboundAddress(input: $input) {\n      __typename\n      ... on InboundAddressPayload { address { id addressId target targetFormat nickname } }\n      ... on ValidationError { message provider issues { path message } }\n    }\n  }\n": typeof types.CreateAddressDocument,
@@ -37,12 +40,21 @@ type Documents = {
     "\n  mutation CreateSendingDomain($domain: String!) {\n    createSendingDomain(provider: CLOUDMAILIN, domain: $domain) {\n      __typename\n      ... on SendingDomainPayload { domain { id domain verified dnsRecords { type name purpose verified } } }\n      ... on ValidationError { message provider issues { path } }\n    }\n  }\n": typeof types.CreateSendingDomainDocument,
     "\n  mutation VerifySendingDomain($id: ID!) {\n    verifySendingDomain(id: $id) {\n      __typename\n      ... on VerifySendingDomainPayload { verified domain { verified dnsRecords { purpose verified } } }\n      ... on NotFoundError { resourceId }\n    }\n  }\n": typeof types.VerifySendingDomainDocument,
     "\n  mutation DeleteSendingDomain($id: ID!) {\n    deleteSendingDomain(id: $id) {\n      __typename\n      ... on DeleteSendingDomainPayload { deletedId domain { domain } }\n      ... on NotFoundError { resourceId }\n    }\n  }\n": typeof types.DeleteSendingDomainDocument,
+    "\n  query FailureAddresses {\n    inboundAddresses(first: 5) {\n      __typename\n      ... on QueryInboundAddressesConnection { edges { node { addressId } } }\n      ... on UpstreamError { message provider status code }\n      ... on RateLimitedError { message provider retryAfterSeconds }\n      ... on NotConfiguredError { message provider }\n      ... on Error { message }\n    }\n  }\n": typeof types.FailureAddressesDocument,
+    "\n  query FailureOutboundEvents {\n    outboundMessages(first: 20) {\n      __typename\n      ... on QueryOutboundMessagesConnection { edges { node { messageUuid recipients { email events { kind } } } } }\n      ... on RateLimitedError { retryAfterSeconds }\n    }\n  }\n": typeof types.FailureOutboundEventsDocument,
+    "\n  mutation FailureSend {\n    sendEmail(input: { provider: CLOUDMAILIN, from: { email: \"a@example.com\" }, to: [{ email: \"b@example.net\" }], subject: \"s\", text: \"t\" }) {\n      __typename\n      ... on SendEmailPayload { email { messageId } }\n      ... on Error { message }\n    }\n  }\n": typeof types.FailureSendDocument,
+    "query NeverCached { sendingDomains(first: 1) { __typename ... on RateLimitedError { retryAfterSeconds provider } } }": typeof types.NeverCachedDocument,
+    "query NeverCached429 { sendingDomains(first: 1) { __typename ... on RateLimitedError { retryAfterSeconds } } }": typeof types.NeverCached429Document,
+    "query Missing($id: ID!) { sendingDomain(id: $id) { __typename ... on NotFoundError { resource resourceId } } }": typeof types.MissingDocument,
 };
 const documents: Documents = {
     "\n  query Domains($addressId: ID!, $query: String) {\n    customDomains(addressId: $addressId, first: 20, query: $query) {\n      __typename\n      ... on QueryCustomDomainsConnection { edges { node { id domainId domain authRegex domainTarget address { addressId } } } }\n      ... on NotFoundError { resource resourceId }\n      ... on ValidationError { issues { path } }\n    }\n  }\n": types.DomainsDocument,
     "\n  mutation CreateDomain($input: CreateCustomDomainInput!) {\n    createCustomDomain(input: $input) {\n      __typename\n      ... on CustomDomainPayload { customDomain { id domainId domain authRegex } }\n      ... on ValidationError { message provider issues { path message } }\n      ... on NotFoundError { resourceId }\n    }\n  }\n": types.CreateDomainDocument,
     "\n  mutation DeleteDomain($id: ID!) {\n    deleteCustomDomain(id: $id) {\n      __typename\n      ... on DeleteCustomDomainPayload { deletedId customDomain { domain } }\n      ... on NotFoundError { resourceId }\n      ... on ValidationError { issues { path } }\n    }\n  }\n": types.DeleteDomainDocument,
     "\n  query DomainNode($id: ID!) { node(id: $id) { __typename ... on CustomDomain { domain } } }\n": types.DomainNodeDocument,
+    "query Masked { node(id: \"%%%\") { id } }": types.MaskedDocument,
+    "query ScopedRead { inboundAddresses(first: 1) { __typename } }": types.ScopedReadDocument,
+    "\n    mutation ScopedManage { createSendingDomain(provider: CLOUDMAILIN, domain: \"scoped.example.test\") { __typename } }\n  ": types.ScopedManageDocument,
     "\n  query Addresses($first: Int, $after: String) {\n    inboundAddresses(first: $first, after: $after) {\n      __typename\n      ... on QueryInboundAddressesConnection {\n        edges { node { id addressId emailAddress target targetFormat nickname } }\n        pageInfo { hasNextPage endCursor }\n      }\n      ... on Error { message }\n    }\n  }\n": types.AddressesDocument,
     "\n  query Address($id: ID!) {\n    inboundAddress(id: $id) {\n      __typename\n      ... on InboundAddress {\n        id\n        addressId\n        nickname\n        customDomains(first: 5) { edges { node { domain } } }\n        incomingStatuses(first: 2) { edges { node { subject } } }\n      }\n      ... on NotFoundError { resource resourceId }\n      ... on ValidationError { issues { path message } }\n    }\n  }\n": types.AddressDocument,
     "\n  mutation CreateAddress($input: CreateInboundAddressInput!) {\n    createInboundAddress(input: $input) {\n      __typename\n      ... on InboundAddressPayload { address { id addressId target targetFormat nickname } }\n      ... on ValidationError { message provider issues { path message } }\n    }\n  }\n": types.CreateAddressDocument,
@@ -62,6 +74,12 @@ const documents: Documents = {
     "\n  mutation CreateSendingDomain($domain: String!) {\n    createSendingDomain(provider: CLOUDMAILIN, domain: $domain) {\n      __typename\n      ... on SendingDomainPayload { domain { id domain verified dnsRecords { type name purpose verified } } }\n      ... on ValidationError { message provider issues { path } }\n    }\n  }\n": types.CreateSendingDomainDocument,
     "\n  mutation VerifySendingDomain($id: ID!) {\n    verifySendingDomain(id: $id) {\n      __typename\n      ... on VerifySendingDomainPayload { verified domain { verified dnsRecords { purpose verified } } }\n      ... on NotFoundError { resourceId }\n    }\n  }\n": types.VerifySendingDomainDocument,
     "\n  mutation DeleteSendingDomain($id: ID!) {\n    deleteSendingDomain(id: $id) {\n      __typename\n      ... on DeleteSendingDomainPayload { deletedId domain { domain } }\n      ... on NotFoundError { resourceId }\n    }\n  }\n": types.DeleteSendingDomainDocument,
+    "\n  query FailureAddresses {\n    inboundAddresses(first: 5) {\n      __typename\n      ... on QueryInboundAddressesConnection { edges { node { addressId } } }\n      ... on UpstreamError { message provider status code }\n      ... on RateLimitedError { message provider retryAfterSeconds }\n      ... on NotConfiguredError { message provider }\n      ... on Error { message }\n    }\n  }\n": types.FailureAddressesDocument,
+    "\n  query FailureOutboundEvents {\n    outboundMessages(first: 20) {\n      __typename\n      ... on QueryOutboundMessagesConnection { edges { node { messageUuid recipients { email events { kind } } } } }\n      ... on RateLimitedError { retryAfterSeconds }\n    }\n  }\n": types.FailureOutboundEventsDocument,
+    "\n  mutation FailureSend {\n    sendEmail(input: { provider: CLOUDMAILIN, from: { email: \"a@example.com\" }, to: [{ email: \"b@example.net\" }], subject: \"s\", text: \"t\" }) {\n      __typename\n      ... on SendEmailPayload { email { messageId } }\n      ... on Error { message }\n    }\n  }\n": types.FailureSendDocument,
+    "query NeverCached { sendingDomains(first: 1) { __typename ... on RateLimitedError { retryAfterSeconds provider } } }": types.NeverCachedDocument,
+    "query NeverCached429 { sendingDomains(first: 1) { __typename ... on RateLimitedError { retryAfterSeconds } } }": types.NeverCached429Document,
+    "query Missing($id: ID!) { sendingDomain(id: $id) { __typename ... on NotFoundError { resource resourceId } } }": types.MissingDocument,
 };
 
 /**
@@ -94,6 +112,18 @@ export function graphql(source: "\n  mutation DeleteDomain($id: ID!) {\n    dele
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query DomainNode($id: ID!) { node(id: $id) { __typename ... on CustomDomain { domain } } }\n"): (typeof documents)["\n  query DomainNode($id: ID!) { node(id: $id) { __typename ... on CustomDomain { domain } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Masked { node(id: \"%%%\") { id } }"): (typeof documents)["query Masked { node(id: \"%%%\") { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query ScopedRead { inboundAddresses(first: 1) { __typename } }"): (typeof documents)["query ScopedRead { inboundAddresses(first: 1) { __typename } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n    mutation ScopedManage { createSendingDomain(provider: CLOUDMAILIN, domain: \"scoped.example.test\") { __typename } }\n  "): (typeof documents)["\n    mutation ScopedManage { createSendingDomain(provider: CLOUDMAILIN, domain: \"scoped.example.test\") { __typename } }\n  "];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -170,6 +200,30 @@ export function graphql(source: "\n  mutation VerifySendingDomain($id: ID!) {\n 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation DeleteSendingDomain($id: ID!) {\n    deleteSendingDomain(id: $id) {\n      __typename\n      ... on DeleteSendingDomainPayload { deletedId domain { domain } }\n      ... on NotFoundError { resourceId }\n    }\n  }\n"): (typeof documents)["\n  mutation DeleteSendingDomain($id: ID!) {\n    deleteSendingDomain(id: $id) {\n      __typename\n      ... on DeleteSendingDomainPayload { deletedId domain { domain } }\n      ... on NotFoundError { resourceId }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query FailureAddresses {\n    inboundAddresses(first: 5) {\n      __typename\n      ... on QueryInboundAddressesConnection { edges { node { addressId } } }\n      ... on UpstreamError { message provider status code }\n      ... on RateLimitedError { message provider retryAfterSeconds }\n      ... on NotConfiguredError { message provider }\n      ... on Error { message }\n    }\n  }\n"): (typeof documents)["\n  query FailureAddresses {\n    inboundAddresses(first: 5) {\n      __typename\n      ... on QueryInboundAddressesConnection { edges { node { addressId } } }\n      ... on UpstreamError { message provider status code }\n      ... on RateLimitedError { message provider retryAfterSeconds }\n      ... on NotConfiguredError { message provider }\n      ... on Error { message }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query FailureOutboundEvents {\n    outboundMessages(first: 20) {\n      __typename\n      ... on QueryOutboundMessagesConnection { edges { node { messageUuid recipients { email events { kind } } } } }\n      ... on RateLimitedError { retryAfterSeconds }\n    }\n  }\n"): (typeof documents)["\n  query FailureOutboundEvents {\n    outboundMessages(first: 20) {\n      __typename\n      ... on QueryOutboundMessagesConnection { edges { node { messageUuid recipients { email events { kind } } } } }\n      ... on RateLimitedError { retryAfterSeconds }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation FailureSend {\n    sendEmail(input: { provider: CLOUDMAILIN, from: { email: \"a@example.com\" }, to: [{ email: \"b@example.net\" }], subject: \"s\", text: \"t\" }) {\n      __typename\n      ... on SendEmailPayload { email { messageId } }\n      ... on Error { message }\n    }\n  }\n"): (typeof documents)["\n  mutation FailureSend {\n    sendEmail(input: { provider: CLOUDMAILIN, from: { email: \"a@example.com\" }, to: [{ email: \"b@example.net\" }], subject: \"s\", text: \"t\" }) {\n      __typename\n      ... on SendEmailPayload { email { messageId } }\n      ... on Error { message }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query NeverCached { sendingDomains(first: 1) { __typename ... on RateLimitedError { retryAfterSeconds provider } } }"): (typeof documents)["query NeverCached { sendingDomains(first: 1) { __typename ... on RateLimitedError { retryAfterSeconds provider } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query NeverCached429 { sendingDomains(first: 1) { __typename ... on RateLimitedError { retryAfterSeconds } } }"): (typeof documents)["query NeverCached429 { sendingDomains(first: 1) { __typename ... on RateLimitedError { retryAfterSeconds } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Missing($id: ID!) { sendingDomain(id: $id) { __typename ... on NotFoundError { resource resourceId } } }"): (typeof documents)["query Missing($id: ID!) { sendingDomain(id: $id) { __typename ... on NotFoundError { resource resourceId } } }"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -35,12 +35,14 @@ export interface Stack {
 export interface StackOptions {
   sandbox?: SandboxOptions;
   env?: Record<string, string>;
+  /** One clock for the emulator and mailgraph's cache and rate budget (ms). */
+  now?: () => number;
   /** Point mailgraph at another CloudMailin server instead of the sandbox (given the sandbox's URL). */
   cloudmailinUrl?: (sandboxUrl: string) => string | Promise<string>;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const sandbox = await startSandbox({ rateLimits: false, ...options.sandbox });
+  const sandbox = await startSandbox({ rateLimits: false, ...(options.now ? { now: options.now } : {}), ...options.sandbox });
   const config = loadConfig({
     MAILGRAPH_SANDBOX: 'true',
     CLOUDMAILIN_API_URL: options.cloudmailinUrl
@@ -53,7 +55,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const cloudmailin = new CloudMailinClient({
     config: config.cloudmailin,
     upstream: config.upstream,
-    shared: createUpstreamShared(),
+    shared: createUpstreamShared(options.now ? { now: options.now } : {}),
     onCall: (call) => upstreamCalls.push(call),
   });
   const logger = process.env.MAILGRAPH_TEST_LOG ? console : undefined;

@@ -8,7 +8,7 @@ import { GraphQLError, type ValidationContext } from 'graphql';
 import { type Plugin, type YogaServerInstance, createYoga, maskError as defaultMaskError } from 'graphql-yoga';
 import type { Config } from './config.js';
 import { type Context, createContext } from './context.js';
-import { GRAPHIQL_EXAMPLES } from './graphiql.js';
+import { GRAPHIQL_TABS } from './graphiql.js';
 import { type IdempotencyStore, MemoryIdempotencyStore } from './idempotency.js';
 import { schema } from './schema/index.js';
 import type { CloudMailinClient } from './upstream/cloudmailin.js';
@@ -73,7 +73,9 @@ export function createApp(deps: AppDeps): App {
     maskedErrors: { maskError },
     graphiql: {
       title: 'mailgraph',
-      defaultQuery: GRAPHIQL_EXAMPLES,
+      // Yoga's GraphiQL puts `query` (not defaultQuery) into the first tab; without it that tab shows its own welcome text.
+      ...({ query: GRAPHIQL_TABS[0]?.query } as object),
+      defaultTabs: GRAPHIQL_TABS,
       shouldPersistHeaders: false,
     },
     renderGraphiQL,

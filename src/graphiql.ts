@@ -1,5 +1,5 @@
-/** The operations GraphiQL opens with: a tour of the graph that runs as-is against the sandbox. */
-export const GRAPHIQL_EXAMPLES = `# Welcome to mailgraph: one graph over CloudMailin (and soon Cloudflare Email Sending).
+/** The operations GraphiQL opens with, one tab each: a tour of the graph that runs as-is against the sandbox. */
+const EXAMPLES = `# Welcome to mailgraph: one graph over CloudMailin (and soon Cloudflare Email Sending).
 # Pick an operation with the play button. In sandbox mode everything runs against demo data.
 
 query InboundAddresses {
@@ -91,3 +91,10 @@ mutation SendEmail {
   }
 }
 `;
+
+/** One tab per operation; the first keeps the welcome comment. */
+export const GRAPHIQL_TABS = (() => {
+  const [welcome = '', ...operations] = EXAMPLES.split(/\n(?=query |mutation )/);
+  const first = operations.shift() ?? '';
+  return [`${welcome.trim()}\n\n${first}`, ...operations].map((query) => ({ query: `${query.trim()}\n` }));
+})();

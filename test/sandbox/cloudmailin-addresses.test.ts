@@ -40,7 +40,12 @@ describe('CloudMailin addresses', () => {
       json: { target: 'https://example.com/put', target_format: 'multipart+n' },
     });
     expect(replaced.status).toBe(200);
-    expect(replaced.body).toEqual({ ...address, target: 'https://example.com/put', target_format: 'multipart+n', nickname: null });
+    expect(replaced.body).toEqual({
+      ...address,
+      target: 'https://example.com/put',
+      target_format: 'multipart+n',
+      nickname: null,
+    });
 
     const patched = await cm(sb, 'PATCH', `/addresses/${address.id}`, { json: { nickname: 'Patched' } });
     expect(patched.status).toBe(200);
@@ -55,7 +60,11 @@ describe('CloudMailin addresses', () => {
 
   it.each([
     ['a missing body', undefined, /target is required/],
-    ['an unknown property', { target: 'https://e.com', target_format: 'json+n', colour: 'red' }, /unknown property: colour/],
+    [
+      'an unknown property',
+      { target: 'https://e.com', target_format: 'json+n', colour: 'red' },
+      /unknown property: colour/,
+    ],
     ['a read-only id', { id: 'aaaa', target: 'https://e.com', target_format: 'json+n' }, /id is read-only/],
     ['a non-http target', { target: 'ftp://e.com', target_format: 'json+n' }, /http or https/],
     ['a bad target_format', { target: 'https://e.com', target_format: 'raw' }, /target_format/],
@@ -104,7 +113,9 @@ describe('CloudMailin authentication', () => {
   it('accepts HTTP Basic with the key as the password or the username', async () => {
     const sb = await sandbox();
     const basic = (pair: string) => ({ authorization: `Basic ${Buffer.from(pair).toString('base64')}` });
-    expect((await cm(sb, 'GET', '/addresses', { headers: basic(`${CM.accountId}:${CM.apiKey}`) })).status).toBe(200);
+    expect(
+      (await cm(sb, 'GET', '/addresses', { headers: basic(`${CM.accountId}:${CM.apiKey}`) })).status,
+    ).toBe(200);
     expect((await cm(sb, 'GET', '/addresses', { headers: basic(`${CM.apiKey}:`) })).status).toBe(200);
     expect((await cm(sb, 'GET', '/addresses', { headers: basic('user:nope') })).status).toBe(401);
   });
@@ -116,10 +127,34 @@ describe('CloudMailin authentication', () => {
     await cm(sb, 'GET', '/addresses', { token: 'nope' });
     await cm(sb, 'GET', '/addresses', { token: CM.smtpToken });
     expect(sb.calls).toEqual([
-      { method: 'GET', path: `/cloudmailin/api/v0.1/${CM.accountId}/addresses`, query: {}, status: 200, auth: 'api-key' },
-      { method: 'GET', path: `/cloudmailin/api/v0.1/${CM.accountId}/addresses`, query: { x: '1' }, status: 401, auth: 'none' },
-      { method: 'GET', path: `/cloudmailin/api/v0.1/${CM.accountId}/addresses`, query: {}, status: 401, auth: 'invalid' },
-      { method: 'GET', path: `/cloudmailin/api/v0.1/${CM.accountId}/addresses`, query: {}, status: 401, auth: 'smtp-token' },
+      {
+        method: 'GET',
+        path: `/cloudmailin/api/v0.1/${CM.accountId}/addresses`,
+        query: {},
+        status: 200,
+        auth: 'api-key',
+      },
+      {
+        method: 'GET',
+        path: `/cloudmailin/api/v0.1/${CM.accountId}/addresses`,
+        query: { x: '1' },
+        status: 401,
+        auth: 'none',
+      },
+      {
+        method: 'GET',
+        path: `/cloudmailin/api/v0.1/${CM.accountId}/addresses`,
+        query: {},
+        status: 401,
+        auth: 'invalid',
+      },
+      {
+        method: 'GET',
+        path: `/cloudmailin/api/v0.1/${CM.accountId}/addresses`,
+        query: {},
+        status: 401,
+        auth: 'smtp-token',
+      },
     ]);
     sb.resetCalls();
     expect(sb.calls).toEqual([]);

@@ -22,7 +22,10 @@ describe('CloudMailin custom domains', () => {
       }
     }
     const support = await cm(sb, 'GET', `/custom_domains?address_id=${SUPPORT}`);
-    expect(support.body[0]).toMatchObject({ id: DEMO_CLOUDMAILIN.customDomainId, domain: 'support.example.com' });
+    expect(support.body[0]).toMatchObject({
+      id: DEMO_CLOUDMAILIN.customDomainId,
+      domain: 'support.example.com',
+    });
   });
 
   it('creates (201) and deletes (202 with the body) a domain', async () => {
@@ -63,9 +66,15 @@ describe('CloudMailin custom domains', () => {
 
   it('accepts a single-level wildcard, needs address_id and 404s an unknown address', async () => {
     const sb = await sandbox();
-    expect((await cm(sb, 'POST', `/custom_domains?address_id=${SUPPORT}`, { json: { domain: '*.w.example.com' } })).status).toBe(201);
+    expect(
+      (await cm(sb, 'POST', `/custom_domains?address_id=${SUPPORT}`, { json: { domain: '*.w.example.com' } }))
+        .status,
+    ).toBe(201);
     expect((await cm(sb, 'POST', '/custom_domains', { json: { domain: 'x.example.com' } })).status).toBe(422);
-    expect((await cm(sb, 'GET', '/custom_domains')).body).toEqual({ status: 422, error: 'address_id is required' });
+    expect((await cm(sb, 'GET', '/custom_domains')).body).toEqual({
+      status: 422,
+      error: 'address_id is required',
+    });
     expect((await cm(sb, 'GET', '/custom_domains?address_id=ffffffffffffffffffff')).status).toBe(404);
   });
 
@@ -91,7 +100,9 @@ describe('CloudMailin sending domains', () => {
       expect(domain.dkim_selector).toMatch(/^[0-9a-f]{10}cm$/);
       expect(domain.dkim_domain).toBe(`${domain.dkim_selector}._domainkey.${domain.domain}`);
       expect(domain.required_cname).toBe('feedback-smtp.cloudmta.net');
-      const key = /^v=DKIM1; h=sha256; k=rsa; s=email; p=([A-Za-z0-9+/=]+)$/.exec(domain.dkim_public_record ?? '');
+      const key = /^v=DKIM1; h=sha256; k=rsa; s=email; p=([A-Za-z0-9+/=]+)$/.exec(
+        domain.dkim_public_record ?? '',
+      );
       expect(key).not.toBeNull();
       const der = Buffer.from(key?.[1] ?? '', 'base64');
       expect(der.length).toBe(294);
@@ -113,16 +124,30 @@ describe('CloudMailin sending domains', () => {
     const domain = sendingDomainSchema.parse(created.body);
     expect(keysOf(domain)).toEqual(SEED_KEYS.sendingDomain);
     expect(domain.id).toMatch(/^[0-9a-f]{16}$/);
-    expect([domain.dkim_verified, domain.return_path_verified, domain.spf_verified]).toEqual([null, null, null]);
+    expect([domain.dkim_verified, domain.return_path_verified, domain.spf_verified]).toEqual([
+      null,
+      null,
+      null,
+    ]);
 
     const first = await cm(sb, 'POST', `/sending_domains/${domain.id}/verify`);
     expect(first.status).toBe(422);
     expect(keysOf(first.body)).toEqual(SEED_KEYS.sendingDomain);
-    expect(first.body).toEqual({ ...domain, dkim_verified: false, return_path_verified: false, spf_verified: false });
+    expect(first.body).toEqual({
+      ...domain,
+      dkim_verified: false,
+      return_path_verified: false,
+      spf_verified: false,
+    });
 
     const second = await cm(sb, 'POST', `/sending_domains/${domain.id}/verify`);
     expect(second.status).toBe(200);
-    expect(second.body).toEqual({ ...domain, dkim_verified: true, return_path_verified: true, spf_verified: true });
+    expect(second.body).toEqual({
+      ...domain,
+      dkim_verified: true,
+      return_path_verified: true,
+      spf_verified: true,
+    });
     expect((await cm(sb, 'GET', `/sending_domains/${domain.id}`)).body).toEqual(second.body);
   });
 

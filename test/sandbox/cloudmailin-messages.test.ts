@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { OUTBOUND_TIMELINE_MS } from '../../src/sandbox/cloudmailin-outbound.js';
 import { DEMO_CLOUDMAILIN } from '../../src/sandbox/demo-data.js';
-import { type OutboundMessage, outboundMessageSchema, sentMessageSchema } from '../../src/upstream/cloudmailin-wire.js';
+import {
+  type OutboundMessage,
+  outboundMessageSchema,
+  sentMessageSchema,
+} from '../../src/upstream/cloudmailin-wire.js';
 import { CM, SEED_KEYS, UUID_V4, allPages, cm, fakeClock, keysOf, sandbox, send } from './helpers.js';
 
 /** `outbound/send-message-request-docs-2023.json`, verbatim. */
@@ -49,7 +53,10 @@ describe('CloudMailin POST /messages', () => {
       markdown: '# Hi',
     });
     expect(reply.status).toBe(202);
-    expect(reply.body).toMatchObject({ to: ['"Doe, Jane" <jane@example.net>', 'bob@example.org'], tags: ['one', 'two'] });
+    expect(reply.body).toMatchObject({
+      to: ['"Doe, Jane" <jane@example.net>', 'bob@example.org'],
+      tags: ['one', 'two'],
+    });
     const raw = await send(sb, {
       from: 'Sender <sender@example.com>',
       to: 'Recipient <recipient@example.com>',
@@ -66,34 +73,61 @@ describe('CloudMailin POST /messages', () => {
     expect(reply.status).toBe(202);
     expect(reply.body.test_mode).toBe(true);
     expect(sb.cloudmailin.outboundMessages()).toHaveLength(count);
-    expect((await send(sb, { from: 'a@example.com', to: 'b@example.com', test_mode: true })).status).toBe(422);
+    expect((await send(sb, { from: 'a@example.com', to: 'b@example.com', test_mode: true })).status).toBe(
+      422,
+    );
   });
 
   const tooMany = Array.from({ length: 15 }, (_, i) => `to${i}@example.com`);
   it.each([
     ['a missing body', undefined, /from is required/],
     ['no to', { from: 'a@example.com', plain: 'x' }, /to is required/],
-    ['no plain, html or markdown', { from: 'a@example.com', to: 'b@example.com', subject: 'x' }, /body not found/i],
+    [
+      'no plain, html or markdown',
+      { from: 'a@example.com', to: 'b@example.com', subject: 'x' },
+      /body not found/i,
+    ],
     ['21 recipients', { ...DOCS_EXAMPLE, to: tooMany, cc: tooMany.slice(0, 6) }, /too many recipients/],
     ['a bad address', { ...DOCS_EXAMPLE, to: ['not an address'] }, /invalid address/],
-    ['a bad priority', { ...DOCS_EXAMPLE, priority: 'urgent' }, /priority must be one of standard, priority, digest/],
+    [
+      'a bad priority',
+      { ...DOCS_EXAMPLE, priority: 'urgent' },
+      /priority must be one of standard, priority, digest/,
+    ],
     [
       'a forbidden extension',
-      { ...DOCS_EXAMPLE, attachments: [{ file_name: 'setup.EXE', content: 'AAAA', content_type: 'application/octet-stream' }] },
+      {
+        ...DOCS_EXAMPLE,
+        attachments: [{ file_name: 'setup.EXE', content: 'AAAA', content_type: 'application/octet-stream' }],
+      },
       /\.exe are not allowed/,
     ],
     [
       'content that is not base64',
-      { ...DOCS_EXAMPLE, attachments: [{ file_name: 'a.txt', content: 'not base64!', content_type: 'text/plain' }] },
+      {
+        ...DOCS_EXAMPLE,
+        attachments: [{ file_name: 'a.txt', content: 'not base64!', content_type: 'text/plain' }],
+      },
       /base64/,
     ],
     [
       'base64 with newlines',
-      { ...DOCS_EXAMPLE, attachments: [{ file_name: 'a.txt', content: 'AAAA\nAAAA', content_type: 'text/plain' }] },
+      {
+        ...DOCS_EXAMPLE,
+        attachments: [{ file_name: 'a.txt', content: 'AAAA\nAAAA', content_type: 'text/plain' }],
+      },
       /base64/,
     ],
-    ['raw and plain together', { ...DOCS_EXAMPLE, raw: 'To: a@b.c\nFrom: d@e.f\n\nx' }, /raw cannot be combined/],
-    ['raw without headers', { from: 'a@example.com', to: 'b@example.com', raw: 'just text' }, /From and To headers/],
+    [
+      'raw and plain together',
+      { ...DOCS_EXAMPLE, raw: 'To: a@b.c\nFrom: d@e.f\n\nx' },
+      /raw cannot be combined/,
+    ],
+    [
+      'raw without headers',
+      { from: 'a@example.com', to: 'b@example.com', raw: 'just text' },
+      /From and To headers/,
+    ],
     ['a message over 10 MB', { ...DOCS_EXAMPLE, plain: 'x'.repeat(10 * 1024 * 1024 + 1) }, /too large/],
   ])('refuses %s with 422 {status, error}', async (_, json, message) => {
     const sb = await sandbox();
@@ -115,11 +149,23 @@ describe('CloudMailin POST /messages', () => {
     expect(reply.status).toBe(202);
   });
 
+  it('checks a multi-megabyte attachment without blowing the stack', async () => {
+    const sb = await sandbox();
+    const content = Buffer.alloc(8 * 1024 * 1024, 7).toString('base64');
+    const attachments = [{ file_name: 'big.pdf', content, content_type: 'application/pdf' }];
+    expect((await send(sb, { ...DOCS_EXAMPLE, attachments })).status).toBe(202);
+    const broken = [{ ...attachments[0], content: `${content.slice(0, -4)}!!!!` }];
+    expect((await send(sb, { ...DOCS_EXAMPLE, attachments: broken })).status).toBe(422);
+  });
+
   it('needs the SMTP token (401) under the SMTP username (403)', async () => {
     const sb = await sandbox();
     expect((await send(sb, DOCS_EXAMPLE, { token: CM.apiKey })).status).toBe(401);
     expect((await send(sb, DOCS_EXAMPLE, { token: null })).status).toBe(401);
-    expect((await send(sb, DOCS_EXAMPLE, { account: CM.accountId })).body).toEqual({ status: 403, error: 'Forbidden' });
+    expect((await send(sb, DOCS_EXAMPLE, { account: CM.accountId })).body).toEqual({
+      status: 403,
+      error: 'Forbidden',
+    });
     expect(sb.calls.map((c) => c.auth)).toEqual(['api-key', 'none', 'smtp-token']);
   });
 });
@@ -142,7 +188,14 @@ describe('CloudMailin outbound messages', () => {
       for (const recipient of message.recipients) expect(keysOf(recipient)).toEqual(SEED_KEYS.listRecipient);
     }
     const lastEvents = new Set(messages.flatMap((m) => m.recipients.map((r) => r.last_event)));
-    expect([...lastEvents].sort()).toEqual(['bounce', 'click', 'delivery', 'dispatch', 'open', 'soft_bounce']);
+    expect([...lastEvents].sort()).toEqual([
+      'bounce',
+      'click',
+      'delivery',
+      'dispatch',
+      'open',
+      'soft_bounce',
+    ]);
   });
 
   it('shows a message with every recipient event in chronological order', async () => {
@@ -169,7 +222,15 @@ describe('CloudMailin outbound messages', () => {
       const delivery = message.recipients.flatMap((r) => r.events ?? []).find((e) => e.kind === 'delivery');
       if (delivery) expect(keysOf(delivery.details)).toEqual(SEED_KEYS.eventDetails);
     }
-    expect([...seenKinds].sort()).toEqual(['bounce', 'click', 'delivery', 'dispatch', 'open', 'registration', 'soft_bounce']);
+    expect([...seenKinds].sort()).toEqual([
+      'bounce',
+      'click',
+      'delivery',
+      'dispatch',
+      'open',
+      'registration',
+      'soft_bounce',
+    ]);
   });
 
   it('progresses a sent message through its events as the emulator clock moves', async () => {
@@ -184,11 +245,17 @@ describe('CloudMailin outbound messages', () => {
       plain: 'hi',
     });
     const id: string = reply.body.id;
-    const show = async () => outboundMessageSchema.parse((await cm(sb, 'GET', `/outbound_messages/${id}`)).body);
-    const kinds = (message: OutboundMessage) => message.recipients.map((r) => (r.events ?? []).map((e) => e.kind));
+    const show = async () =>
+      outboundMessageSchema.parse((await cm(sb, 'GET', `/outbound_messages/${id}`)).body);
+    const kinds = (message: OutboundMessage) =>
+      message.recipients.map((r) => (r.events ?? []).map((e) => e.kind));
 
     const first = await show();
-    expect(first.recipients.map((r) => r.email)).toEqual(['ok@example.net', 'bounce-me@example.org', 'defer@example.com']);
+    expect(first.recipients.map((r) => r.email)).toEqual([
+      'ok@example.net',
+      'bounce-me@example.org',
+      'defer@example.com',
+    ]);
     expect(first.created_at).toBe(new Date(sentAt).toISOString());
     expect(kinds(first)).toEqual([['registration'], ['registration'], ['registration']]);
 
@@ -229,8 +296,12 @@ describe('CloudMailin outbound messages', () => {
       (await cm(sb, 'GET', `${outboundPath}&query=${encodeURIComponent(q)}`)).body as OutboundMessage[];
     const byRecipient = await search('liam.chen');
     expect(byRecipient.length).toBeGreaterThan(0);
-    expect(byRecipient).toEqual(all.filter((m) => m.recipients.some((r) => r.email === 'liam.chen@example.org')));
-    expect((await search(DEMO_CLOUDMAILIN.outboundMessageId)).map((m) => m.id)).toEqual([DEMO_CLOUDMAILIN.outboundMessageId]);
+    expect(byRecipient).toEqual(
+      all.filter((m) => m.recipients.some((r) => r.email === 'liam.chen@example.org')),
+    );
+    expect((await search(DEMO_CLOUDMAILIN.outboundMessageId)).map((m) => m.id)).toEqual([
+      DEMO_CLOUDMAILIN.outboundMessageId,
+    ]);
     const bounced = await search('last_event:bounce');
     expect(bounced).toEqual(all.filter((m) => m.recipients.some((r) => r.last_event === 'bounce')));
     const receipts = await search('subject:receipt AND tags:receipts');
@@ -253,7 +324,9 @@ describe('CloudMailin outbound messages', () => {
     const sb = await sandbox();
     expect((await cm(sb, 'GET', outboundPath)).status).toBe(200);
     expect((await cm(sb, 'GET', outboundPath, { token: CM.smtpToken })).status).toBe(200);
-    expect((await cm(sb, 'GET', outboundPath, { token: CM.smtpToken, account: CM.smtpUsername })).status).toBe(200);
+    expect(
+      (await cm(sb, 'GET', outboundPath, { token: CM.smtpToken, account: CM.smtpUsername })).status,
+    ).toBe(200);
     expect((await cm(sb, 'GET', outboundPath, { account: CM.smtpUsername })).status).toBe(403);
     expect((await cm(sb, 'GET', outboundPath, { token: 'nope' })).status).toBe(401);
   });

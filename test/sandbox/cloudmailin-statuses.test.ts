@@ -8,7 +8,11 @@ const SUPPORT = DEMO_CLOUDMAILIN.addressIds.support;
 const statuses = z.array(incomingStatusSchema);
 
 async function query(sb: Awaited<ReturnType<typeof sandbox>>, q: string, addressId = SUPPORT) {
-  const reply = await cm(sb, 'GET', `/incoming_statuses?address_id=${addressId}&query=${encodeURIComponent(q)}`);
+  const reply = await cm(
+    sb,
+    'GET',
+    `/incoming_statuses?address_id=${addressId}&query=${encodeURIComponent(q)}`,
+  );
   expect(reply.status, JSON.stringify(reply.body)).toBe(200);
   return statuses.parse(reply.body);
 }
@@ -66,7 +70,8 @@ describe('CloudMailin incoming statuses', () => {
   it('puts mail received after start-up on top and shifts the pages', async () => {
     const clock = fakeClock();
     const sb = await sandbox({ pageSize: 5, now: clock.now });
-    const before = (await cm(sb, 'GET', `/incoming_statuses?address_id=${SUPPORT}&page=1`)).body as IncomingStatus[];
+    const before = (await cm(sb, 'GET', `/incoming_statuses?address_id=${SUPPORT}&page=1`))
+      .body as IncomingStatus[];
     const received = sb.cloudmailin.receiveInbound(SUPPORT, {
       from: 'someone@example.net',
       subject: 'Hello sandbox',
@@ -75,8 +80,10 @@ describe('CloudMailin incoming statuses', () => {
     expect(received).toMatchObject({ from: 'someone@example.net', subject: 'Hello sandbox', status: '503' });
     expect(received.created_at).toBe(new Date(clock.now()).toISOString());
     expect(keysOf(received)).toEqual(SEED_KEYS.incomingStatus);
-    const page1 = (await cm(sb, 'GET', `/incoming_statuses?address_id=${SUPPORT}&page=1`)).body as IncomingStatus[];
-    const page2 = (await cm(sb, 'GET', `/incoming_statuses?address_id=${SUPPORT}&page=2`)).body as IncomingStatus[];
+    const page1 = (await cm(sb, 'GET', `/incoming_statuses?address_id=${SUPPORT}&page=1`))
+      .body as IncomingStatus[];
+    const page2 = (await cm(sb, 'GET', `/incoming_statuses?address_id=${SUPPORT}&page=2`))
+      .body as IncomingStatus[];
     expect(page1[0]).toEqual(received);
     expect(page1.slice(1)).toEqual(before.slice(0, 4));
     expect(page2[0]).toEqual(before[4]);
@@ -98,7 +105,9 @@ describe('CloudMailin incoming status query (Elasticsearch query-string subset)'
     expect(await query(sb, 'status_category:failed')).toEqual(rejected);
 
     const delayed = await query(sb, 'status_category:delayed');
-    expect(delayed.every((s) => /^5\d\d$/.test(String(s.status)) || s.status === 'client_timeout')).toBe(true);
+    expect(delayed.every((s) => /^5\d\d$/.test(String(s.status)) || s.status === 'client_timeout')).toBe(
+      true,
+    );
     const successful = await query(sb, 'status_category:successful');
     expect(successful.length + rejected.length + delayed.length).toBe(all.length);
   });
@@ -106,7 +115,9 @@ describe('CloudMailin incoming status query (Elasticsearch query-string subset)'
   it('matches from/to/subject fields, bare words, phrases and wildcards case-insensitively', async () => {
     const sb = await sandbox({ pageSize: 200 });
     sb.cloudmailin.receiveInbound(SUPPORT, { from: 'Zed@Unique.example', subject: 'Quarterly ZEBRA report' });
-    expect((await query(sb, 'from:unique.example')).map((s) => s.subject)).toEqual(['Quarterly ZEBRA report']);
+    expect((await query(sb, 'from:unique.example')).map((s) => s.subject)).toEqual([
+      'Quarterly ZEBRA report',
+    ]);
     expect((await query(sb, 'zebra')).map((s) => s.from)).toEqual(['Zed@Unique.example']);
     expect(await query(sb, '"quarterly zebra"')).toHaveLength(1);
     expect(await query(sb, 'subject:"zebra report"')).toHaveLength(1);
@@ -141,7 +152,9 @@ describe('CloudMailin incoming status query (Elasticsearch query-string subset)'
     expect(recent).toEqual(all.filter((s) => Date.parse(s.created_at ?? '') >= dayAgo));
     expect(recent.length).toBeGreaterThan(0);
     const delayedRecent = await query(sb, 'status_category:delayed AND created_at:[now-7d TO *]');
-    expect(delayedRecent.every((s) => Date.parse(s.created_at ?? '') >= Date.parse('2026-10-25T00:00:00Z'))).toBe(true);
+    expect(
+      delayedRecent.every((s) => Date.parse(s.created_at ?? '') >= Date.parse('2026-10-25T00:00:00Z')),
+    ).toBe(true);
     expect(await query(sb, 'created_at:[2026-10-31 TO 2026-11-01}')).toEqual(recent);
     expect(await query(sb, 'created_at:2026-10-31')).toEqual(recent);
   });
@@ -149,7 +162,11 @@ describe('CloudMailin incoming status query (Elasticsearch query-string subset)'
   it('422s a query it cannot parse', async () => {
     const sb = await sandbox();
     for (const bad of ['subject:"unclosed', '(status:200', 'status:200)', 'created_at:[now TO', 'AND']) {
-      const reply = await cm(sb, 'GET', `/incoming_statuses?address_id=${SUPPORT}&query=${encodeURIComponent(bad)}`);
+      const reply = await cm(
+        sb,
+        'GET',
+        `/incoming_statuses?address_id=${SUPPORT}&query=${encodeURIComponent(bad)}`,
+      );
       expect(reply.status, bad).toBe(422);
       expect(reply.body.error, bad).toMatch(/^invalid query/);
     }

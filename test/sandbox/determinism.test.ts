@@ -37,7 +37,9 @@ describe('sandbox determinism', () => {
     const one = await sandbox({ seed: 1 });
     const two = await sandbox({ seed: 2 });
     expect(one.cloudmailin.addresses()).toEqual(two.cloudmailin.addresses());
-    expect(one.cloudmailin.sendingDomains().map((d) => d.id)).toEqual(two.cloudmailin.sendingDomains().map((d) => d.id));
+    expect(one.cloudmailin.sendingDomains().map((d) => d.id)).toEqual(
+      two.cloudmailin.sendingDomains().map((d) => d.id),
+    );
     expect(one.cloudmailin.outboundMessages()[0]?.id).toBe(DEMO_CLOUDMAILIN.outboundMessageId);
     expect(two.cloudmailin.outboundMessages()[0]?.id).toBe(DEMO_CLOUDMAILIN.outboundMessageId);
     const support = DEMO_CLOUDMAILIN.addressIds.support;

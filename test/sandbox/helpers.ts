@@ -13,7 +13,18 @@ export const SEED_KEYS = {
   // The seed drops `domain_target` only because its example is empty; the spec lists it.
   customDomain: ['auth_regex', 'domain', 'domain_target', 'id'],
   sentMessage: ['cc', 'from', 'id', 'subject', 'tags', 'test_mode', 'to'],
-  outboundMessage: ['cc', 'created_at', 'from', 'id', 'message_id', 'recipients', 'subject', 'tags', 'test_mode', 'to'],
+  outboundMessage: [
+    'cc',
+    'created_at',
+    'from',
+    'id',
+    'message_id',
+    'recipients',
+    'subject',
+    'tags',
+    'test_mode',
+    'to',
+  ],
   listRecipient: ['email', 'last_event'],
   showRecipient: ['email', 'events', 'last_event'],
   event: ['details', 'kind', 'timestamp'],
@@ -71,7 +82,7 @@ export interface Reply {
 export interface CallOptions {
   /** Sent as JSON unless `raw` is given. */
   json?: unknown;
-  raw?: string | Buffer;
+  raw?: string;
   /** Bearer token; `null` sends no Authorization header. Default: the account API key. */
   token?: string | null;
   /** `{accountID}` path segment. Default: the management account id. */
@@ -80,11 +91,16 @@ export interface CallOptions {
 }
 
 /** One request to `{cloudmailinUrl}/{account}{path}`. */
-export async function cm(sb: Sandbox, method: string, path: string, options: CallOptions = {}): Promise<Reply> {
+export async function cm(
+  sb: Sandbox,
+  method: string,
+  path: string,
+  options: CallOptions = {},
+): Promise<Reply> {
   const headers: Record<string, string> = { ...options.headers };
   const token = options.token === undefined ? CM.apiKey : options.token;
   if (token !== null && headers.authorization === undefined) headers.authorization = `Bearer ${token}`;
-  let body: string | Buffer | undefined = options.raw;
+  let body: string | undefined = options.raw;
   if (options.json !== undefined) {
     body = JSON.stringify(options.json);
     headers['content-type'] ??= 'application/json';
@@ -95,12 +111,21 @@ export async function cm(sb: Sandbox, method: string, path: string, options: Cal
     body,
   });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text === '' ? undefined : JSON.parse(text) };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: text === '' ? undefined : JSON.parse(text),
+  };
 }
 
 /** `POST /messages` as the outbound account. */
 export function send(sb: Sandbox, message: unknown, options: CallOptions = {}): Promise<Reply> {
-  return cm(sb, 'POST', '/messages', { token: CM.smtpToken, account: CM.smtpUsername, json: message, ...options });
+  return cm(sb, 'POST', '/messages', {
+    token: CM.smtpToken,
+    account: CM.smtpUsername,
+    json: message,
+    ...options,
+  });
 }
 
 /** Every page of a paginated list, until the empty page. */
@@ -121,14 +146,25 @@ export function rawGet(sb: Sandbox, path: string, token: string = CM.apiKey): Pr
   const url = new URL(sb.url);
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { host: url.hostname, port: url.port, path, method: 'GET', headers: { authorization: `Bearer ${token}` } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path,
+        method: 'GET',
+        headers: { authorization: `Bearer ${token}` },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => {
           const headers = new Headers();
-          for (const [name, value] of Object.entries(res.headers)) if (typeof value === 'string') headers.set(name, value);
-          resolve({ status: res.statusCode ?? 0, headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+          for (const [name, value] of Object.entries(res.headers))
+            if (typeof value === 'string') headers.set(name, value);
+          resolve({
+            status: res.statusCode ?? 0,
+            headers,
+            body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+          });
         });
       },
     );

@@ -42,13 +42,36 @@ describe('query-string subset', () => {
 
   it('throws only QuerySyntaxError, whatever the input', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom('a', ':', '"', '(', ')', '[', ']', '{', '}', ' ', '-', '*', 'AND', 'OR', 'NOT', 'TO', 'now') }), (query) => {
-        try {
-          run(query);
-        } catch (error) {
-          expect(error).toBeInstanceOf(QuerySyntaxError);
-        }
-      }),
+      fc.property(
+        fc.string({
+          unit: fc.constantFrom(
+            'a',
+            ':',
+            '"',
+            '(',
+            ')',
+            '[',
+            ']',
+            '{',
+            '}',
+            ' ',
+            '-',
+            '*',
+            'AND',
+            'OR',
+            'NOT',
+            'TO',
+            'now',
+          ),
+        }),
+        (query) => {
+          try {
+            run(query);
+          } catch (error) {
+            expect(error).toBeInstanceOf(QuerySyntaxError);
+          }
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -44,7 +44,8 @@ describe('CloudMailin rate limit (5 calls per minute)', () => {
     for (let i = 0; i < 8; i++) {
       expect((await send(sb, { from: 'a@example.com', to: 'b@example.com', plain: 'x' })).status).toBe(202);
     }
-    for (let i = 0; i < 8; i++) expect((await cm(sb, 'GET', '/addresses', { token: 'wrong' })).status).toBe(401);
+    for (let i = 0; i < 8; i++)
+      expect((await cm(sb, 'GET', '/addresses', { token: 'wrong' })).status).toBe(401);
     for (let i = 0; i < 5; i++) expect((await cm(sb, 'GET', '/addresses')).status).toBe(200);
     expect((await cm(sb, 'GET', '/addresses')).status).toBe(429);
     // With the management budget spent, sending still works.
@@ -54,7 +55,9 @@ describe('CloudMailin rate limit (5 calls per minute)', () => {
   it('counts outbound message reads and authenticated 404s, and honours a custom limit', async () => {
     const clock = fakeClock();
     const sb = await sandbox({ rateLimits: true, cloudmailinRatePerMinute: 2, now: clock.now });
-    expect((await cm(sb, 'GET', `/outbound_messages?outbound_account_id=${CM.smtpUsername}`)).status).toBe(200);
+    expect((await cm(sb, 'GET', `/outbound_messages?outbound_account_id=${CM.smtpUsername}`)).status).toBe(
+      200,
+    );
     expect((await cm(sb, 'GET', '/addresses/ffffffffffffffffffff')).status).toBe(404);
     expect((await cm(sb, 'GET', '/addresses')).status).toBe(429);
   });

@@ -1,0 +1,176 @@
+/**
+ * The sandbox: one loopback HTTP server (node:http, so mailgraph's undici transport is exercised for
+ * real) that mounts each provider emulator under its own path prefix and records every call.
+ */
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CloudMailinEmulator } from './cloudmailin.js';
+import type { AuthKind, ProviderEmulator, SandboxReply } from './http.js';
+
+export type { CloudMailinEmulator, InboundMail } from './cloudmailin.js';
+
+export interface SandboxOptions {
+  /** Default '127.0.0.1' (loopback only). */
+  host?: string;
+  /** Default 0 (ephemeral). */
+  port?: number;
+  /** Default true: enforce the documented limits. */
+  rateLimits?: boolean;
+  /** Default 5 (management API; POST /messages is not counted, NOTES §1.6). */
+  cloudmailinRatePerMinute?: number;
+  /** Default 20: page size of every paginated list. */
+  pageSize?: number;
+  /** PRNG seed for demo data, default 1. */
+  seed?: number;
+  /** Clock in ms, default Date.now: created_at of new things, rate-limit windows, outbound event progress. */
+  now?: () => number;
+}
+
+export interface RecordedCall {
+  method: string;
+  /** The path as received, still percent-encoded, without the query string. */
+  path: string;
+  query: Record<string, string>;
+  status: number;
+  auth: AuthKind;
+}
+
+export interface Sandbox {
+  /** e.g. http://127.0.0.1:4010 */
+  url: string;
+  /** `${url}/cloudmailin/api/v0.1`: mailgraph's CLOUDMAILIN_API_URL (the client appends /{accountID}/...). */
+  cloudmailinUrl: string;
+  /** Every request received, in order (429s and 404s included). */
+  calls: RecordedCall[];
+  resetCalls(): void;
+  cloudmailin: CloudMailinEmulator;
+  close(): Promise<void>;
+}
+
+/** Above the 10 MB message limit, so an over-limit message is a 422 from validation, not a 413. */
+export const MAX_BODY_BYTES = 12 * 1024 * 1024;
+/** Past this a client is not sending an email: stop reading and drop the connection. */
+const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const host = options.host ?? '127.0.0.1';
+  const now = options.now ?? Date.now;
+  const rateLimits = options.rateLimits ?? true;
+  const cloudmailin = new CloudMailinEmulator({
+    seed: options.seed ?? 1,
+    now,
+    pageSize: options.pageSize ?? 20,
+    ratePerMinute: rateLimits ? (options.cloudmailinRatePerMinute ?? 5) : null,
+  });
+  // Cloudflare's emulator mounts here too, under its own prefix.
+  const providers: ProviderEmulator[] = [cloudmailin];
+  const calls: RecordedCall[] = [];
+
+  const server = createServer((request, response) => {
+    serve(request, response, providers, calls).catch(() => response.destroy());
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  return {
+    url,
+    cloudmailinUrl: `${url}${cloudmailin.prefix}`,
+    calls,
+    resetCalls: () => {
+      calls.length = 0;
+    },
+    cloudmailin,
+    close: () => closeServer(server),
+  };
+}
+
+async function serve(
+  request: IncomingMessage,
+  response: ServerResponse,
+  providers: ProviderEmulator[],
+  calls: RecordedCall[],
+): Promise<void> {
+  const method = request.method ?? 'GET';
+  const target = request.url ?? '/';
+  const queryStart = target.indexOf('?');
+  // Split the raw path ourselves: WHATWG URL parsing would resolve `..` and `%2e%2e` before we saw them.
+  const path = queryStart < 0 ? target : target.slice(0, queryStart);
+  const query = Object.fromEntries(new URLSearchParams(queryStart < 0 ? '' : target.slice(queryStart + 1)));
+  const body = await readBody(request);
+  if (body === 'dropped') return;
+
+  const provider = providers.find((p) => path === p.prefix || path.startsWith(`${p.prefix}/`));
+  let reply: SandboxReply;
+  let auth: AuthKind = 'none';
+  if (provider === undefined) {
+    reply = { status: 404, body: { status: 404, error: 'Not Found' } };
+  } else {
+    auth = provider.classifyAuth(request.headers);
+    const segments = decodeSegments(path.slice(provider.prefix.length));
+    if (body === 'too-large') reply = provider.error(413);
+    else if (segments === null) reply = provider.error(400, 'Malformed percent-encoding in the path');
+    else {
+      try {
+        ({ reply, auth } = provider.handle({ method, segments, query, headers: request.headers, body }));
+      } catch {
+        reply = provider.error(500);
+      }
+    }
+  }
+  calls.push({ method, path, query, status: reply.status, auth });
+  const payload = JSON.stringify(reply.body);
+  response.writeHead(reply.status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(payload),
+    ...reply.headers,
+  });
+  response.end(payload);
+}
+
+/** `null` when a segment is not valid percent-encoding. */
+function decodeSegments(path: string): string[] | null {
+  const parts = path.split('/').slice(1);
+  try {
+    return parts.map((part) => decodeURIComponent(part));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Reads the whole body, but keeps at most MAX_BODY_BYTES: the rest is drained (not buffered) so the
+ * client gets a clean 413 rather than a reset connection mid-upload.
+ */
+async function readBody(request: IncomingMessage): Promise<Buffer | 'too-large' | 'dropped'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of request as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > MAX_DRAIN_BYTES) {
+        request.destroy();
+        return 'dropped';
+      }
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    }
+  } catch {
+    return 'dropped';
+  }
+  return size > MAX_BODY_BYTES ? 'too-large' : Buffer.concat(chunks);
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeIdleConnections();
+    // In-flight requests finish quickly (handlers are synchronous); anything still open after that is a stuck client.
+    setTimeout(() => server.closeAllConnections(), 1_000).unref();
+  });
+}

@@ -5,7 +5,12 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError, type ValidationContext } from 'graphql';
-import { type Plugin, type YogaServerInstance, createYoga, maskError as defaultMaskError } from 'graphql-yoga';
+import {
+  type Plugin,
+  type YogaServerInstance,
+  createYoga,
+  maskError as defaultMaskError,
+} from 'graphql-yoga';
 import type { Config } from './config.js';
 import { type Context, createContext } from './context.js';
 import { GRAPHIQL_TABS } from './graphiql.js';
@@ -18,7 +23,12 @@ export interface AppDeps {
   config: Config;
   cloudmailin: CloudMailinClient;
   idempotency?: IdempotencyStore;
-  logger?: { debug(...a: unknown[]): void; info(...a: unknown[]): void; warn(...a: unknown[]): void; error(...a: unknown[]): void };
+  logger?: {
+    debug(...a: unknown[]): void;
+    info(...a: unknown[]): void;
+    warn(...a: unknown[]): void;
+    error(...a: unknown[]): void;
+  };
 }
 
 export type App = YogaServerInstance<Record<string, never>, Context>;
@@ -69,7 +79,8 @@ export function createApp(deps: AppDeps): App {
     landingPage: false,
     batching: false,
     logging: deps.logger ?? false,
-    context: ({ request }) => createContext({ config: deps.config, cloudmailin: deps.cloudmailin, idempotency }, request),
+    context: ({ request }) =>
+      createContext({ config: deps.config, cloudmailin: deps.cloudmailin, idempotency }, request),
     maskedErrors: { maskError },
     graphiql: {
       title: 'mailgraph',

@@ -157,7 +157,8 @@ function parseApiKeys(raw: string | null): Map<string, Set<Scope>> {
 function parseBasicAuth(raw: string | null): Array<{ user: string; pass: string }> {
   if (raw === null) return [];
   const pairs = raw.split(',').map((pair) => pair.trim());
-  if (pairs.length > 2) throw new ConfigError('WEBHOOK_BASIC_AUTH', 'at most two user:pass pairs (for rotation)');
+  if (pairs.length > 2)
+    throw new ConfigError('WEBHOOK_BASIC_AUTH', 'at most two user:pass pairs (for rotation)');
   return pairs.map((pair) => {
     const colon = pair.indexOf(':');
     if (colon <= 0 || colon === pair.length - 1) {
@@ -189,7 +190,13 @@ export function loadConfig(env: Env = process.env): Config {
     smtpUsername: identifier(env, 'CLOUDMAILIN_SMTP_USERNAME'),
     smtpToken: secret(env, 'CLOUDMAILIN_SMTP_TOKEN'),
     // The documented limit is 5 calls per minute. A relaxed sandbox does not need mailgraph to ration.
-    ratePerMinute: int(env, 'CLOUDMAILIN_RATE_LIMIT_PER_MINUTE', sandbox && !sandboxRateLimits ? 0 : 5, 0, 100_000),
+    ratePerMinute: int(
+      env,
+      'CLOUDMAILIN_RATE_LIMIT_PER_MINUTE',
+      sandbox && !sandboxRateLimits ? 0 : 5,
+      0,
+      100_000,
+    ),
   };
   if ((cloudmailin.accountId === null) !== (cloudmailin.apiKey === null)) {
     throw new ConfigError(
@@ -273,5 +280,21 @@ export function loadConfig(env: Env = process.env): Config {
       port: int(env, 'SANDBOX_PORT', 4010, 0, 65_535),
       cloudmailinUrlOverridden,
     },
+  };
+}
+
+/**
+ * `npm run sandbox` (the emulator alone). Unlike the sandbox inside `npm start`, it enforces the documented
+ * rate limits unless told not to: tools pointed at it usually want to see what the real API would do.
+ */
+export function loadSandboxServerConfig(env: Env = process.env): {
+  port: number;
+  host: string;
+  rateLimits: boolean;
+} {
+  return {
+    port: int(env, 'SANDBOX_PORT', 4010, 0, 65_535),
+    host: text(env, 'HOST') ?? '127.0.0.1',
+    rateLimits: bool(env, 'MAILGRAPH_SANDBOX_RATE_LIMITS', true),
   };
 }

@@ -28,7 +28,10 @@ export interface ContextDeps {
 const ALL: ReadonlySet<Scope> = new Set<Scope>(['read', 'send', 'manage']);
 
 /** Resolves the caller from `Authorization: Bearer <key>`; throws a 401 GraphQL error when it is wrong. */
-export function authenticate(config: Config, authorization: string | null): { scopes: ReadonlySet<Scope>; principal: string } {
+export function authenticate(
+  config: Config,
+  authorization: string | null,
+): { scopes: ReadonlySet<Scope>; principal: string } {
   if (config.apiKeys.size === 0) {
     // Sandbox mode without configured keys: everyone may do everything, on demo data.
     return { scopes: ALL, principal: 'sandbox' };
@@ -37,7 +40,10 @@ export function authenticate(config: Config, authorization: string | null): { sc
   const scopes = match ? config.apiKeys.get(match[1] as string) : undefined;
   if (!match || !scopes) {
     throw new GraphQLError('Missing or unknown API key: send Authorization: Bearer <key>.', {
-      extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } } },
+      extensions: {
+        code: 'UNAUTHENTICATED',
+        http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } },
+      },
     });
   }
   return { scopes, principal: `key:${[...config.apiKeys.keys()].indexOf(match[1] as string)}` };

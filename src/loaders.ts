@@ -32,7 +32,9 @@ export function createLoaders(cloudmailin: CloudMailinClient, meta: UpstreamMeta
         return [unwrap(await cloudmailin.getAddress(ids[0] as string))];
       }
       const byId = new Map(unwrap(await cloudmailin.listAddresses()).map((address) => [address.id, address]));
-      return ids.map((id) => byId.get(id) ?? new NotFoundError(`No inbound address ${id}.`, 'InboundAddress', id));
+      return ids.map(
+        (id) => byId.get(id) ?? new NotFoundError(`No inbound address ${id}.`, 'InboundAddress', id),
+      );
     }),
     // The show endpoint is the only source of full event histories; there is no batch endpoint.
     outboundMessage: new DataLoader<string, OutboundMessage>((ids) =>

@@ -22,10 +22,17 @@ async function main(): Promise<void> {
   }
   const logger = pino({ level: config.logLevel, base: { service: 'mailgraph' } });
 
-  const sandbox = config.sandbox ? await startSandbox({ rateLimits: config.sandboxOptions.rateLimits }) : null;
-  if (sandbox && !config.sandboxOptions.cloudmailinUrlOverridden) config.cloudmailin.apiUrl = sandbox.cloudmailinUrl;
+  const sandbox = config.sandbox
+    ? await startSandbox({ rateLimits: config.sandboxOptions.rateLimits })
+    : null;
+  if (sandbox && !config.sandboxOptions.cloudmailinUrlOverridden)
+    config.cloudmailin.apiUrl = sandbox.cloudmailinUrl;
 
-  const cloudmailin = new CloudMailinClient({ config: config.cloudmailin, upstream: config.upstream, shared: createUpstreamShared() });
+  const cloudmailin = new CloudMailinClient({
+    config: config.cloudmailin,
+    upstream: config.upstream,
+    shared: createUpstreamShared(),
+  });
   const app = createApp({ config, cloudmailin, logger });
   const server = createHttpServer({ app });
   server.listen(config.port, config.host);
@@ -58,6 +65,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`mailgraph: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `mailgraph: failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -25,33 +25,55 @@ describe('GraphiQL', () => {
     expect(html).toContain('mailgraph');
   });
 
-  it.skipIf(!existsSync(CHROMIUM))('renders and runs the first example in headless Chromium with the internet cut off', async () => {
-    let browser: Browser | undefined;
-    try {
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      });
-      const page = await browser.newPage();
-      const external: string[] = [];
-      await page.route('**/*', (route) => {
-        const url = new URL(route.request().url());
-        if (url.hostname === '127.0.0.1' || url.protocol === 'data:' || url.protocol === 'blob:') return route.continue();
-        external.push(url.href);
-        return route.abort();
-      });
-      await page.goto(`${stack.url}/graphql`);
-      await page.locator('.graphiql-execute-button').waitFor({ timeout: 15_000 });
-      for (const tab of ['InboundAddresses', 'RejectedMail', 'OutboundWithEvents', 'SendingDomains', 'SendEmail']) {
-        await expect.poll(() => page.locator('.graphiql-tab', { hasText: tab }).count(), { timeout: 10_000 }).toBe(1);
+  it.skipIf(!existsSync(CHROMIUM))(
+    'renders and runs the first example in headless Chromium with the internet cut off',
+    async () => {
+      let browser: Browser | undefined;
+      try {
+        browser = await chromium.launch({
+          executablePath: CHROMIUM,
+          args: [
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-quic',
+            '--no-first-run',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+          ],
+        });
+        const page = await browser.newPage();
+        const external: string[] = [];
+        await page.route('**/*', (route) => {
+          const url = new URL(route.request().url());
+          if (url.hostname === '127.0.0.1' || url.protocol === 'data:' || url.protocol === 'blob:')
+            return route.continue();
+          external.push(url.href);
+          return route.abort();
+        });
+        await page.goto(`${stack.url}/graphql`);
+        await page.locator('.graphiql-execute-button').waitFor({ timeout: 15_000 });
+        for (const tab of [
+          'InboundAddresses',
+          'RejectedMail',
+          'OutboundWithEvents',
+          'SendingDomains',
+          'SendEmail',
+        ]) {
+          await expect
+            .poll(() => page.locator('.graphiql-tab', { hasText: tab }).count(), { timeout: 10_000 })
+            .toBe(1);
+        }
+        await page.locator('.graphiql-execute-button').click();
+        const result = page.locator('.result-window');
+        await expect
+          .poll(async () => (await result.textContent()) ?? '', { timeout: 15_000 })
+          .toContain('emailAddress');
+        expect(await result.textContent()).toContain('aaaa740b4c5c37b1aaaa@cloudmailin.net');
+        expect(external).toEqual([]);
+      } finally {
+        await browser?.close();
       }
-      await page.locator('.graphiql-execute-button').click();
-      const result = page.locator('.result-window');
-      await expect.poll(async () => (await result.textContent()) ?? '', { timeout: 15_000 }).toContain('emailAddress');
-      expect(await result.textContent()).toContain('aaaa740b4c5c37b1aaaa@cloudmailin.net');
-      expect(external).toEqual([]);
-    } finally {
-      await browser?.close();
-    }
-  });
+    },
+  );
 });

@@ -15,7 +15,8 @@ async function post(body: string, headers: Record<string, string> = {}) {
     body,
   });
   const text = await response.text();
-  let json: { data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } = {};
+  let json: { data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } =
+    {};
   try {
     json = JSON.parse(text);
   } catch {
@@ -47,14 +48,24 @@ describe('GraphQL over HTTP: bad input gets a clear error', () => {
     expect(unknown.status).toBe(400);
     expect(unknown.json.errors?.[0]?.message).toMatch(/nope/);
     const variable = await post(
-      JSON.stringify({ query: 'query($n: Int) { inboundAddresses(first: $n) { __typename } }', variables: { n: 'ten' } }),
+      JSON.stringify({
+        query: 'query($n: Int) { inboundAddresses(first: $n) { __typename } }',
+        variables: { n: 'ten' },
+      }),
     );
     expect(variable.status).toBe(400);
     expect(variable.json.errors?.[0]?.message).toMatch(/Int/);
   });
 
   it('refuses bodies that are not GraphQL requests', async () => {
-    for (const body of ['not json', '[]', '{"query": 42}', '{}', 'null', '{"query": "{ __typename }", "variables": "x"}']) {
+    for (const body of [
+      'not json',
+      '[]',
+      '{"query": 42}',
+      '{}',
+      'null',
+      '{"query": "{ __typename }", "variables": "x"}',
+    ]) {
       const result = await post(body);
       expect(result.status, body).toBeGreaterThanOrEqual(400);
       expect(result.status, body).toBeLessThan(500);
@@ -67,14 +78,20 @@ describe('GraphQL over HTTP: bad input gets a clear error', () => {
   });
 
   it('refuses a body over the size limit with 413 and a body without length with 411, before parsing', async () => {
-    const huge = await post(JSON.stringify({ query: '{ __typename }', variables: { pad: 'x'.repeat(17 * 1024 * 1024) } }));
+    const huge = await post(
+      JSON.stringify({ query: '{ __typename }', variables: { pad: 'x'.repeat(17 * 1024 * 1024) } }),
+    );
     expect(huge.status).toBe(413);
     const chunked = await new Promise<number>((resolve, reject) => {
       import('node:http').then(({ request }) => {
-        const req = request(`${stack.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        });
+        const req = request(
+          `${stack.url}/graphql`,
+          { method: 'POST', headers: { 'content-type': 'application/json' } },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
         req.on('error', reject);
         req.write('{"query":"{ __typename }"}');
         req.end();
@@ -85,18 +102,27 @@ describe('GraphQL over HTTP: bad input gets a clear error', () => {
 
   it('refuses queries that are too deep, too wide with aliases, or too long', async () => {
     let deep = 'subject';
-    for (let i = 0; i < 4; i += 1) deep = `incomingStatuses(first: 1) { edges { node { address { ${deep} } } } }`;
-    const depth = await post(JSON.stringify({ query: `{ inboundAddress(id: "x") { ... on InboundAddress { ${deep} } } }` }));
+    for (let i = 0; i < 4; i += 1)
+      deep = `incomingStatuses(first: 1) { edges { node { address { ${deep} } } } }`;
+    const depth = await post(
+      JSON.stringify({ query: `{ inboundAddress(id: "x") { ... on InboundAddress { ${deep} } } }` }),
+    );
     expect(depth.status).toBe(400);
     expect(depth.json.errors?.[0]?.message).toMatch(/depth/i);
 
     let costly = '__typename';
-    for (let i = 0; i < 3; i += 1) costly = `incomingStatuses(first: 100) { edges { node { address { ${costly} } } } }`;
-    const cost = await post(JSON.stringify({ query: `{ a: inboundAddress(id: "x") { ... on InboundAddress { ${costly} } } }` }));
+    for (let i = 0; i < 3; i += 1)
+      costly = `incomingStatuses(first: 100) { edges { node { address { ${costly} } } } }`;
+    const cost = await post(
+      JSON.stringify({ query: `{ a: inboundAddress(id: "x") { ... on InboundAddress { ${costly} } } }` }),
+    );
     expect(cost.status).toBe(400);
     expect(cost.json.errors?.[0]?.message).toMatch(/cost/i);
 
-    const aliases = Array.from({ length: 30 }, (_, i) => `a${i}: inboundAddresses(first: 1) { __typename }`).join(' ');
+    const aliases = Array.from(
+      { length: 30 },
+      (_, i) => `a${i}: inboundAddresses(first: 1) { __typename }`,
+    ).join(' ');
     const wide = await post(JSON.stringify({ query: `{ ${aliases} }` }));
     expect(wide.status).toBe(400);
     expect(wide.json.errors?.[0]?.message).toMatch(/alias/i);
@@ -125,7 +151,8 @@ describe('client API keys and scopes', () => {
   beforeAll(async () => {
     secured = await startStack({
       env: {
-        MAILGRAPH_API_KEYS: 'reader-key-0123456789:read,sender-key-0123456789:send,admin-key-012345678901:read+send+manage',
+        MAILGRAPH_API_KEYS:
+          'reader-key-0123456789:read,sender-key-0123456789:send,admin-key-012345678901:read+send+manage',
       },
     });
   });
@@ -137,7 +164,13 @@ describe('client API keys and scopes', () => {
   `);
 
   it('requires a known key when keys are configured (401 with WWW-Authenticate)', async () => {
-    for (const authorization of [undefined, 'Bearer wrong-key-0123456789', 'Basic abc', 'Bearer ', `Bearer ${'k'.repeat(600)}`]) {
+    for (const authorization of [
+      undefined,
+      'Bearer wrong-key-0123456789',
+      'Basic abc',
+      'Bearer ',
+      `Bearer ${'k'.repeat(600)}`,
+    ]) {
       const response = await fetch(`${secured.url}/graphql`, {
         method: 'POST',
         headers: {
@@ -155,10 +188,15 @@ describe('client API keys and scopes', () => {
   it('lets each key do what its scopes allow, and nothing else', async () => {
     const reader = { authorization: 'Bearer reader-key-0123456789' };
     const admin = { authorization: 'Bearer admin-key-012345678901' };
-    expectTypename((await secured.gql(Read, undefined, reader)).data?.inboundAddresses, 'QueryInboundAddressesConnection');
+    expectTypename(
+      (await secured.gql(Read, undefined, reader)).data?.inboundAddresses,
+      'QueryInboundAddressesConnection',
+    );
     const denied = await secured.gql(Manage, undefined, reader);
     expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect(secured.sandbox.cloudmailin.sendingDomains().some((d) => d.domain === 'scoped.example.test')).toBe(false);
+    expect(secured.sandbox.cloudmailin.sendingDomains().some((d) => d.domain === 'scoped.example.test')).toBe(
+      false,
+    );
     const sender = await secured.gql(Read, undefined, { authorization: 'Bearer sender-key-0123456789' });
     expect(sender.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const allowed = await secured.gql(Manage, undefined, admin);

@@ -48,8 +48,10 @@ describe('incomingStatuses', () => {
     expect(connection.edges.map((edge) => edge.node.statusId)).toEqual(upstream.map((status) => status.id));
     for (const { node } of connection.edges) {
       const code = node.httpStatus;
-      if (code !== null && code !== undefined && code >= 200 && code < 300) expect(node.outcome).toBe('DELIVERED');
-      else if (code !== null && code !== undefined && code >= 400 && code < 500) expect(node.outcome).toBe('REJECTED');
+      if (code !== null && code !== undefined && code >= 200 && code < 300)
+        expect(node.outcome).toBe('DELIVERED');
+      else if (code !== null && code !== undefined && code >= 400 && code < 500)
+        expect(node.outcome).toBe('REJECTED');
       else expect(node.outcome).toBe('DELAYED');
     }
     expect(connection.pageInfo.hasNextPage).toBe(true);
@@ -68,7 +70,8 @@ describe('incomingStatuses', () => {
     expect(outcomeOf(null)).toBe('DELAYED');
     fc.assert(
       fc.property(fc.integer({ min: 100, max: 599 }), (code) => {
-        const expected = code < 300 && code >= 200 ? 'DELIVERED' : code >= 400 && code < 500 ? 'REJECTED' : 'DELAYED';
+        const expected =
+          code < 300 && code >= 200 ? 'DELIVERED' : code >= 400 && code < 500 ? 'REJECTED' : 'DELAYED';
         return outcomeOf(String(code)) === expected;
       }),
     );
@@ -104,7 +107,9 @@ describe('incomingStatuses', () => {
     const ghost = Buffer.from(JSON.stringify({ ...decoded, k: 'no-longer-there' })).toString('base64url');
     const next = await page(DEMO_CLOUDMAILIN.addressIds.invoices, 5, ghost);
     const upstream = stack.sandbox.cloudmailin.statuses(DEMO_CLOUDMAILIN.addressIds.invoices);
-    expect(next.edges.map((edge) => edge.node.statusId)).toEqual(upstream.slice(5, 10).map((status) => status.id));
+    expect(next.edges.map((edge) => edge.node.statusId)).toEqual(
+      upstream.slice(5, 10).map((status) => status.id),
+    );
   });
 
   it('filters with the query syntax', async () => {
@@ -134,11 +139,21 @@ describe('incomingStatuses', () => {
 
   it('refuses a cursor issued for another list or other filters', async () => {
     const other = await page(DEMO_CLOUDMAILIN.addressIds.invoices, 2, null);
-    const result = await stack.gql(Statuses, { addressId: support, first: 2, after: other.pageInfo.endCursor });
+    const result = await stack.gql(Statuses, {
+      addressId: support,
+      first: 2,
+      after: other.pageInfo.endCursor,
+    });
     expect(expectTypename(result.data?.incomingStatuses, 'ValidationError').message).toMatch(/another list/);
     const filtered = await page(support, 2, null, 'status:200');
-    const unfiltered = await stack.gql(Statuses, { addressId: support, first: 2, after: filtered.pageInfo.endCursor });
-    expect(expectTypename(unfiltered.data?.incomingStatuses, 'ValidationError').issues[0]?.path).toBe('after');
+    const unfiltered = await stack.gql(Statuses, {
+      addressId: support,
+      first: 2,
+      after: filtered.pageInfo.endCursor,
+    });
+    expect(expectTypename(unfiltered.data?.incomingStatuses, 'ValidationError').issues[0]?.path).toBe(
+      'after',
+    );
   });
 
   it('says NotFoundError for an unknown address, and accepts global or CloudMailin address ids', async () => {
@@ -153,6 +168,10 @@ describe('incomingStatuses', () => {
     const connection = await page(support, 1, null);
     const edge = connection.edges[0];
     const result = await stack.gql(StatusNode, { id: edge?.node.id ?? '' });
-    expect(result.data?.node).toMatchObject({ __typename: 'IncomingStatus', statusId: edge?.node.statusId, address: { addressId: support } });
+    expect(result.data?.node).toMatchObject({
+      __typename: 'IncomingStatus',
+      statusId: edge?.node.statusId,
+      address: { addressId: support },
+    });
   });
 });

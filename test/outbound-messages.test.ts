@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CLOUDMAILIN } from '../src/sandbox/demo-data.js';
+import type { OutboundSummariesPagedQuery } from './gql/graphql.js';
 import { graphql } from './gql/index.js';
-import { type Stack, expectTypename, globalId, startStack } from './helpers/stack.js';
+import { type GraphQLResponse, type Stack, expectTypename, globalId, startStack } from './helpers/stack.js';
 
 const OutboundWithEvents = graphql(`
   query OutboundWithEvents($first: Int, $after: String) {
@@ -63,7 +64,9 @@ describe('outboundMessages', () => {
     const connection = expectTypename(first.data?.outboundMessages, 'QueryOutboundMessagesConnection');
     expect(connection.edges).toHaveLength(20);
 
-    const calls = stack.sandbox.calls.map((call) => `${call.method} ${call.path.split('/').slice(5).join('/')}`);
+    const calls = stack.sandbox.calls.map(
+      (call) => `${call.method} ${call.path.split('/').slice(5).join('/')}`,
+    );
     expect(calls.filter((call) => call === 'GET outbound_messages')).toHaveLength(1);
     const shows = calls.filter((call) => call.startsWith('GET outbound_messages/'));
     expect(shows).toHaveLength(20);
@@ -84,16 +87,21 @@ describe('outboundMessages', () => {
       expect(upstream).toBeDefined();
       for (const recipient of node.recipients) {
         const wire = upstream?.recipients.find((r) => r.email === recipient.email);
-        expect(recipient.events.map((event) => event.rawKind)).toEqual(wire?.events?.map((event) => event.kind));
+        expect(recipient.events?.map((event) => event.rawKind)).toEqual(
+          wire?.events?.map((event) => event.kind),
+        );
         expect(recipient.lastEvent).toBe(wire?.last_event === null ? null : recipient.lastEvent);
-        const times = recipient.events.map((event) => Date.parse(event.timestamp ?? ''));
+        const times = (recipient.events ?? []).map((event) => Date.parse(event.timestamp ?? ''));
         expect([...times].sort((a, b) => a - b)).toEqual(times);
       }
     }
     const delivered = connection.edges
-      .flatMap(({ node }) => node.recipients.flatMap((r) => r.events))
+      .flatMap(({ node }) => node.recipients.flatMap((r) => r.events ?? []))
       .find((event) => event.kind === 'DELIVERY');
-    expect(delivered?.details).toMatchObject({ replyCode: expect.any(String), remoteHost: expect.any(String) });
+    expect(delivered?.details).toMatchObject({
+      replyCode: expect.any(String),
+      remoteHost: expect.any(String),
+    });
   });
 
   it('asks only for the list when no events are selected', async () => {
@@ -110,7 +118,9 @@ describe('outboundMessages', () => {
     const seen = new Set<string>();
     let after: string | null = null;
     for (let page = 0; page < 10; page += 1) {
-      const result = await stack.gql(OutboundSummariesPaged, { after });
+      const result: GraphQLResponse<OutboundSummariesPagedQuery> = await stack.gql(OutboundSummariesPaged, {
+        after,
+      });
       const connection = expectTypename(result.data?.outboundMessages, 'QueryOutboundMessagesConnection');
       for (const { node } of connection.edges) {
         expect(seen.has(node.id)).toBe(false);
@@ -131,9 +141,13 @@ describe('outboundMessages', () => {
     expect(byGlobal.data).toEqual(byRaw.data);
 
     const unknown = await stack.gql(OneOutbound, { id: '00000000-0000-4000-8000-000000000000' });
-    expect(expectTypename(unknown.data?.outboundMessage, 'NotFoundError').resourceId).toBe('00000000-0000-4000-8000-000000000000');
+    expect(expectTypename(unknown.data?.outboundMessage, 'NotFoundError').resourceId).toBe(
+      '00000000-0000-4000-8000-000000000000',
+    );
 
-    const wrongType = await stack.gql(OneOutbound, { id: globalId('InboundAddress', 'aaaa740b4c5c37b1aaaa') });
+    const wrongType = await stack.gql(OneOutbound, {
+      id: globalId('InboundAddress', 'aaaa740b4c5c37b1aaaa'),
+    });
     expect(expectTypename(wrongType.data?.outboundMessage, 'ValidationError').issues[0]?.path).toBe('id');
   });
 });

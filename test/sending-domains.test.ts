@@ -82,10 +82,26 @@ describe('sending domains', () => {
       expect(node.__typename).toBe('CloudMailinSendingDomain');
       expect(node.provider).toBe('CLOUDMAILIN');
       expect(node.dnsRecords).toEqual([
-        { type: 'TXT', name: wire?.dkim_domain, value: wire?.dkim_public_record, priority: null, purpose: 'DKIM', verified: wire?.dkim_verified ?? null },
-        { type: 'CNAME', name: wire?.mta_domain, value: wire?.required_cname, priority: null, purpose: 'RETURN_PATH', verified: wire?.return_path_verified ?? null },
+        {
+          type: 'TXT',
+          name: wire?.dkim_domain,
+          value: wire?.dkim_public_record,
+          priority: null,
+          purpose: 'DKIM',
+          verified: wire?.dkim_verified ?? null,
+        },
+        {
+          type: 'CNAME',
+          name: wire?.mta_domain,
+          value: wire?.required_cname,
+          priority: null,
+          purpose: 'RETURN_PATH',
+          verified: wire?.return_path_verified ?? null,
+        },
       ]);
-      expect(node.verified).toBe(Boolean(wire?.dkim_verified && wire.return_path_verified && wire.spf_verified));
+      expect(node.verified).toBe(
+        Boolean(wire?.dkim_verified && wire.return_path_verified && wire.spf_verified),
+      );
     }
     const all = await stack.gql(SendingDomains, {});
     expect(all.data).toEqual(result.data);
@@ -116,24 +132,41 @@ describe('sending domains', () => {
     expect(passed.verified).toBe(true);
     expect(passed.domain.dnsRecords.every((r) => r.verified)).toBe(true);
 
-    const listed = expectTypename((await stack.gql(SendingDomains, { query: 'send.example' })).data?.sendingDomains, 'QuerySendingDomainsConnection');
+    const listed = expectTypename(
+      (await stack.gql(SendingDomains, { query: 'send.example' })).data?.sendingDomains,
+      'QuerySendingDomainsConnection',
+    );
     expect(listed.edges.map((e) => e.node.domain)).toEqual(['send.example.test']);
     expect(listed.edges[0]?.node.verified).toBe(true);
 
     const deleted = await stack.gql(Delete, { id: domain.id });
-    expect(expectTypename(deleted.data?.deleteSendingDomain, 'DeleteSendingDomainPayload').deletedId).toBe(domain.id);
+    expect(expectTypename(deleted.data?.deleteSendingDomain, 'DeleteSendingDomainPayload').deletedId).toBe(
+      domain.id,
+    );
     const gone = await stack.gql(Verify, { id: domain.id });
     expectTypename(gone.data?.verifySendingDomain, 'NotFoundError');
   });
 
   it('refuses a malformed domain before calling CloudMailin, and relays CloudMailin’s 422 for a duplicate', async () => {
     stack.sandbox.resetCalls();
-    for (const bad of ['', 'no spaces.com x', '-leading.example.com', 'a'.repeat(300), 'example', 'exa_mple.com', 'xn--\u0000.com']) {
+    for (const bad of [
+      '',
+      'no spaces.com x',
+      '-leading.example.com',
+      'a'.repeat(300),
+      'example',
+      'exa_mple.com',
+      'xn--\u0000.com',
+    ]) {
       const result = await stack.gql(CreateDomain, { domain: bad });
-      expect(expectTypename(result.data?.createSendingDomain, 'ValidationError').issues[0]?.path).toBe('domain');
+      expect(expectTypename(result.data?.createSendingDomain, 'ValidationError').issues[0]?.path).toBe(
+        'domain',
+      );
     }
     expect(stack.sandbox.calls).toHaveLength(0);
     const duplicate = await stack.gql(CreateDomain, { domain: 'example.com' });
-    expect(expectTypename(duplicate.data?.createSendingDomain, 'ValidationError').provider).toBe('CLOUDMAILIN');
+    expect(expectTypename(duplicate.data?.createSendingDomain, 'ValidationError').provider).toBe(
+      'CLOUDMAILIN',
+    );
   });
 });

@@ -75,7 +75,10 @@ describe('upstream failures become typed errors', () => {
       env: { CLOUDMAILIN_ACCOUNT_ID: 'ffffffffffffffff', CLOUDMAILIN_API_KEY: 'sandbox-cloudmailin-api-key' },
     });
     const result = await stack.gql(Addresses);
-    expect(expectTypename(result.data?.inboundAddresses, 'UpstreamError')).toMatchObject({ status: 403, code: 'FORBIDDEN' });
+    expect(expectTypename(result.data?.inboundAddresses, 'UpstreamError')).toMatchObject({
+      status: 403,
+      code: 'FORBIDDEN',
+    });
   });
 
   it('stays under the 5 calls/minute limit: no 429 reaches mailgraph, the rest is RateLimitedError', async () => {
@@ -111,7 +114,11 @@ describe('upstream failures become typed errors', () => {
     const stack = await stackWith({
       now: () => clock,
       sandbox: { rateLimits: true },
-      env: { MAILGRAPH_SANDBOX_RATE_LIMITS: 'true', MAILGRAPH_RATE_LIMIT_WAIT_MS: '0', MAILGRAPH_CACHE_TTL_SECONDS: '5' },
+      env: {
+        MAILGRAPH_SANDBOX_RATE_LIMITS: 'true',
+        MAILGRAPH_RATE_LIMIT_WAIT_MS: '0',
+        MAILGRAPH_CACHE_TTL_SECONDS: '5',
+      },
     });
     const fresh = await stack.gql(Addresses);
     expectTypename(fresh.data?.inboundAddresses, 'QueryInboundAddressesConnection');
@@ -123,7 +130,11 @@ describe('upstream failures become typed errors', () => {
     expect(stale.data).toEqual(fresh.data);
     expect(stale.extensions?.stale).toBe(true);
 
-    const never = await stack.gql(graphql(`query NeverCached { sendingDomains(first: 1) { __typename ... on RateLimitedError { retryAfterSeconds provider } } }`));
+    const never = await stack.gql(
+      graphql(
+        `query NeverCached { sendingDomains(first: 1) { __typename ... on RateLimitedError { retryAfterSeconds provider } } }`,
+      ),
+    );
     const limited = expectTypename(never.data?.sendingDomains, 'RateLimitedError');
     expect(limited.provider).toBe('CLOUDMAILIN');
     expect(limited.retryAfterSeconds).toBeGreaterThan(0);
@@ -136,12 +147,17 @@ describe('upstream failures become typed errors', () => {
       sandbox: { rateLimits: true },
       env: { CLOUDMAILIN_RATE_LIMIT_PER_MINUTE: '0', MAILGRAPH_CACHE_TTL_SECONDS: '0' },
     });
-    for (let i = 0; i < 5; i += 1) expectTypename((await stack.gql(Addresses)).data?.inboundAddresses, 'QueryInboundAddressesConnection');
+    for (let i = 0; i < 5; i += 1)
+      expectTypename((await stack.gql(Addresses)).data?.inboundAddresses, 'QueryInboundAddressesConnection');
     const never = await stack.gql(
-      graphql(`query NeverCached429 { sendingDomains(first: 1) { __typename ... on RateLimitedError { retryAfterSeconds } } }`),
+      graphql(
+        `query NeverCached429 { sendingDomains(first: 1) { __typename ... on RateLimitedError { retryAfterSeconds } } }`,
+      ),
     );
     expect(stack.sandbox.calls.at(-1)?.status).toBe(429);
-    expect(expectTypename(never.data?.sendingDomains, 'RateLimitedError').retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    expect(
+      expectTypename(never.data?.sendingDomains, 'RateLimitedError').retryAfterSeconds,
+    ).toBeGreaterThanOrEqual(1);
     const cached = await stack.gql(Addresses);
     expectTypename(cached.data?.inboundAddresses, 'QueryInboundAddressesConnection');
     expect(cached.extensions?.stale).toBe(true);
@@ -149,25 +165,51 @@ describe('upstream failures become typed errors', () => {
 
   it('a provider that never answers is an UpstreamError TIMEOUT within the configured deadline', async () => {
     const hanging = await fake(() => {});
-    const stack = await stackWith({ cloudmailinUrl: () => hanging.url, env: { MAILGRAPH_UPSTREAM_TIMEOUT_MS: '300' } });
+    const stack = await stackWith({
+      cloudmailinUrl: () => hanging.url,
+      env: { MAILGRAPH_UPSTREAM_TIMEOUT_MS: '300' },
+    });
     const result = await stack.gql(Addresses);
-    expect(expectTypename(result.data?.inboundAddresses, 'UpstreamError')).toMatchObject({ status: null, code: 'TIMEOUT' });
+    expect(expectTypename(result.data?.inboundAddresses, 'UpstreamError')).toMatchObject({
+      status: null,
+      code: 'TIMEOUT',
+    });
   });
 
   it('malformed JSON, a wrong shape and an oversized body are UpstreamErrors, not crashes', async () => {
-    const cases: Array<[(res: import('node:http').ServerResponse) => void, string, Record<string, string>]> = [
-      [(res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"id": "aaaa", oops'), 'MALFORMED_RESPONSE', {}],
-      [(res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"addresses": []}'), 'MALFORMED_RESPONSE', {}],
-      [(res) => res.writeHead(200, { 'content-type': 'application/json' }).end('[{"id": 42}]'), 'MALFORMED_RESPONSE', {}],
-      [(res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>maintenance</html>'), 'MALFORMED_RESPONSE', {}],
+    const cases: Array<[(res: import('node:http').ServerResponse) => void, string, Record<string, string>]> =
       [
-        (res) => res.writeHead(200, { 'content-type': 'application/json' }).end(`[${'{"id":"a"},'.repeat(100_000)}{"id":"b"}]`),
-        'RESPONSE_TOO_LARGE',
-        { MAILGRAPH_UPSTREAM_MAX_BYTES: '65536' },
-      ],
-      [(res) => res.writeHead(500, { 'content-type': 'text/plain' }).end('boom'), 'SERVER_ERROR', {}],
-      [(res) => res.writeHead(418).end(), 'UNEXPECTED_STATUS', {}],
-    ];
+        [
+          (res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"id": "aaaa", oops'),
+          'MALFORMED_RESPONSE',
+          {},
+        ],
+        [
+          (res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"addresses": []}'),
+          'MALFORMED_RESPONSE',
+          {},
+        ],
+        [
+          (res) => res.writeHead(200, { 'content-type': 'application/json' }).end('[{"id": 42}]'),
+          'MALFORMED_RESPONSE',
+          {},
+        ],
+        [
+          (res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>maintenance</html>'),
+          'MALFORMED_RESPONSE',
+          {},
+        ],
+        [
+          (res) =>
+            res
+              .writeHead(200, { 'content-type': 'application/json' })
+              .end(`[${'{"id":"a"},'.repeat(100_000)}{"id":"b"}]`),
+          'RESPONSE_TOO_LARGE',
+          { MAILGRAPH_UPSTREAM_MAX_BYTES: '65536' },
+        ],
+        [(res) => res.writeHead(500, { 'content-type': 'text/plain' }).end('boom'), 'SERVER_ERROR', {}],
+        [(res) => res.writeHead(418).end(), 'UNEXPECTED_STATUS', {}],
+      ];
     for (const [respond, code, env] of cases) {
       const broken = await fake((_req, res) => respond(res));
       const stack = await stackWith({ cloudmailinUrl: () => broken.url, env });
@@ -198,7 +240,9 @@ describe('upstream failures become typed errors', () => {
   it('an unknown id the provider answers 404 for is a NotFoundError', async () => {
     const stack = await stackWith({});
     const result = await stack.gql(
-      graphql(`query Missing($id: ID!) { sendingDomain(id: $id) { __typename ... on NotFoundError { resource resourceId } } }`),
+      graphql(
+        `query Missing($id: ID!) { sendingDomain(id: $id) { __typename ... on NotFoundError { resource resourceId } } }`,
+      ),
       { id: 'ffffffffffffffff' },
     );
     expect(expectTypename(result.data?.sendingDomain, 'NotFoundError').resourceId).toBe('ffffffffffffffff');

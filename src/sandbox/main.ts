@@ -3,25 +3,13 @@
  * sandbox that `npm start` embeds, it enforces the documented rate limits unless told not to, since
  * tools pointed at it usually want to see what the real API would do.
  */
+import { loadSandboxServerConfig } from '../config.js';
 import { SANDBOX_CLOUDMAILIN } from './accounts.js';
 import { startSandbox } from './server.js';
 
-// TODO(lead): move into src/config.ts
-function readSandboxEnv(env: NodeJS.ProcessEnv = process.env): { port: number; rateLimits: boolean } {
-  const rawPort = env.SANDBOX_PORT?.trim() || '4010';
-  if (!/^\d+$/.test(rawPort) || Number(rawPort) > 65_535) {
-    throw new Error('SANDBOX_PORT: must be a whole number between 0 and 65535');
-  }
-  const rawLimits = env.MAILGRAPH_SANDBOX_RATE_LIMITS?.trim() || 'true';
-  if (!/^(true|false|1|0|yes|no|on|off)$/i.test(rawLimits)) {
-    throw new Error('MAILGRAPH_SANDBOX_RATE_LIMITS: must be true or false');
-  }
-  return { port: Number(rawPort), rateLimits: /^(true|1|yes|on)$/i.test(rawLimits) };
-}
-
 async function main(): Promise<void> {
-  const { port, rateLimits } = readSandboxEnv();
-  const sandbox = await startSandbox({ port, rateLimits });
+  const { port, host, rateLimits } = loadSandboxServerConfig();
+  const sandbox = await startSandbox({ port, host, rateLimits });
   const c = SANDBOX_CLOUDMAILIN;
   console.log(
     `mailgraph sandbox on ${sandbox.url} (rate limits ${rateLimits ? 'on' : 'off'}); ` +

@@ -9,6 +9,8 @@ import type { Context } from '../context.js';
 
 export const builder = new SchemaBuilder<{
   Context: Context;
+  // Fields are non-null unless they say `nullable: true`: clients should not null-check what is always there.
+  DefaultFieldNullability: false;
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
   Scalars: {
@@ -16,6 +18,7 @@ export const builder = new SchemaBuilder<{
     ID: { Input: string; Output: string | number };
   };
 }>({
+  defaultFieldNullability: false,
   plugins: [ErrorsPlugin, RelayPlugin],
   errors: {
     defaultTypes: [],

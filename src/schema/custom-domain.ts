@@ -7,7 +7,7 @@ import type { CustomDomain, CustomDomainInput } from '../upstream/cloudmailin-wi
 import { builder } from './builder.js';
 import { EXPECTED_ERRORS } from './errors.js';
 import { joinIds, localIdOf, splitIds } from './ids.js';
-import { addressIdOf, InboundAddressRef } from './inbound-address.js';
+import { InboundAddressRef, addressIdOf } from './inbound-address.js';
 import { checkSearchQuery } from './incoming-status.js';
 import { type ConnectionArgs, paginateUpstream } from './pagination.js';
 import { InputIssues, hasControlCharacters, isDomain } from './validate.js';
@@ -29,7 +29,11 @@ async function fetchDomains(
   return fetched.data.map((domain) => ({ ...domain, address_id: addressId }));
 }
 
-async function findDomain(context: Context, addressId: string, domainId: string): Promise<CustomDomainShape | null> {
+async function findDomain(
+  context: Context,
+  addressId: string,
+  domainId: string,
+): Promise<CustomDomainShape | null> {
   for (let page = 1; page <= MAX_NODE_SCAN_PAGES; page += 1) {
     const rows = await fetchDomains(context, addressId, null, page);
     const found = rows.find((row) => row.id === domainId);
@@ -39,7 +43,8 @@ async function findDomain(context: Context, addressId: string, domainId: string)
 }
 
 builder.node(CustomDomainRef, {
-  description: 'A domain of yours whose mail an inbound address receives (its MX records point at CloudMailin).',
+  description:
+    'A domain of yours whose mail an inbound address receives (its MX records point at CloudMailin).',
   id: { resolve: (domain) => joinIds(domain.address_id, domain.id) },
   loadWithoutCache: async (id, context) => {
     requireScope(context, 'read');
@@ -59,13 +64,20 @@ builder.node(CustomDomainRef, {
     }),
     address: t.field({
       type: InboundAddressRef,
-      description: 'The inbound address that receives mail for this domain.',
+      nullable: true,
+      description:
+        'The inbound address that receives mail for this domain; null, with an error, when it could not be loaded.',
       resolve: (domain, _args, context) => context.loaders.address.load(domain.address_id),
     }),
   }),
 });
 
-function resolveDomains(context: Context, addressId: string, query: string | null | undefined, args: ConnectionArgs) {
+function resolveDomains(
+  context: Context,
+  addressId: string,
+  query: string | null | undefined,
+  args: ConnectionArgs,
+) {
   requireScope(context, 'read');
   checkSearchQuery(query, 'query');
   const q = query?.trim() ? query.trim() : null;
@@ -97,7 +109,8 @@ builder.queryField('customDomains', (t) =>
 builder.objectField(InboundAddressRef, 'customDomains', (t) =>
   t.connection({
     type: CustomDomainRef,
-    description: 'The custom domains of this address.',
+    nullable: true,
+    description: 'The custom domains of this address; null, with an error, when they could not be loaded.',
     args: { query: t.arg.string({ description: 'A domain or part of one to search for.' }) },
     resolve: (address, args, context) => resolveDomains(context, address.id, args.query, args),
   }),
@@ -107,28 +120,42 @@ const CreateCustomDomainInput = builder.inputType('CreateCustomDomainInput', {
   description: 'A custom domain for an inbound address. Its MX records must already point at CloudMailin.',
   fields: (t) => ({
     addressId: t.id({ required: true, description: 'A global id or a CloudMailin address id.' }),
-    domain: t.string({ required: true, description: 'The domain, e.g. `example.com`; `*.example.com` is allowed.' }),
+    domain: t.string({
+      required: true,
+      description: 'The domain, e.g. `example.com`; `*.example.com` is allowed.',
+    }),
     authRegex: t.string({ description: 'Accept only recipients matching this regular expression.' }),
-    domainTarget: t.string({ description: "A target URL for this domain's mail (not available to all accounts)." }),
+    domainTarget: t.string({
+      description: "A target URL for this domain's mail (not available to all accounts).",
+    }),
   }),
 });
 
-const CustomDomainPayload = builder.objectRef<{ customDomain: CustomDomainShape }>('CustomDomainPayload').implement({
-  description: 'The custom domain as the provider stored it.',
-  fields: (t) => ({
-    customDomain: t.field({ type: CustomDomainRef, description: 'The domain.', resolve: (p) => p.customDomain }),
-  }),
-});
+const CustomDomainPayload = builder
+  .objectRef<{ customDomain: CustomDomainShape }>('CustomDomainPayload')
+  .implement({
+    description: 'The custom domain as the provider stored it.',
+    fields: (t) => ({
+      customDomain: t.field({
+        type: CustomDomainRef,
+        description: 'The domain.',
+        resolve: (p) => p.customDomain,
+      }),
+    }),
+  });
 
 const DeleteCustomDomainPayload = builder
   .objectRef<{ customDomain: CustomDomainShape }>('DeleteCustomDomainPayload')
   .implement({
-    description: 'A deleted custom domain. CloudMailin may finish the deletion a little later (202 Accepted).',
+    description:
+      'A deleted custom domain. CloudMailin may finish the deletion a little later (202 Accepted).',
     fields: (t) => ({
       deletedId: t.id({
         description: 'The global id of the deleted custom domain.',
         resolve: (p) =>
-          Buffer.from(`CustomDomain:${joinIds(p.customDomain.address_id, p.customDomain.id)}`).toString('base64'),
+          Buffer.from(`CustomDomain:${joinIds(p.customDomain.address_id, p.customDomain.id)}`).toString(
+            'base64',
+          ),
       }),
       customDomain: t.field({
         type: CustomDomainRef,
@@ -142,16 +169,37 @@ builder.mutationFields((t) => ({
   createCustomDomain: t.field({
     type: CustomDomainPayload,
     description: 'Adds a custom domain to an inbound address.',
-    args: { input: t.arg({ type: CreateCustomDomainInput, required: true, description: 'The input of this operation.' }) },
+    args: {
+      input: t.arg({
+        type: CreateCustomDomainInput,
+        required: true,
+        description: 'The input of this operation.',
+      }),
+    },
     errors: { types: [...EXPECTED_ERRORS] },
     resolve: async (_root, { input }, context) => {
       requireScope(context, 'manage');
       const addressId = addressIdOf(String(input.addressId), 'input.addressId');
       const checks = new InputIssues();
-      checks.check(isDomain(input.domain, true), 'input.domain', 'must be a domain name such as example.com or *.example.com');
+      checks.check(
+        isDomain(input.domain, true),
+        'input.domain',
+        'must be a domain name such as example.com or *.example.com',
+      );
       if (input.authRegex != null) {
-        const fits = checks.check(input.authRegex.length <= 500, 'input.authRegex', 'must be at most 500 characters');
-        if (fits && checks.check(!hasControlCharacters(input.authRegex), 'input.authRegex', 'must not contain control characters')) {
+        const fits = checks.check(
+          input.authRegex.length <= 500,
+          'input.authRegex',
+          'must be at most 500 characters',
+        );
+        if (
+          fits &&
+          checks.check(
+            !hasControlCharacters(input.authRegex),
+            'input.authRegex',
+            'must not contain control characters',
+          )
+        ) {
           try {
             new RegExp(input.authRegex);
           } catch {
@@ -160,7 +208,11 @@ builder.mutationFields((t) => ({
         }
       }
       if (input.domainTarget != null) {
-        checks.check(/^https?:\/\/\S{1,2040}$/.test(input.domainTarget), 'input.domainTarget', 'must be an http(s) URL');
+        checks.check(
+          /^https?:\/\/\S{1,2040}$/.test(input.domainTarget),
+          'input.domainTarget',
+          'must be an http(s) URL',
+        );
       }
       checks.throwIfAny();
       const body: CustomDomainInput = { domain: input.domain.toLowerCase() };

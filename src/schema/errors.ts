@@ -16,12 +16,15 @@ import { builder } from './builder.js';
 export const EmailProviderEnum = builder.enumType('EmailProvider', {
   description: 'An email provider that mailgraph puts a graph over.',
   values: {
-    CLOUDMAILIN: { description: 'CloudMailin (inbound addresses, sending, outbound messages, sending domains).' },
+    CLOUDMAILIN: {
+      description: 'CloudMailin (inbound addresses, sending, outbound messages, sending domains).',
+    },
   } as const,
 });
 
 export const ErrorInterface = builder.interfaceRef<Error>('Error').implement({
-  description: 'An expected failure. Every error type implements it, so `... on Error { message }` always works.',
+  description:
+    'An expected failure. Every error type implements it, so `... on Error { message }` always works.',
   fields: (t) => ({
     message: t.exposeString('message', { description: 'What went wrong, for people.' }),
   }),
@@ -32,7 +35,9 @@ builder.objectType(NotFoundError, {
   description: 'The object does not exist, or does not belong to the configured account.',
   interfaces: [ErrorInterface],
   fields: (t) => ({
-    resource: t.exposeString('resource', { description: 'The kind of object looked for, e.g. `InboundAddress`.' }),
+    resource: t.exposeString('resource', {
+      description: 'The kind of object looked for, e.g. `InboundAddress`.',
+    }),
     resourceId: t.exposeString('id', { description: 'The id that was looked for, as given.' }),
   }),
 });
@@ -40,7 +45,9 @@ builder.objectType(NotFoundError, {
 const ValidationIssueRef = builder.objectRef<ValidationIssue>('ValidationIssue').implement({
   description: 'One reason an input was refused.',
   fields: (t) => ({
-    path: t.exposeString('path', { description: 'Dotted path of the offending input field, e.g. `input.to.0.email`.' }),
+    path: t.exposeString('path', {
+      description: 'Dotted path of the offending input field, e.g. `input.to.0.email`.',
+    }),
     message: t.exposeString('message', { description: 'Why this field was refused.' }),
   }),
 });
@@ -53,7 +60,8 @@ builder.objectType(ValidationError, {
   fields: (t) => ({
     issues: t.field({
       type: [ValidationIssueRef],
-      description: 'Each refused field and why; empty when the provider gave one message for the whole input.',
+      description:
+        'Each refused field and why; empty when the provider gave one message for the whole input.',
       resolve: (error) => error.issues,
     }),
     provider: t.field({
@@ -71,7 +79,11 @@ builder.objectType(RateLimitedError, {
     "The provider's rate budget is spent and no cached answer could stand in. Retry after `retryAfterSeconds`.",
   interfaces: [ErrorInterface],
   fields: (t) => ({
-    provider: t.field({ type: EmailProviderEnum, description: 'Whose budget is spent.', resolve: (e) => e.provider as 'CLOUDMAILIN' }),
+    provider: t.field({
+      type: EmailProviderEnum,
+      description: 'Whose budget is spent.',
+      resolve: (e) => e.provider as 'CLOUDMAILIN',
+    }),
     retryAfterSeconds: t.exposeInt('retryAfterSeconds', {
       description: 'Seconds until a call can be made again.',
     }),
@@ -83,7 +95,11 @@ builder.objectType(UpstreamError, {
   description: 'The provider refused or failed in a way that a different input would not fix.',
   interfaces: [ErrorInterface],
   fields: (t) => ({
-    provider: t.field({ type: EmailProviderEnum, description: 'The provider that failed.', resolve: (e) => e.provider as 'CLOUDMAILIN' }),
+    provider: t.field({
+      type: EmailProviderEnum,
+      description: 'The provider that failed.',
+      resolve: (e) => e.provider as 'CLOUDMAILIN',
+    }),
     status: t.exposeInt('status', {
       nullable: true,
       description: 'The HTTP status the provider answered, or null when no answer came (timeout, network).',
@@ -100,7 +116,11 @@ builder.objectType(NotConfiguredError, {
   description: 'The provider has no credentials configured for this operation.',
   interfaces: [ErrorInterface],
   fields: (t) => ({
-    provider: t.field({ type: EmailProviderEnum, description: 'The provider lacking credentials.', resolve: (e) => e.provider as 'CLOUDMAILIN' }),
+    provider: t.field({
+      type: EmailProviderEnum,
+      description: 'The provider lacking credentials.',
+      resolve: (e) => e.provider as 'CLOUDMAILIN',
+    }),
   }),
 });
 

@@ -12,7 +12,8 @@ export function describeGeneratedTypes(schema: GraphQLSchema): GraphQLSchema {
     if (isObjectType(type) && name.endsWith('ConnectionEdge')) {
       type.description = `An item of ${name.slice(0, -'Edge'.length)} with its cursor.`;
     } else if (isObjectType(type) && name.endsWith('Connection')) {
-      type.description = 'A page of items (Relay connection). Ask for `pageInfo.endCursor` to fetch the next page.';
+      type.description =
+        'A page of items (Relay connection). Ask for `pageInfo.endCursor` to fetch the next page.';
     } else if (isUnionType(type) && name.endsWith('Result')) {
       type.description = 'The data asked for, or an expected failure (each implements `Error`).';
     } else if (isObjectType(type) && name.endsWith('Success')) {
@@ -24,7 +25,8 @@ export function describeGeneratedTypes(schema: GraphQLSchema): GraphQLSchema {
     for (const arg of field.args) {
       if (arg.description) continue;
       if (field.name === 'node') arg.description = 'A global id.';
-      if (field.name === 'nodes') arg.description = 'Global ids; each answer is null when its id matches nothing.';
+      if (field.name === 'nodes')
+        arg.description = 'Global ids; each answer is null when its id matches nothing.';
     }
   }
   return schema;

@@ -7,13 +7,20 @@ import { ValidationError } from '../upstream/errors.js';
 const GLOBAL_ID = /^([A-Z][A-Za-z]{1,63}):(.{1,512})$/s;
 const PROVIDER_ID = /^[A-Za-z0-9][A-Za-z0-9._@+=-]{0,127}$/;
 
-export function localIdOf(raw: string, typenames: readonly string[], path: string): { typename: string | null; id: string } {
+export function localIdOf(
+  raw: string,
+  typenames: readonly string[],
+  path: string,
+): { typename: string | null; id: string } {
   const refuse = (message: string) => new ValidationError(message, [{ path, message }]);
   if (raw.length === 0 || raw.length > 1024) throw refuse('Not an id of this API.');
   if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(raw)) {
     const decoded = Buffer.from(raw, 'base64').toString('utf8');
     const match = GLOBAL_ID.exec(decoded);
-    if (match && Buffer.from(decoded, 'utf8').toString('base64').replace(/=+$/, '') === raw.replace(/=+$/, '')) {
+    if (
+      match &&
+      Buffer.from(decoded, 'utf8').toString('base64').replace(/=+$/, '') === raw.replace(/=+$/, '')
+    ) {
       const [, typename, id] = match as unknown as [string, string, string];
       if (typenames.includes(typename)) return { typename, id };
       throw refuse(`This id belongs to a ${typename}, not to a ${typenames.join(' or ')}.`);

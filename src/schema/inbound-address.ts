@@ -70,9 +70,14 @@ builder.node(InboundAddressRef, {
       nullable: true,
       description: 'The format of the POST; null if the provider reports a format this API does not know.',
       resolve: (address) =>
-        address.target_format === 'json+n' || address.target_format === 'multipart+n' ? address.target_format : null,
+        address.target_format === 'json+n' || address.target_format === 'multipart+n'
+          ? address.target_format
+          : null,
     }),
-    nickname: t.exposeString('nickname', { nullable: true, description: 'A short name to tell addresses apart.' }),
+    nickname: t.exposeString('nickname', {
+      nullable: true,
+      description: 'A short name to tell addresses apart.',
+    }),
   }),
 });
 
@@ -116,7 +121,8 @@ const CreateInboundAddressInput = builder.inputType('CreateInboundAddressInput',
   fields: (t) => ({
     target: t.string({
       required: true,
-      description: 'The http(s) URL to POST mail to; may embed Basic credentials (`https://user:pass@host/path`).',
+      description:
+        'The http(s) URL to POST mail to; may embed Basic credentials (`https://user:pass@host/path`).',
     }),
     targetFormat: t.field({ type: InboundFormatEnum, required: true, description: 'The POST format.' }),
     nickname: t.string({ description: 'An optional short name (at most 100 characters).' }),
@@ -135,11 +141,19 @@ const UpdateInboundAddressInput = builder.inputType('UpdateInboundAddressInput',
 
 function checkAddressFields(fields: InboundAddressFields, prefix: string, checks: InputIssues): void {
   if (fields.target != null) {
-    checks.check(isHttpUrl(fields.target), `${prefix}.target`, 'must be an absolute http(s) URL of at most 2048 characters');
+    checks.check(
+      isHttpUrl(fields.target),
+      `${prefix}.target`,
+      'must be an absolute http(s) URL of at most 2048 characters',
+    );
   }
   if (fields.nickname != null) {
     checks.check(fields.nickname.length <= 100, `${prefix}.nickname`, 'must be at most 100 characters');
-    checks.check(!hasControlCharacters(fields.nickname), `${prefix}.nickname`, 'must not contain control characters');
+    checks.check(
+      !hasControlCharacters(fields.nickname),
+      `${prefix}.nickname`,
+      'must not contain control characters',
+    );
   }
 }
 
@@ -151,14 +165,19 @@ interface InboundAddressFields {
 const InboundAddressPayload = builder.objectRef<{ address: Address }>('InboundAddressPayload').implement({
   description: 'The inbound address as the provider stored it.',
   fields: (t) => ({
-    address: t.field({ type: InboundAddressRef, description: 'The address.', resolve: (payload) => payload.address }),
+    address: t.field({
+      type: InboundAddressRef,
+      description: 'The address.',
+      resolve: (payload) => payload.address,
+    }),
   }),
 });
 
 const DeleteInboundAddressPayload = builder
   .objectRef<{ address: Address }>('DeleteInboundAddressPayload')
   .implement({
-    description: 'A deleted inbound address. CloudMailin may finish the deletion a little later (202 Accepted).',
+    description:
+      'A deleted inbound address. CloudMailin may finish the deletion a little later (202 Accepted).',
     fields: (t) => ({
       deletedId: t.id({
         description: 'The global id of the deleted address.',
@@ -176,7 +195,13 @@ builder.mutationFields((t) => ({
   createInboundAddress: t.field({
     type: InboundAddressPayload,
     description: 'Creates a CloudMailin inbound address.',
-    args: { input: t.arg({ type: CreateInboundAddressInput, required: true, description: 'The input of this operation.' }) },
+    args: {
+      input: t.arg({
+        type: CreateInboundAddressInput,
+        required: true,
+        description: 'The input of this operation.',
+      }),
+    },
     errors: { types: [...EXPECTED_ERRORS] },
     resolve: async (_root, { input }, context) => {
       requireScope(context, 'manage');
@@ -194,7 +219,13 @@ builder.mutationFields((t) => ({
   updateInboundAddress: t.field({
     type: InboundAddressPayload,
     description: 'Changes an inbound address (CloudMailin replaces it whole; omitted fields are kept).',
-    args: { input: t.arg({ type: UpdateInboundAddressInput, required: true, description: 'The input of this operation.' }) },
+    args: {
+      input: t.arg({
+        type: UpdateInboundAddressInput,
+        required: true,
+        description: 'The input of this operation.',
+      }),
+    },
     errors: { types: [...EXPECTED_ERRORS] },
     resolve: async (_root, { input }, context) => {
       requireScope(context, 'manage');
@@ -213,7 +244,10 @@ builder.mutationFields((t) => ({
       const body: AddressInput = {
         target: target as string,
         target_format: format as TargetFormat,
-        nickname: input.nickname === undefined || input.nickname === null ? (current.nickname ?? null) : input.nickname || null,
+        nickname:
+          input.nickname === undefined || input.nickname === null
+            ? (current.nickname ?? null)
+            : input.nickname || null,
       };
       if (current.attachments) body.attachments = current.attachments;
       return { address: await context.cloudmailin.updateAddress(id, body) };

@@ -7,8 +7,8 @@ import { requireScope } from '../context.js';
 import type { IncomingStatus } from '../upstream/cloudmailin-wire.js';
 import { builder } from './builder.js';
 import { EXPECTED_ERRORS } from './errors.js';
-import { addressIdOf, InboundAddressRef } from './inbound-address.js';
 import { joinIds, splitIds } from './ids.js';
+import { InboundAddressRef, addressIdOf } from './inbound-address.js';
 import { type ConnectionArgs, paginateUpstream } from './pagination.js';
 import { InputIssues, hasControlCharacters } from './validate.js';
 
@@ -21,7 +21,8 @@ type Outcome = 'DELIVERED' | 'REJECTED' | 'DELAYED';
  * back to its sender (554), and 5xx, timeouts and anything unreachable delay it (450: the sender retries).
  */
 export function outcomeOf(status: string | number | null | undefined): Outcome {
-  const code = typeof status === 'number' ? status : /^\d{3}$/.test(String(status ?? '')) ? Number(status) : null;
+  const code =
+    typeof status === 'number' ? status : /^\d{3}$/.test(String(status ?? '')) ? Number(status) : null;
   if (code !== null && code >= 200 && code < 300) return 'DELIVERED';
   if (code !== null && code >= 400 && code < 500) return 'REJECTED';
   return 'DELAYED';
@@ -61,10 +62,15 @@ builder.node(IncomingStatusRef, {
     statusId: t.exposeString('id', { description: "CloudMailin's own id of this status." }),
     address: t.field({
       type: InboundAddressRef,
-      description: 'The inbound address that received the mail.',
+      nullable: true,
+      description:
+        'The inbound address that received the mail; null, with an error, when it could not be loaded.',
       resolve: (status, _args, context) => context.loaders.address.load(status.address_id),
     }),
-    messageId: t.exposeString('message_id', { nullable: true, description: 'The Message-ID header, without angle brackets.' }),
+    messageId: t.exposeString('message_id', {
+      nullable: true,
+      description: 'The Message-ID header, without angle brackets.',
+    }),
     from: t.exposeString('from', { nullable: true, description: 'The SMTP envelope sender.' }),
     to: t.exposeString('to', { nullable: true, description: 'The SMTP envelope recipient.' }),
     subject: t.exposeString('subject', { nullable: true, description: 'The subject line.' }),
@@ -83,8 +89,10 @@ builder.node(IncomingStatusRef, {
     }),
     rawStatus: t.string({
       nullable: true,
-      description: 'The status as CloudMailin reports it: an HTTP code or a server status such as `client_timeout`.',
-      resolve: (status) => (status.status === null || status.status === undefined ? null : String(status.status)),
+      description:
+        'The status as CloudMailin reports it: an HTTP code or a server status such as `client_timeout`.',
+      resolve: (status) =>
+        status.status === null || status.status === undefined ? null : String(status.status),
     }),
     tls: t.string({
       nullable: true,
@@ -126,7 +134,12 @@ async function fetchStatuses(
   return fetched.data.map((status) => ({ ...status, address_id: addressId }));
 }
 
-function resolveStatuses(context: Context, addressId: string, query: string | null | undefined, args: ConnectionArgs) {
+function resolveStatuses(
+  context: Context,
+  addressId: string,
+  query: string | null | undefined,
+  args: ConnectionArgs,
+) {
   requireScope(context, 'read');
   checkSearchQuery(query, 'query');
   const q = query?.trim() ? query.trim() : null;
@@ -143,7 +156,7 @@ function resolveStatuses(context: Context, addressId: string, query: string | nu
 }
 
 const queryArgDescription =
-  'A search in CloudMailin\'s query syntax, e.g. `status_category:rejected AND from:alice@example.com`.';
+  "A search in CloudMailin's query syntax, e.g. `status_category:rejected AND from:alice@example.com`.";
 
 builder.queryField('incomingStatuses', (t) =>
   t.connection({
@@ -163,9 +176,10 @@ builder.queryField('incomingStatuses', (t) =>
 builder.objectField(InboundAddressRef, 'incomingStatuses', (t) =>
   t.connection({
     type: IncomingStatusRef,
-    description: 'Mail received by this address, newest first (see `Query.incomingStatuses`).',
+    nullable: true,
+    description:
+      'Mail received by this address, newest first (see `Query.incomingStatuses`); null, with an error, when it could not be loaded.',
     args: { query: t.arg.string({ description: queryArgDescription }) },
     resolve: (address, args, context) => resolveStatuses(context, address.id, args.query, args),
   }),
 );
-

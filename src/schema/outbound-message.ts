@@ -5,7 +5,11 @@
  */
 import type { Context } from '../context.js';
 import { requireScope } from '../context.js';
-import { MESSAGE_EVENT_KINDS, type MessageEvent, type OutboundMessage } from '../upstream/cloudmailin-wire.js';
+import {
+  MESSAGE_EVENT_KINDS,
+  type MessageEvent,
+  type OutboundMessage,
+} from '../upstream/cloudmailin-wire.js';
 import { NotFoundError } from '../upstream/errors.js';
 import { builder } from './builder.js';
 import { EXPECTED_ERRORS } from './errors.js';
@@ -44,7 +48,10 @@ export const MessageEventKindEnum = builder.enumType('MessageEventKind', {
   description: 'The kind of a delivery event, as CloudMailin documents them.',
   values: {
     ...Object.fromEntries(
-      MESSAGE_EVENT_KINDS.map((kind) => [kind.toUpperCase(), { value: kind, description: KIND_DESCRIPTIONS[kind] }]),
+      MESSAGE_EVENT_KINDS.map((kind) => [
+        kind.toUpperCase(),
+        { value: kind, description: KIND_DESCRIPTIONS[kind] },
+      ]),
     ),
     OTHER: { value: 'other', description: 'A kind this API does not know yet; see `rawKind`.' },
   } as Record<string, { value: string; description: string }>,
@@ -63,7 +70,12 @@ function validDate(value: string | null | undefined): Date | null {
 
 function list(value: string[] | string | null | undefined): string[] {
   if (value === null || value === undefined) return [];
-  return Array.isArray(value) ? value : value.split(',').map((item) => item.trim()).filter(Boolean);
+  return Array.isArray(value)
+    ? value
+    : value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean);
 }
 
 type EventDetails = NonNullable<MessageEvent['details']>;
@@ -75,13 +87,17 @@ const MessageEventDetailsRef = builder.objectRef<EventDetails>('MessageEventDeta
     replyCode: t.string({
       nullable: true,
       description: 'The SMTP reply code, e.g. `250`.',
-      resolve: (details) => (details.reply_code === null || details.reply_code === undefined ? null : String(details.reply_code)),
+      resolve: (details) =>
+        details.reply_code === null || details.reply_code === undefined ? null : String(details.reply_code),
     }),
     deliveryStatus: t.exposeString('delivery_status', {
       nullable: true,
       description: 'The enhanced status code, e.g. `2.0.0`.',
     }),
-    smtpResponse: t.exposeString('smtp_response', { nullable: true, description: 'The full SMTP response line.' }),
+    smtpResponse: t.exposeString('smtp_response', {
+      nullable: true,
+      description: 'The full SMTP response line.',
+    }),
     remoteHost: t.exposeString('remote_host', {
       nullable: true,
       description: "The recipient's mail server, e.g. `aspmx.l.google.com`.",
@@ -125,7 +141,10 @@ const OutboundRecipientRef = builder.objectRef<RecipientShape>('OutboundRecipien
     }),
     events: t.field({
       type: [MessageEventRef],
-      description: 'Every event so far, oldest first (internal events such as spam checks are left out).',
+      // Nullable so that a history that cannot be loaded (rate budget spent) fails alone, not the whole list.
+      nullable: { list: true, items: false },
+      description:
+        'Every event so far, oldest first (internal events such as spam checks are left out). Null, with an error in `errors`, when the history could not be loaded.',
       resolve: async (recipient, _args, context) => {
         if (recipient.events) return recipient.events;
         const message = await context.loaders.outboundMessage.load(recipient.messageId);
@@ -187,7 +206,11 @@ export function outboundMessageIdOf(raw: string, path: string): string {
   return localIdOf(raw, ['OutboundMessage'], path).id;
 }
 
-async function fetchOutbound(context: Context, query: string | null, page: number): Promise<OutboundMessage[]> {
+async function fetchOutbound(
+  context: Context,
+  query: string | null,
+  page: number,
+): Promise<OutboundMessage[]> {
   const fetched = await context.cloudmailin.listOutboundMessages({ query, page });
   if (fetched.stale) context.upstream.stale = true;
   return fetched.data;
@@ -220,7 +243,9 @@ builder.queryFields((t) => ({
   outboundMessage: t.field({
     type: OutboundMessageRef,
     description: 'One outbound message with the full event history of each recipient.',
-    args: { id: t.arg.id({ required: true, description: 'A global id or a CloudMailin message id (UUID).' }) },
+    args: {
+      id: t.arg.id({ required: true, description: 'A global id or a CloudMailin message id (UUID).' }),
+    },
     errors: { types: [...EXPECTED_ERRORS] },
     resolve: (_root, args, context) => {
       requireScope(context, 'read');

@@ -25,7 +25,12 @@ export interface ConnectionArgs {
 
 export interface Connection<T> {
   edges: Array<{ cursor: string; node: T }>;
-  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  pageInfo: {
+    hasNextPage: boolean;
+    hasPreviousPage: boolean;
+    startCursor: string | null;
+    endCursor: string | null;
+  };
 }
 
 export interface UpstreamList<T> {
@@ -69,7 +74,8 @@ export function encodeCursor(cursor: Cursor): string {
 
 function decodeCursor(raw: string, identity: string, argName: string): Cursor {
   const refuse = (message: string) => new ValidationError(message, [{ path: argName, message }]);
-  if (raw.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(raw)) throw refuse('Not a cursor of this API.');
+  if (raw.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(raw))
+    throw refuse('Not a cursor of this API.');
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
@@ -107,7 +113,10 @@ export function pageSizeOf(args: ConnectionArgs): number {
   return first;
 }
 
-export async function paginateUpstream<T>(list: UpstreamList<T>, args: ConnectionArgs): Promise<Connection<T>> {
+export async function paginateUpstream<T>(
+  list: UpstreamList<T>,
+  args: ConnectionArgs,
+): Promise<Connection<T>> {
   const first = pageSizeOf(args);
   const anchor = args.after ? decodeCursor(args.after, list.identity, 'after') : null;
   const listHash = identityHash(list.identity);
@@ -137,11 +146,21 @@ export async function paginateUpstream<T>(list: UpstreamList<T>, args: Connectio
       if (index >= 0) {
         anchorPassed = true;
         for (const item of items.slice(index + 1)) collected.push({ item, page });
-      } else if (anchor.t !== null && times.length > 0 && times.every((t) => t !== null && t >= (anchor.t as number))) {
+      } else if (
+        anchor.t !== null &&
+        times.length > 0 &&
+        times.every((t) => t !== null && t >= (anchor.t as number))
+      ) {
         // Everything here is newer: new rows pushed the anchor further down.
       } else if (anchor.t !== null && times.length > 0) {
         const firstTime = times[0];
-        if (!steppedBack && page > 1 && firstTime !== null && firstTime !== undefined && firstTime < anchor.t) {
+        if (
+          !steppedBack &&
+          page > 1 &&
+          firstTime !== null &&
+          firstTime !== undefined &&
+          firstTime < anchor.t
+        ) {
           // Rows were removed above and the anchor moved up a page: look there once.
           steppedBack = true;
           page -= 1;

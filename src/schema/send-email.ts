@@ -4,10 +4,15 @@
  */
 import type { Context } from '../context.js';
 import { requireScope } from '../context.js';
-import type { MessageAttachment, MessageInput, RawMessageInput, SentMessage } from '../upstream/cloudmailin-wire.js';
+import type {
+  MessageAttachment,
+  MessageInput,
+  RawMessageInput,
+  SentMessage,
+} from '../upstream/cloudmailin-wire.js';
 import { NotFoundError } from '../upstream/errors.js';
 import { builder } from './builder.js';
-import { EmailProviderEnum, EXPECTED_ERRORS } from './errors.js';
+import { EXPECTED_ERRORS, EmailProviderEnum } from './errors.js';
 import { OutboundMessageRef } from './outbound-message.js';
 import { InputIssues, hasControlCharacters, isEmail } from './validate.js';
 
@@ -15,7 +20,21 @@ import { InputIssues, hasControlCharacters, isEmail } from './validate.js';
 export const CLOUDMAILIN_LIMITS = {
   maxRecipients: 20,
   maxMessageBytes: 10 * 1024 * 1024,
-  forbiddenExtensions: ['vbs', 'exe', 'bin', 'bat', 'chm', 'com', 'hta', 'pif', 'reg', 'vbe', 'vba', 'msc', 'msi'],
+  forbiddenExtensions: [
+    'vbs',
+    'exe',
+    'bin',
+    'bat',
+    'chm',
+    'com',
+    'hta',
+    'pif',
+    'reg',
+    'vbe',
+    'vba',
+    'msc',
+    'msi',
+  ],
 };
 const MAX_SUBJECT = 998;
 const MAX_TAGS = 20;
@@ -75,16 +94,25 @@ const SendEmailInput = builder.inputType('SendEmailInput', {
   description: 'A message to send. At least one of `text`, `html` or `markdown` is required.',
   fields: (t) => ({
     provider: t.field({ type: EmailProviderEnum, required: true, description: 'Which provider sends it.' }),
-    from: t.field({ type: EmailAddressInput, required: true, description: 'The sender; its domain must be a verified sending domain.' }),
+    from: t.field({
+      type: EmailAddressInput,
+      required: true,
+      description: 'The sender; its domain must be a verified sending domain.',
+    }),
     to: t.field({ type: [EmailAddressInput], required: true, description: 'The recipients (at least one).' }),
     cc: t.field({ type: [EmailAddressInput], description: 'Carbon-copy recipients.' }),
     replyTo: t.field({ type: EmailAddressInput, description: 'Where replies should go.' }),
     subject: t.string({ required: true, description: 'The subject line (at most 998 characters).' }),
     text: t.string({ description: 'The plain-text body.' }),
     html: t.string({ description: 'The HTML body.' }),
-    markdown: t.string({ description: 'A Markdown body, converted to HTML (and to text when `text` is absent) by CloudMailin.' }),
+    markdown: t.string({
+      description: 'A Markdown body, converted to HTML (and to text when `text` is absent) by CloudMailin.',
+    }),
     headers: t.field({ type: [EmailHeaderInput], description: 'Extra headers.' }),
-    attachments: t.field({ type: [EmailAttachmentInput], description: 'Files to attach, inline ones included.' }),
+    attachments: t.field({
+      type: [EmailAttachmentInput],
+      description: 'Files to attach, inline ones included.',
+    }),
     tags: t.stringList({ description: 'Tags to find the message by later.' }),
     priority: t.field({ type: SendPriorityEnum, description: 'Delivery priority.' }),
     testMode: t.boolean({ description: 'Validate without delivering.' }),
@@ -95,7 +123,8 @@ const SendEmailInput = builder.inputType('SendEmailInput', {
 });
 
 const SendRawEmailInput = builder.inputType('SendRawEmailInput', {
-  description: 'A complete RFC 5322 message to send as it is. Its From and To headers must match `from` and `to`.',
+  description:
+    'A complete RFC 5322 message to send as it is. Its From and To headers must match `from` and `to`.',
   fields: (t) => ({
     provider: t.field({ type: EmailProviderEnum, required: true, description: 'Which provider sends it.' }),
     from: t.field({ type: EmailAddressInput, required: true, description: 'The envelope sender.' }),
@@ -129,8 +158,14 @@ interface SentEmailShape {
 const SentEmailRef = builder.objectRef<SentEmailShape>('SentEmail').implement({
   description: 'A message the provider accepted for delivery.',
   fields: (t) => ({
-    provider: t.field({ type: EmailProviderEnum, description: 'The provider that accepted it.', resolve: (m) => m.provider }),
-    messageId: t.exposeString('id', { description: "The provider's id of the message (CloudMailin: a UUID)." }),
+    provider: t.field({
+      type: EmailProviderEnum,
+      description: 'The provider that accepted it.',
+      resolve: (m) => m.provider,
+    }),
+    messageId: t.exposeString('id', {
+      description: "The provider's id of the message (CloudMailin: a UUID).",
+    }),
     from: t.exposeString('from', { nullable: true, description: 'The sender as the provider recorded it.' }),
     to: t.exposeStringList('to', { description: 'The To recipients.' }),
     cc: t.exposeStringList('cc', { description: 'The Cc recipients.' }),
@@ -140,7 +175,8 @@ const SentEmailRef = builder.objectRef<SentEmailShape>('SentEmail').implement({
     outboundMessage: t.field({
       type: OutboundMessageRef,
       nullable: true,
-      description: 'The message with its delivery events; null until the provider lists it (or in test mode).',
+      description:
+        'The message with its delivery events; null until the provider lists it (or in test mode).',
       resolve: async (message, _args, context) => {
         if (message.testMode) return null;
         try {
@@ -170,7 +206,11 @@ function checkMailbox(checks: InputIssues, mailbox: Mailbox, path: string): void
   checks.check(isEmail(mailbox.email), `${path}.email`, 'must be an email address such as alice@example.com');
   if (mailbox.name != null) {
     checks.check(mailbox.name.length <= 200, `${path}.name`, 'must be at most 200 characters');
-    checks.check(!hasControlCharacters(mailbox.name) && !/[\r\n]/.test(mailbox.name), `${path}.name`, 'must be one line without control characters');
+    checks.check(
+      !hasControlCharacters(mailbox.name) && !/[\r\n]/.test(mailbox.name),
+      `${path}.name`,
+      'must be one line without control characters',
+    );
   }
 }
 
@@ -191,7 +231,11 @@ function checkEnvelope(
   const tags = input.tags ?? [];
   checks.check(tags.length <= MAX_TAGS, 'input.tags', `at most ${MAX_TAGS} tags`);
   tags.forEach((tag, i) =>
-    checks.check(/^[^,\x00-\x1f\x7f]{1,100}$/.test(tag), `input.tags.${i}`, 'must be 1-100 characters without commas or control characters'),
+    checks.check(
+      /^[^,\x00-\x1f\x7f]{1,100}$/.test(tag),
+      `input.tags.${i}`,
+      'must be 1-100 characters without commas or control characters',
+    ),
   );
 }
 
@@ -206,7 +250,9 @@ function checkAttachment(checks: InputIssues, attachment: AttachmentInput, path:
     `${path}.filename`,
     'must be 1-255 characters without slashes or control characters',
   );
-  const extension = attachment.filename.includes('.') ? attachment.filename.split('.').pop()?.toLowerCase() : undefined;
+  const extension = attachment.filename.includes('.')
+    ? attachment.filename.split('.').pop()?.toLowerCase()
+    : undefined;
   checks.check(
     !extension || !CLOUDMAILIN_LIMITS.forbiddenExtensions.includes(extension),
     `${path}.filename`,
@@ -218,7 +264,11 @@ function checkAttachment(checks: InputIssues, attachment: AttachmentInput, path:
     'must be a MIME type such as image/png',
   );
   if (attachment.contentId != null) {
-    checks.check(/^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.@]{1,200}$/.test(attachment.contentId), `${path}.contentId`, 'must be 1-200 characters of a Content-ID, without < >');
+    checks.check(
+      /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.@]{1,200}$/.test(attachment.contentId),
+      `${path}.contentId`,
+      'must be 1-200 characters of a Content-ID, without < >',
+    );
   }
   const content = attachment.contentBase64.replace(/\s+/g, '');
   checks.check(content.length > 0 && isBase64(content), `${path}.contentBase64`, 'must be base64');
@@ -232,9 +282,23 @@ interface AttachmentInput {
   contentId?: string | null;
 }
 
-function toSent(sent: SentMessage, fallback: { from: string; to: string[]; cc: string[]; subject: string | null; tags: string[]; testMode: boolean }): SentEmailShape {
+function toSent(
+  sent: SentMessage,
+  fallback: {
+    from: string;
+    to: string[];
+    cc: string[];
+    subject: string | null;
+    tags: string[];
+    testMode: boolean;
+  },
+): SentEmailShape {
   const list = (value: string[] | string | null | undefined, otherwise: string[]) =>
-    value === null || value === undefined ? otherwise : Array.isArray(value) ? value : value.split(',').map((v) => v.trim());
+    value === null || value === undefined
+      ? otherwise
+      : Array.isArray(value)
+        ? value
+        : value.split(',').map((v) => v.trim());
   return {
     provider: 'CLOUDMAILIN',
     id: sent.id,
@@ -247,7 +311,12 @@ function toSent(sent: SentMessage, fallback: { from: string; to: string[]; cc: s
   };
 }
 
-function idempotent<T>(context: Context, key: string | null | undefined, input: unknown, work: () => Promise<T>): Promise<T> {
+function idempotent<T>(
+  context: Context,
+  key: string | null | undefined,
+  input: unknown,
+  work: () => Promise<T>,
+): Promise<T> {
   return key == null ? work() : context.idempotency.run(context.principal, key, input, work);
 }
 
@@ -255,32 +324,67 @@ builder.mutationFields((t) => ({
   sendEmail: t.field({
     type: SendEmailPayload,
     description: 'Sends a message through the chosen provider.',
-    args: { input: t.arg({ type: SendEmailInput, required: true, description: 'The input of this operation.' }) },
+    args: {
+      input: t.arg({ type: SendEmailInput, required: true, description: 'The input of this operation.' }),
+    },
     errors: { types: [...EXPECTED_ERRORS] },
     resolve: async (_root, { input }, context) => {
       requireScope(context, 'send');
       const checks = new InputIssues();
       checkEnvelope(checks, input);
-      checks.check(input.subject.length <= MAX_SUBJECT, 'input.subject', `must be at most ${MAX_SUBJECT} characters`);
+      checks.check(
+        input.subject.length <= MAX_SUBJECT,
+        'input.subject',
+        `must be at most ${MAX_SUBJECT} characters`,
+      );
       checks.check(!/[\r\n]/.test(input.subject), 'input.subject', 'must be one line');
-      checks.check(Boolean(input.text || input.html || input.markdown), 'input', 'needs a body: text, html or markdown');
+      checks.check(
+        Boolean(input.text || input.html || input.markdown),
+        'input',
+        'needs a body: text, html or markdown',
+      );
       if (input.replyTo) checkMailbox(checks, input.replyTo, 'input.replyTo');
       const headers = input.headers ?? [];
       checks.check(headers.length <= MAX_HEADERS, 'input.headers', `at most ${MAX_HEADERS} headers`);
       headers.forEach((header, i) => {
         const path = `input.headers.${i}`;
-        if (checks.check(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/.test(header.name), `${path}.name`, 'must be a header name (letters, digits, -)')) {
-          checks.check(!STRUCTURAL_HEADERS.has(header.name.toLowerCase()), `${path}.name`, 'is set by the input’s own fields; use them instead');
+        if (
+          checks.check(
+            /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/.test(header.name),
+            `${path}.name`,
+            'must be a header name (letters, digits, -)',
+          )
+        ) {
+          checks.check(
+            !STRUCTURAL_HEADERS.has(header.name.toLowerCase()),
+            `${path}.name`,
+            'is set by the input’s own fields; use them instead',
+          );
         }
-        checks.check(header.value.length <= 998 && !/[\r\n\x00]/.test(header.value), `${path}.value`, 'must be one line of at most 998 characters');
+        checks.check(
+          header.value.length <= 998 && !/[\r\n\x00]/.test(header.value),
+          `${path}.value`,
+          'must be one line of at most 998 characters',
+        );
       });
       const attachments = input.attachments ?? [];
-      checks.check(attachments.length <= MAX_ATTACHMENTS, 'input.attachments', `at most ${MAX_ATTACHMENTS} attachments`);
-      let bytes = Buffer.byteLength(input.text ?? '') + Buffer.byteLength(input.html ?? '') + Buffer.byteLength(input.markdown ?? '');
+      checks.check(
+        attachments.length <= MAX_ATTACHMENTS,
+        'input.attachments',
+        `at most ${MAX_ATTACHMENTS} attachments`,
+      );
+      let bytes =
+        Buffer.byteLength(input.text ?? '') +
+        Buffer.byteLength(input.html ?? '') +
+        Buffer.byteLength(input.markdown ?? '');
       attachments.forEach((attachment, i) => {
         bytes += checkAttachment(checks, attachment, `input.attachments.${i}`);
       });
-      checks.check(bytes <= CLOUDMAILIN_LIMITS.maxMessageBytes, 'input', 'the message exceeds CloudMailin’s 10 MB limit');
+      checks.check(
+        bytes <= CLOUDMAILIN_LIMITS.maxMessageBytes,
+        'input',
+        'the message exceeds CloudMailin’s 10 MB limit',
+      );
       checks.throwIfAny();
 
       const headerMap: Record<string, string> = {};
@@ -309,7 +413,9 @@ builder.mutationFields((t) => ({
           }),
         );
       }
-      const sent = await idempotent(context, input.idempotencyKey, message, () => context.cloudmailin.sendMessage(message));
+      const sent = await idempotent(context, input.idempotencyKey, message, () =>
+        context.cloudmailin.sendMessage(message),
+      );
       return {
         email: toSent(sent, {
           from: message.from,
@@ -325,7 +431,9 @@ builder.mutationFields((t) => ({
   sendRawEmail: t.field({
     type: SendEmailPayload,
     description: 'Sends a complete RFC 5322 message through the chosen provider.',
-    args: { input: t.arg({ type: SendRawEmailInput, required: true, description: 'The input of this operation.' }) },
+    args: {
+      input: t.arg({ type: SendRawEmailInput, required: true, description: 'The input of this operation.' }),
+    },
     errors: { types: [...EXPECTED_ERRORS] },
     resolve: async (_root, { input }, context) => {
       requireScope(context, 'send');
@@ -333,13 +441,23 @@ builder.mutationFields((t) => ({
       checkEnvelope(checks, input);
       checks.check(/\r?\n\r?\n/.test(input.raw), 'input.raw', 'must hold headers, a blank line and a body');
       checks.check(/^[\x21-\x39\x3b-\x7e]+:/.test(input.raw), 'input.raw', 'must start with a header');
-      checks.check(Buffer.byteLength(input.raw) <= CLOUDMAILIN_LIMITS.maxMessageBytes, 'input.raw', 'exceeds CloudMailin’s 10 MB limit');
+      checks.check(
+        Buffer.byteLength(input.raw) <= CLOUDMAILIN_LIMITS.maxMessageBytes,
+        'input.raw',
+        'exceeds CloudMailin’s 10 MB limit',
+      );
       checks.throwIfAny();
-      const message: RawMessageInput = { from: formatMailbox(input.from), to: input.to.map(formatMailbox), raw: input.raw };
+      const message: RawMessageInput = {
+        from: formatMailbox(input.from),
+        to: input.to.map(formatMailbox),
+        raw: input.raw,
+      };
       if (input.cc?.length) message.cc = input.cc.map(formatMailbox);
       if (input.tags?.length) message.tags = input.tags;
       if (input.testMode != null) message.test_mode = input.testMode;
-      const sent = await idempotent(context, input.idempotencyKey, message, () => context.cloudmailin.sendRawMessage(message));
+      const sent = await idempotent(context, input.idempotencyKey, message, () =>
+        context.cloudmailin.sendRawMessage(message),
+      );
       return {
         email: toSent(sent, {
           from: message.from,

@@ -7,7 +7,7 @@ import { requireScope } from '../context.js';
 import type { SendingDomain } from '../upstream/cloudmailin-wire.js';
 import { NotFoundError } from '../upstream/errors.js';
 import { builder } from './builder.js';
-import { EmailProviderEnum, EXPECTED_ERRORS } from './errors.js';
+import { EXPECTED_ERRORS, EmailProviderEnum } from './errors.js';
 import { localIdOf } from './ids.js';
 import { checkSearchQuery } from './incoming-status.js';
 import { paginateUpstream } from './pagination.js';
@@ -54,8 +54,15 @@ const DnsRecordRef = builder.objectRef<DnsRecordShape>('DnsRecord').implement({
     type: t.field({ type: DnsRecordTypeEnum, description: 'The record type.', resolve: (r) => r.type }),
     name: t.exposeString('name', { description: 'The fully qualified record name.' }),
     value: t.exposeString('value', { description: 'The record value to publish.' }),
-    priority: t.exposeInt('priority', { nullable: true, description: 'The MX priority; null for other types.' }),
-    purpose: t.field({ type: DnsRecordPurposeEnum, description: 'What the record is for.', resolve: (r) => r.purpose }),
+    priority: t.exposeInt('priority', {
+      nullable: true,
+      description: 'The MX priority; null for other types.',
+    }),
+    purpose: t.field({
+      type: DnsRecordPurposeEnum,
+      description: 'What the record is for.',
+      resolve: (r) => r.purpose,
+    }),
     verified: t.exposeBoolean('verified', {
       nullable: true,
       description: 'Whether the provider found the record in DNS; null when it does not say.',
@@ -89,7 +96,9 @@ export function cloudMailinDnsRecords(domain: SendingDomain): DnsRecordShape[] {
 }
 
 function fullyVerified(domain: SendingDomain): boolean {
-  return domain.dkim_verified === true && domain.return_path_verified === true && domain.spf_verified === true;
+  return (
+    domain.dkim_verified === true && domain.return_path_verified === true && domain.spf_verified === true
+  );
 }
 
 export const SendingDomainInterface = builder.interfaceRef<SendingDomainShape>('SendingDomain').implement({
@@ -105,7 +114,8 @@ export const SendingDomainInterface = builder.interfaceRef<SendingDomainShape>('
     domain: t.string({ description: 'The domain name.', resolve: (shape) => shape.wire.domain }),
     dnsRecords: t.field({
       type: [DnsRecordRef],
-      description: 'The DNS records to publish, each with its verification state where the provider reports it.',
+      description:
+        'The DNS records to publish, each with its verification state where the provider reports it.',
       resolve: (shape) => cloudMailinDnsRecords(shape.wire),
     }),
     verified: t.boolean({
@@ -115,7 +125,8 @@ export const SendingDomainInterface = builder.interfaceRef<SendingDomainShape>('
   }),
 });
 
-export const CloudMailinSendingDomainRef = builder.objectRef<CloudMailinSendingDomainShape>('CloudMailinSendingDomain');
+export const CloudMailinSendingDomainRef =
+  builder.objectRef<CloudMailinSendingDomainShape>('CloudMailinSendingDomain');
 
 const wrap = (wire: SendingDomain): CloudMailinSendingDomainShape => ({ kind: 'cloudmailin', wire });
 
@@ -137,7 +148,8 @@ builder.node(CloudMailinSendingDomainRef, {
     domainId: t.string({ description: "CloudMailin's own id of the domain.", resolve: (s) => s.wire.id }),
     mtaDomain: t.string({
       nullable: true,
-      description: 'The return-path (MTA) domain, e.g. `mta.example.com`; it needs a CNAME to `requiredCname`.',
+      description:
+        'The return-path (MTA) domain, e.g. `mta.example.com`; it needs a CNAME to `requiredCname`.',
       resolve: (s) => s.wire.mta_domain ?? null,
     }),
     requiredCname: t.string({
@@ -145,7 +157,11 @@ builder.node(CloudMailinSendingDomainRef, {
       description: 'Where the MTA domain must point, e.g. `feedback-smtp.cloudmta.net`.',
       resolve: (s) => s.wire.required_cname ?? null,
     }),
-    dkimSelector: t.string({ nullable: true, description: 'The DKIM selector.', resolve: (s) => s.wire.dkim_selector ?? null }),
+    dkimSelector: t.string({
+      nullable: true,
+      description: 'The DKIM selector.',
+      resolve: (s) => s.wire.dkim_selector ?? null,
+    }),
     dkimDomain: t.string({
       nullable: true,
       description: 'Where the DKIM key is published: `{selector}._domainkey.{domain}`.',
@@ -190,7 +206,10 @@ builder.queryFields((t) => ({
     type: SendingDomainInterface,
     description: 'Sending domains, of one provider or of all.',
     args: {
-      provider: t.arg({ type: EmailProviderEnum, description: 'Only this provider’s domains; all when omitted.' }),
+      provider: t.arg({
+        type: EmailProviderEnum,
+        description: 'Only this provider’s domains; all when omitted.',
+      }),
       query: t.arg.string({ description: 'A domain or part of one to search for.' }),
     },
     errors: { types: [...EXPECTED_ERRORS] },
@@ -212,7 +231,9 @@ builder.queryFields((t) => ({
   sendingDomain: t.field({
     type: SendingDomainInterface,
     description: 'One sending domain by global id (or CloudMailin domain id).',
-    args: { id: t.arg.id({ required: true, description: 'A global id or a CloudMailin sending domain id.' }) },
+    args: {
+      id: t.arg.id({ required: true, description: 'A global id or a CloudMailin sending domain id.' }),
+    },
     // An interface cannot stand in a union directly, so the result wraps it in `data`.
     errors: {
       types: [...EXPECTED_ERRORS],
@@ -227,12 +248,14 @@ builder.queryFields((t) => ({
   }),
 }));
 
-const SendingDomainPayload = builder.objectRef<{ domain: SendingDomainShape }>('SendingDomainPayload').implement({
-  description: 'A sending domain as the provider stored it.',
-  fields: (t) => ({
-    domain: t.field({ type: SendingDomainInterface, description: 'The domain.', resolve: (p) => p.domain }),
-  }),
-});
+const SendingDomainPayload = builder
+  .objectRef<{ domain: SendingDomainShape }>('SendingDomainPayload')
+  .implement({
+    description: 'A sending domain as the provider stored it.',
+    fields: (t) => ({
+      domain: t.field({ type: SendingDomainInterface, description: 'The domain.', resolve: (p) => p.domain }),
+    }),
+  });
 
 const VerifySendingDomainPayload = builder
   .objectRef<{ domain: SendingDomainShape; verified: boolean }>('VerifySendingDomainPayload')
@@ -240,16 +263,22 @@ const VerifySendingDomainPayload = builder
     description: 'The outcome of asking the provider to check the DNS records now.',
     fields: (t) => ({
       verified: t.exposeBoolean('verified', {
-        description: 'Whether the check passed. When false, `domain.dnsRecords` shows which records are missing.',
+        description:
+          'Whether the check passed. When false, `domain.dnsRecords` shows which records are missing.',
       }),
-      domain: t.field({ type: SendingDomainInterface, description: 'The domain after the check.', resolve: (p) => p.domain }),
+      domain: t.field({
+        type: SendingDomainInterface,
+        description: 'The domain after the check.',
+        resolve: (p) => p.domain,
+      }),
     }),
   });
 
 const DeleteSendingDomainPayload = builder
   .objectRef<{ domain: SendingDomainShape }>('DeleteSendingDomainPayload')
   .implement({
-    description: 'A deleted sending domain. CloudMailin may finish the deletion a little later (202 Accepted).',
+    description:
+      'A deleted sending domain. CloudMailin may finish the deletion a little later (202 Accepted).',
     fields: (t) => ({
       deletedId: t.id({
         description: 'The global id of the deleted domain.',
@@ -268,7 +297,11 @@ builder.mutationFields((t) => ({
     type: SendingDomainPayload,
     description: 'Adds a sending domain; publish its `dnsRecords`, then call `verifySendingDomain`.',
     args: {
-      provider: t.arg({ type: EmailProviderEnum, required: true, description: 'The provider to send through.' }),
+      provider: t.arg({
+        type: EmailProviderEnum,
+        required: true,
+        description: 'The provider to send through.',
+      }),
       domain: t.arg.string({ required: true, description: 'The domain, e.g. `example.com`.' }),
     },
     errors: { types: [...EXPECTED_ERRORS] },
@@ -283,7 +316,9 @@ builder.mutationFields((t) => ({
   verifySendingDomain: t.field({
     type: VerifySendingDomainPayload,
     description: 'Asks the provider to check the DNS records of a sending domain now.',
-    args: { id: t.arg.id({ required: true, description: 'A global id or a CloudMailin sending domain id.' }) },
+    args: {
+      id: t.arg.id({ required: true, description: 'A global id or a CloudMailin sending domain id.' }),
+    },
     errors: { types: [...EXPECTED_ERRORS] },
     resolve: async (_root, args, context) => {
       requireScope(context, 'manage');
@@ -294,11 +329,15 @@ builder.mutationFields((t) => ({
   deleteSendingDomain: t.field({
     type: DeleteSendingDomainPayload,
     description: 'Removes a sending domain.',
-    args: { id: t.arg.id({ required: true, description: 'A global id or a CloudMailin sending domain id.' }) },
+    args: {
+      id: t.arg.id({ required: true, description: 'A global id or a CloudMailin sending domain id.' }),
+    },
     errors: { types: [...EXPECTED_ERRORS] },
     resolve: async (_root, args, context) => {
       requireScope(context, 'manage');
-      return { domain: wrap(await context.cloudmailin.deleteSendingDomain(sendingDomainIdOf(String(args.id), 'id'))) };
+      return {
+        domain: wrap(await context.cloudmailin.deleteSendingDomain(sendingDomainIdOf(String(args.id), 'id'))),
+      };
     },
   }),
 }));

@@ -17,7 +17,9 @@ export class InputIssues {
     if (this.issues.length > 0) {
       const first = this.issues[0] as ValidationIssue;
       throw new ValidationError(
-        this.issues.length === 1 ? `${first.path}: ${first.message}` : `${summary} ${this.issues.length} problems.`,
+        this.issues.length === 1
+          ? `${first.path}: ${first.message}`
+          : `${summary} ${this.issues.length} problems.`,
         this.issues,
       );
     }
@@ -27,7 +29,8 @@ export class InputIssues {
 const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
 const DOMAIN = new RegExp(`^(?:${LABEL}\\.)+[A-Za-z][A-Za-z0-9-]{0,62}$`);
 // Deliberately simple: one @, no spaces or control characters, a domain with a dot. Providers do the rest.
-const EMAIL = /^[^\s@<>()",;:\\[\]\x00-\x1f\x7f]{1,64}@[^\s@<>()",;:\\[\]\x00-\x1f\x7f]{1,253}\.[A-Za-z0-9-]{2,63}$/;
+const EMAIL =
+  /^[^\s@<>()",;:\\[\]\x00-\x1f\x7f]{1,64}@[^\s@<>()",;:\\[\]\x00-\x1f\x7f]{1,253}\.[A-Za-z0-9-]{2,63}$/;
 
 export function isDomain(value: string, allowWildcard = false): boolean {
   const name = allowWildcard && value.startsWith('*.') ? value.slice(2) : value;

@@ -30,17 +30,17 @@ export type CloudMailinSendingDomain = Node & SendingDomain & {
   /** Whether the DKIM record was found; null when not checked yet. */
   dkimVerified?: Maybe<Scalars['Boolean']['output']>;
   /** The DNS records to publish, each with its verification state where the provider reports it. */
-  dnsRecords?: Maybe<Array<DnsRecord>>;
+  dnsRecords: Array<DnsRecord>;
   /** The domain name. */
-  domain?: Maybe<Scalars['String']['output']>;
+  domain: Scalars['String']['output'];
   /** CloudMailin's own id of the domain. */
-  domainId?: Maybe<Scalars['String']['output']>;
+  domainId: Scalars['String']['output'];
   /** The global id of this object (opaque; use it with `node(id:)`). */
   id: Scalars['ID']['output'];
   /** The return-path (MTA) domain, e.g. `mta.example.com`; it needs a CNAME to `requiredCname`. */
   mtaDomain?: Maybe<Scalars['String']['output']>;
   /** The provider that sends for this domain. */
-  provider?: Maybe<EmailProvider>;
+  provider: EmailProvider;
   /** Where the MTA domain must point, e.g. `feedback-smtp.cloudmta.net`. */
   requiredCname?: Maybe<Scalars['String']['output']>;
   /** Whether the return-path CNAME was found; null when not checked yet. */
@@ -48,7 +48,7 @@ export type CloudMailinSendingDomain = Node & SendingDomain & {
   /** Whether SPF passes for the return-path domain; null when not checked yet. */
   spfVerified?: Maybe<Scalars['Boolean']['output']>;
   /** Whether the provider considers the domain ready to send from. */
-  verified?: Maybe<Scalars['Boolean']['output']>;
+  verified: Scalars['Boolean']['output'];
 };
 
 /** A custom domain for an inbound address. Its MX records must already point at CloudMailin. */
@@ -76,14 +76,14 @@ export type CreateInboundAddressInput = {
 /** A domain of yours whose mail an inbound address receives (its MX records point at CloudMailin). */
 export type CustomDomain = Node & {
   __typename?: 'CustomDomain';
-  /** The inbound address that receives mail for this domain. */
+  /** The inbound address that receives mail for this domain; null, with an error, when it could not be loaded. */
   address?: Maybe<InboundAddress>;
   /** Only recipients matching this regular expression are accepted; others are rejected. */
   authRegex?: Maybe<Scalars['String']['output']>;
   /** The domain, e.g. `example.com` or `*.example.com`. */
-  domain?: Maybe<Scalars['String']['output']>;
+  domain: Scalars['String']['output'];
   /** CloudMailin's own id of the custom domain. */
-  domainId?: Maybe<Scalars['String']['output']>;
+  domainId: Scalars['String']['output'];
   /** A target URL that replaces the address's target for mail to this domain. */
   domainTarget?: Maybe<Scalars['String']['output']>;
   /** The global id of this object (opaque; use it with `node(id:)`). */
@@ -94,34 +94,34 @@ export type CustomDomain = Node & {
 export type CustomDomainPayload = {
   __typename?: 'CustomDomainPayload';
   /** The domain. */
-  customDomain?: Maybe<CustomDomain>;
+  customDomain: CustomDomain;
 };
 
 /** A deleted custom domain. CloudMailin may finish the deletion a little later (202 Accepted). */
 export type DeleteCustomDomainPayload = {
   __typename?: 'DeleteCustomDomainPayload';
   /** The domain as it was when deleted. */
-  customDomain?: Maybe<CustomDomain>;
+  customDomain: CustomDomain;
   /** The global id of the deleted custom domain. */
-  deletedId?: Maybe<Scalars['ID']['output']>;
+  deletedId: Scalars['ID']['output'];
 };
 
 /** A deleted inbound address. CloudMailin may finish the deletion a little later (202 Accepted). */
 export type DeleteInboundAddressPayload = {
   __typename?: 'DeleteInboundAddressPayload';
   /** The address as it was when deleted. */
-  address?: Maybe<InboundAddress>;
+  address: InboundAddress;
   /** The global id of the deleted address. */
-  deletedId?: Maybe<Scalars['ID']['output']>;
+  deletedId: Scalars['ID']['output'];
 };
 
 /** A deleted sending domain. CloudMailin may finish the deletion a little later (202 Accepted). */
 export type DeleteSendingDomainPayload = {
   __typename?: 'DeleteSendingDomainPayload';
   /** The global id of the deleted domain. */
-  deletedId?: Maybe<Scalars['ID']['output']>;
+  deletedId: Scalars['ID']['output'];
   /** The domain as it was when deleted. */
-  domain?: Maybe<SendingDomain>;
+  domain: SendingDomain;
 };
 
 /** What CloudMailin did with a received mail, decided by the target's HTTP status. */
@@ -137,15 +137,15 @@ export type DeliveryOutcome =
 export type DnsRecord = {
   __typename?: 'DnsRecord';
   /** The fully qualified record name. */
-  name?: Maybe<Scalars['String']['output']>;
+  name: Scalars['String']['output'];
   /** The MX priority; null for other types. */
   priority?: Maybe<Scalars['Int']['output']>;
   /** What the record is for. */
-  purpose?: Maybe<DnsRecordPurpose>;
+  purpose: DnsRecordPurpose;
   /** The record type. */
-  type?: Maybe<DnsRecordType>;
+  type: DnsRecordType;
   /** The record value to publish. */
-  value?: Maybe<Scalars['String']['output']>;
+  value: Scalars['String']['output'];
   /** Whether the provider found the record in DNS; null when it does not say. */
   verified?: Maybe<Scalars['Boolean']['output']>;
 };
@@ -208,21 +208,21 @@ export type EmailProvider =
 /** An expected failure. Every error type implements it, so `... on Error { message }` always works. */
 export type Error = {
   /** What went wrong, for people. */
-  message?: Maybe<Scalars['String']['output']>;
+  message: Scalars['String']['output'];
 };
 
 /** A CloudMailin inbound address: mail sent to `emailAddress` (or to its custom domains) is POSTed to `target`. */
 export type InboundAddress = Node & {
   __typename?: 'InboundAddress';
   /** CloudMailin's own id of the address. */
-  addressId?: Maybe<Scalars['String']['output']>;
-  /** The custom domains of this address. */
+  addressId: Scalars['String']['output'];
+  /** The custom domains of this address; null, with an error, when they could not be loaded. */
   customDomains?: Maybe<InboundAddressCustomDomainsConnection>;
   /** The address that receives mail: `{addressId}@cloudmailin.net`. */
-  emailAddress?: Maybe<Scalars['String']['output']>;
+  emailAddress: Scalars['String']['output'];
   /** The global id of this object (opaque; use it with `node(id:)`). */
   id: Scalars['ID']['output'];
-  /** Mail received by this address, newest first (see `Query.incomingStatuses`). */
+  /** Mail received by this address, newest first (see `Query.incomingStatuses`); null, with an error, when it could not be loaded. */
   incomingStatuses?: Maybe<InboundAddressIncomingStatusesConnection>;
   /** A short name to tell addresses apart. */
   nickname?: Maybe<Scalars['String']['output']>;
@@ -292,7 +292,7 @@ export type InboundAddressIncomingStatusesConnectionEdge = {
 export type InboundAddressPayload = {
   __typename?: 'InboundAddressPayload';
   /** The address. */
-  address?: Maybe<InboundAddress>;
+  address: InboundAddress;
 };
 
 /** How CloudMailin POSTs received mail to the target. */
@@ -305,7 +305,7 @@ export type InboundFormat =
 /** A mail received by an inbound address and what happened when it was POSTed to the target. */
 export type IncomingStatus = Node & {
   __typename?: 'IncomingStatus';
-  /** The inbound address that received the mail. */
+  /** The inbound address that received the mail; null, with an error, when it could not be loaded. */
   address?: Maybe<InboundAddress>;
   /** The SMTP envelope sender. */
   from?: Maybe<Scalars['String']['output']>;
@@ -318,13 +318,13 @@ export type IncomingStatus = Node & {
   /** The Message-ID header, without angle brackets. */
   messageId?: Maybe<Scalars['String']['output']>;
   /** Delivered, rejected or delayed, decoded from `rawStatus`. */
-  outcome?: Maybe<DeliveryOutcome>;
+  outcome: DeliveryOutcome;
   /** The status as CloudMailin reports it: an HTTP code or a server status such as `client_timeout`. */
   rawStatus?: Maybe<Scalars['String']['output']>;
   /** When CloudMailin received the mail. */
   receivedAt?: Maybe<Scalars['DateTime']['output']>;
   /** CloudMailin's own id of this status. */
-  statusId?: Maybe<Scalars['String']['output']>;
+  statusId: Scalars['String']['output'];
   /** The subject line. */
   subject?: Maybe<Scalars['String']['output']>;
   /** The TLS version the sending server used (e.g. `TLSv1.3`), or null without TLS. */
@@ -339,9 +339,9 @@ export type MessageEvent = {
   /** SMTP details, when the event carries them. */
   details?: Maybe<MessageEventDetails>;
   /** What happened. */
-  kind?: Maybe<MessageEventKind>;
+  kind: MessageEventKind;
   /** The kind exactly as CloudMailin reported it. */
-  rawKind?: Maybe<Scalars['String']['output']>;
+  rawKind: Scalars['String']['output'];
   /** When it happened. */
   timestamp?: Maybe<Scalars['DateTime']['output']>;
 };
@@ -400,25 +400,25 @@ export type MessageEventKind =
 export type Mutation = {
   __typename?: 'Mutation';
   /** Adds a custom domain to an inbound address. */
-  createCustomDomain?: Maybe<MutationCreateCustomDomainResult>;
+  createCustomDomain: MutationCreateCustomDomainResult;
   /** Creates a CloudMailin inbound address. */
-  createInboundAddress?: Maybe<MutationCreateInboundAddressResult>;
+  createInboundAddress: MutationCreateInboundAddressResult;
   /** Adds a sending domain; publish its `dnsRecords`, then call `verifySendingDomain`. */
-  createSendingDomain?: Maybe<MutationCreateSendingDomainResult>;
+  createSendingDomain: MutationCreateSendingDomainResult;
   /** Removes a custom domain from its inbound address. */
-  deleteCustomDomain?: Maybe<MutationDeleteCustomDomainResult>;
+  deleteCustomDomain: MutationDeleteCustomDomainResult;
   /** Deletes an inbound address. */
-  deleteInboundAddress?: Maybe<MutationDeleteInboundAddressResult>;
+  deleteInboundAddress: MutationDeleteInboundAddressResult;
   /** Removes a sending domain. */
-  deleteSendingDomain?: Maybe<MutationDeleteSendingDomainResult>;
+  deleteSendingDomain: MutationDeleteSendingDomainResult;
   /** Sends a message through the chosen provider. */
-  sendEmail?: Maybe<MutationSendEmailResult>;
+  sendEmail: MutationSendEmailResult;
   /** Sends a complete RFC 5322 message through the chosen provider. */
-  sendRawEmail?: Maybe<MutationSendRawEmailResult>;
+  sendRawEmail: MutationSendRawEmailResult;
   /** Changes an inbound address (CloudMailin replaces it whole; omitted fields are kept). */
-  updateInboundAddress?: Maybe<MutationUpdateInboundAddressResult>;
+  updateInboundAddress: MutationUpdateInboundAddressResult;
   /** Asks the provider to check the DNS records of a sending domain now. */
-  verifySendingDomain?: Maybe<MutationVerifySendingDomainResult>;
+  verifySendingDomain: MutationVerifySendingDomainResult;
 };
 
 
@@ -522,27 +522,27 @@ export type Node = {
 export type NotConfiguredError = Error & {
   __typename?: 'NotConfiguredError';
   /** What went wrong, for people. */
-  message?: Maybe<Scalars['String']['output']>;
+  message: Scalars['String']['output'];
   /** The provider lacking credentials. */
-  provider?: Maybe<EmailProvider>;
+  provider: EmailProvider;
 };
 
 /** The object does not exist, or does not belong to the configured account. */
 export type NotFoundError = Error & {
   __typename?: 'NotFoundError';
   /** What went wrong, for people. */
-  message?: Maybe<Scalars['String']['output']>;
+  message: Scalars['String']['output'];
   /** The kind of object looked for, e.g. `InboundAddress`. */
-  resource?: Maybe<Scalars['String']['output']>;
+  resource: Scalars['String']['output'];
   /** The id that was looked for, as given. */
-  resourceId?: Maybe<Scalars['String']['output']>;
+  resourceId: Scalars['String']['output'];
 };
 
 /** A message sent through CloudMailin, by API or SMTP. */
 export type OutboundMessage = Node & {
   __typename?: 'OutboundMessage';
   /** The Cc recipients. */
-  cc?: Maybe<Array<Scalars['String']['output']>>;
+  cc: Array<Scalars['String']['output']>;
   /** When CloudMailin accepted the message. */
   createdAt?: Maybe<Scalars['DateTime']['output']>;
   /** The From address. */
@@ -552,25 +552,25 @@ export type OutboundMessage = Node & {
   /** The Message-ID header, e.g. `<uuid@cloudmta.net>`. */
   messageIdHeader?: Maybe<Scalars['String']['output']>;
   /** CloudMailin's id of the message (a UUID). */
-  messageUuid?: Maybe<Scalars['String']['output']>;
+  messageUuid: Scalars['String']['output'];
   /** Each recipient with its delivery events. */
-  recipients?: Maybe<Array<OutboundRecipient>>;
+  recipients: Array<OutboundRecipient>;
   /** The subject line. */
   subject?: Maybe<Scalars['String']['output']>;
   /** Tags given when sending. */
-  tags?: Maybe<Array<Scalars['String']['output']>>;
+  tags: Array<Scalars['String']['output']>;
   /** Whether it was sent in test mode (validated, not delivered). */
-  testMode?: Maybe<Scalars['Boolean']['output']>;
+  testMode: Scalars['Boolean']['output'];
   /** The To recipients. */
-  to?: Maybe<Array<Scalars['String']['output']>>;
+  to: Array<Scalars['String']['output']>;
 };
 
 /** One recipient of an outbound message and how delivery to them went. */
 export type OutboundRecipient = {
   __typename?: 'OutboundRecipient';
   /** The recipient address. */
-  email?: Maybe<Scalars['String']['output']>;
-  /** Every event so far, oldest first (internal events such as spam checks are left out). */
+  email: Scalars['String']['output'];
+  /** Every event so far, oldest first (internal events such as spam checks are left out). Null, with an error in `errors`, when the history could not be loaded. */
   events?: Maybe<Array<MessageEvent>>;
   /** The latest event so far. */
   lastEvent?: Maybe<MessageEventKind>;
@@ -593,25 +593,25 @@ export type PageInfo = {
 export type Query = {
   __typename?: 'Query';
   /** The custom domains of an inbound address. */
-  customDomains?: Maybe<QueryCustomDomainsResult>;
+  customDomains: QueryCustomDomainsResult;
   /** One inbound address, by global id or CloudMailin address id. */
-  inboundAddress?: Maybe<QueryInboundAddressResult>;
+  inboundAddress: QueryInboundAddressResult;
   /** The CloudMailin inbound addresses of the account. */
-  inboundAddresses?: Maybe<QueryInboundAddressesResult>;
+  inboundAddresses: QueryInboundAddressesResult;
   /** Mail received by an inbound address, newest first. Cursors stay valid while new mail arrives: no row is repeated or skipped. */
-  incomingStatuses?: Maybe<QueryIncomingStatusesResult>;
+  incomingStatuses: QueryIncomingStatusesResult;
   /** Fetches any object by its global id. */
   node?: Maybe<Node>;
   /** Fetches several objects by their global ids, in the order given. */
   nodes: Array<Maybe<Node>>;
   /** One outbound message with the full event history of each recipient. */
-  outboundMessage?: Maybe<QueryOutboundMessageResult>;
+  outboundMessage: QueryOutboundMessageResult;
   /** Messages sent through CloudMailin, newest first. */
-  outboundMessages?: Maybe<QueryOutboundMessagesResult>;
+  outboundMessages: QueryOutboundMessagesResult;
   /** One sending domain by global id (or CloudMailin domain id). */
-  sendingDomain?: Maybe<QuerySendingDomainResult>;
+  sendingDomain: QuerySendingDomainResult;
   /** Sending domains, of one provider or of all. */
-  sendingDomains?: Maybe<QuerySendingDomainsResult>;
+  sendingDomains: QuerySendingDomainsResult;
 };
 
 
@@ -821,11 +821,11 @@ export type QuerySendingDomainsResult = NotConfiguredError | NotFoundError | Que
 export type RateLimitedError = Error & {
   __typename?: 'RateLimitedError';
   /** What went wrong, for people. */
-  message?: Maybe<Scalars['String']['output']>;
+  message: Scalars['String']['output'];
   /** Whose budget is spent. */
-  provider?: Maybe<EmailProvider>;
+  provider: EmailProvider;
   /** Seconds until a call can be made again. */
-  retryAfterSeconds?: Maybe<Scalars['Int']['output']>;
+  retryAfterSeconds: Scalars['Int']['output'];
 };
 
 /** A message to send. At least one of `text`, `html` or `markdown` is required. */
@@ -866,7 +866,7 @@ export type SendEmailInput = {
 export type SendEmailPayload = {
   __typename?: 'SendEmailPayload';
   /** The accepted message. */
-  email?: Maybe<SentEmail>;
+  email: SentEmail;
 };
 
 /** Delivery priority (CloudMailin). */
@@ -901,45 +901,45 @@ export type SendRawEmailInput = {
 /** A domain mail is sent from, at any provider, with the DNS records that authenticate it. */
 export type SendingDomain = {
   /** The DNS records to publish, each with its verification state where the provider reports it. */
-  dnsRecords?: Maybe<Array<DnsRecord>>;
+  dnsRecords: Array<DnsRecord>;
   /** The domain name. */
-  domain?: Maybe<Scalars['String']['output']>;
+  domain: Scalars['String']['output'];
   /** The global id of this object (opaque; use it with `node(id:)`). */
   id: Scalars['ID']['output'];
   /** The provider that sends for this domain. */
-  provider?: Maybe<EmailProvider>;
+  provider: EmailProvider;
   /** Whether the provider considers the domain ready to send from. */
-  verified?: Maybe<Scalars['Boolean']['output']>;
+  verified: Scalars['Boolean']['output'];
 };
 
 /** A sending domain as the provider stored it. */
 export type SendingDomainPayload = {
   __typename?: 'SendingDomainPayload';
   /** The domain. */
-  domain?: Maybe<SendingDomain>;
+  domain: SendingDomain;
 };
 
 /** A message the provider accepted for delivery. */
 export type SentEmail = {
   __typename?: 'SentEmail';
   /** The Cc recipients. */
-  cc?: Maybe<Array<Scalars['String']['output']>>;
+  cc: Array<Scalars['String']['output']>;
   /** The sender as the provider recorded it. */
   from?: Maybe<Scalars['String']['output']>;
   /** The provider's id of the message (CloudMailin: a UUID). */
-  messageId?: Maybe<Scalars['String']['output']>;
+  messageId: Scalars['String']['output'];
   /** The message with its delivery events; null until the provider lists it (or in test mode). */
   outboundMessage?: Maybe<OutboundMessage>;
   /** The provider that accepted it. */
-  provider?: Maybe<EmailProvider>;
+  provider: EmailProvider;
   /** The subject. */
   subject?: Maybe<Scalars['String']['output']>;
   /** The tags. */
-  tags?: Maybe<Array<Scalars['String']['output']>>;
+  tags: Array<Scalars['String']['output']>;
   /** Whether it was only validated, not delivered. */
-  testMode?: Maybe<Scalars['Boolean']['output']>;
+  testMode: Scalars['Boolean']['output'];
   /** The To recipients. */
-  to?: Maybe<Array<Scalars['String']['output']>>;
+  to: Array<Scalars['String']['output']>;
 };
 
 /** Changes to an inbound address. Omitted fields keep their current value. */
@@ -958,11 +958,11 @@ export type UpdateInboundAddressInput = {
 export type UpstreamError = Error & {
   __typename?: 'UpstreamError';
   /** What kind of failure: UNAUTHORIZED, FORBIDDEN, CONFLICT, SERVER_ERROR, TIMEOUT, NETWORK, MALFORMED_RESPONSE, RESPONSE_TOO_LARGE or UNEXPECTED_STATUS. */
-  code?: Maybe<Scalars['String']['output']>;
+  code: Scalars['String']['output'];
   /** What went wrong, for people. */
-  message?: Maybe<Scalars['String']['output']>;
+  message: Scalars['String']['output'];
   /** The provider that failed. */
-  provider?: Maybe<EmailProvider>;
+  provider: EmailProvider;
   /** The HTTP status the provider answered, or null when no answer came (timeout, network). */
   status?: Maybe<Scalars['Int']['output']>;
 };
@@ -971,9 +971,9 @@ export type UpstreamError = Error & {
 export type ValidationError = Error & {
   __typename?: 'ValidationError';
   /** Each refused field and why; empty when the provider gave one message for the whole input. */
-  issues?: Maybe<Array<ValidationIssue>>;
+  issues: Array<ValidationIssue>;
   /** What went wrong, for people. */
-  message?: Maybe<Scalars['String']['output']>;
+  message: Scalars['String']['output'];
   /** The provider that refused the input, or null when mailgraph refused it first. */
   provider?: Maybe<EmailProvider>;
 };
@@ -982,18 +982,18 @@ export type ValidationError = Error & {
 export type ValidationIssue = {
   __typename?: 'ValidationIssue';
   /** Why this field was refused. */
-  message?: Maybe<Scalars['String']['output']>;
+  message: Scalars['String']['output'];
   /** Dotted path of the offending input field, e.g. `input.to.0.email`. */
-  path?: Maybe<Scalars['String']['output']>;
+  path: Scalars['String']['output'];
 };
 
 /** The outcome of asking the provider to check the DNS records now. */
 export type VerifySendingDomainPayload = {
   __typename?: 'VerifySendingDomainPayload';
   /** The domain after the check. */
-  domain?: Maybe<SendingDomain>;
+  domain: SendingDomain;
   /** Whether the check passed. When false, `domain.dnsRecords` shows which records are missing. */
-  verified?: Maybe<Scalars['Boolean']['output']>;
+  verified: Scalars['Boolean']['output'];
 };
 
 export type DomainsQueryVariables = Exact<{
@@ -1002,28 +1002,28 @@ export type DomainsQueryVariables = Exact<{
 }>;
 
 
-export type DomainsQuery = { __typename?: 'Query', customDomains?: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError', resource?: string | null, resourceId?: string | null } | { __typename: 'QueryCustomDomainsConnection', edges: Array<{ __typename?: 'QueryCustomDomainsConnectionEdge', node: { __typename?: 'CustomDomain', id: string, domainId?: string | null, domain?: string | null, authRegex?: string | null, domainTarget?: string | null, address?: { __typename?: 'InboundAddress', addressId?: string | null } | null } }> } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError', issues?: Array<{ __typename?: 'ValidationIssue', path?: string | null }> | null } | null };
+export type DomainsQuery = { __typename?: 'Query', customDomains: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError', resource: string, resourceId: string } | { __typename: 'QueryCustomDomainsConnection', edges: Array<{ __typename?: 'QueryCustomDomainsConnectionEdge', node: { __typename?: 'CustomDomain', id: string, domainId: string, domain: string, authRegex?: string | null, domainTarget?: string | null, address?: { __typename?: 'InboundAddress', addressId: string } | null } }> } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError', issues: Array<{ __typename?: 'ValidationIssue', path: string }> } };
 
 export type CreateDomainMutationVariables = Exact<{
   input: CreateCustomDomainInput;
 }>;
 
 
-export type CreateDomainMutation = { __typename?: 'Mutation', createCustomDomain?: { __typename: 'CustomDomainPayload', customDomain?: { __typename?: 'CustomDomain', id: string, domainId?: string | null, domain?: string | null, authRegex?: string | null } | null } | { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError', resourceId?: string | null } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError', message?: string | null, provider?: EmailProvider | null, issues?: Array<{ __typename?: 'ValidationIssue', path?: string | null, message?: string | null }> | null } | null };
+export type CreateDomainMutation = { __typename?: 'Mutation', createCustomDomain: { __typename: 'CustomDomainPayload', customDomain: { __typename?: 'CustomDomain', id: string, domainId: string, domain: string, authRegex?: string | null } } | { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError', resourceId: string } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError', message: string, provider?: EmailProvider | null, issues: Array<{ __typename?: 'ValidationIssue', path: string, message: string }> } };
 
 export type DeleteDomainMutationVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type DeleteDomainMutation = { __typename?: 'Mutation', deleteCustomDomain?: { __typename: 'DeleteCustomDomainPayload', deletedId?: string | null, customDomain?: { __typename?: 'CustomDomain', domain?: string | null } | null } | { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError', resourceId?: string | null } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError', issues?: Array<{ __typename?: 'ValidationIssue', path?: string | null }> | null } | null };
+export type DeleteDomainMutation = { __typename?: 'Mutation', deleteCustomDomain: { __typename: 'DeleteCustomDomainPayload', deletedId: string, customDomain: { __typename?: 'CustomDomain', domain: string } } | { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError', resourceId: string } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError', issues: Array<{ __typename?: 'ValidationIssue', path: string }> } };
 
 export type DomainNodeQueryVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type DomainNodeQuery = { __typename?: 'Query', node?: { __typename: 'CloudMailinSendingDomain' } | { __typename: 'CustomDomain', domain?: string | null } | { __typename: 'InboundAddress' } | { __typename: 'IncomingStatus' } | { __typename: 'OutboundMessage' } | null };
+export type DomainNodeQuery = { __typename?: 'Query', node?: { __typename: 'CloudMailinSendingDomain' } | { __typename: 'CustomDomain', domain: string } | { __typename: 'InboundAddress' } | { __typename: 'IncomingStatus' } | { __typename: 'OutboundMessage' } | null };
 
 export type MaskedQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1033,12 +1033,12 @@ export type MaskedQuery = { __typename?: 'Query', node?: { __typename?: 'CloudMa
 export type ScopedReadQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ScopedReadQuery = { __typename?: 'Query', inboundAddresses?: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError' } | { __typename: 'QueryInboundAddressesConnection' } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError' } | null };
+export type ScopedReadQuery = { __typename?: 'Query', inboundAddresses: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError' } | { __typename: 'QueryInboundAddressesConnection' } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError' } };
 
 export type ScopedManageMutationVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ScopedManageMutation = { __typename?: 'Mutation', createSendingDomain?: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError' } | { __typename: 'RateLimitedError' } | { __typename: 'SendingDomainPayload' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError' } | null };
+export type ScopedManageMutation = { __typename?: 'Mutation', createSendingDomain: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError' } | { __typename: 'RateLimitedError' } | { __typename: 'SendingDomainPayload' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError' } };
 
 export type AddressesQueryVariables = Exact<{
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -1046,42 +1046,42 @@ export type AddressesQueryVariables = Exact<{
 }>;
 
 
-export type AddressesQuery = { __typename?: 'Query', inboundAddresses?: { __typename: 'NotConfiguredError', message?: string | null } | { __typename: 'NotFoundError', message?: string | null } | { __typename: 'QueryInboundAddressesConnection', edges: Array<{ __typename?: 'QueryInboundAddressesConnectionEdge', node: { __typename?: 'InboundAddress', id: string, addressId?: string | null, emailAddress?: string | null, target?: string | null, targetFormat?: InboundFormat | null, nickname?: string | null } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } | { __typename: 'RateLimitedError', message?: string | null } | { __typename: 'UpstreamError', message?: string | null } | { __typename: 'ValidationError', message?: string | null } | null };
+export type AddressesQuery = { __typename?: 'Query', inboundAddresses: { __typename: 'NotConfiguredError', message: string } | { __typename: 'NotFoundError', message: string } | { __typename: 'QueryInboundAddressesConnection', edges: Array<{ __typename?: 'QueryInboundAddressesConnectionEdge', node: { __typename?: 'InboundAddress', id: string, addressId: string, emailAddress: string, target?: string | null, targetFormat?: InboundFormat | null, nickname?: string | null } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } | { __typename: 'RateLimitedError', message: string } | { __typename: 'UpstreamError', message: string } | { __typename: 'ValidationError', message: string } };
 
 export type AddressQueryVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type AddressQuery = { __typename?: 'Query', inboundAddress?: { __typename: 'InboundAddress', id: string, addressId?: string | null, nickname?: string | null, customDomains?: { __typename?: 'InboundAddressCustomDomainsConnection', edges: Array<{ __typename?: 'InboundAddressCustomDomainsConnectionEdge', node: { __typename?: 'CustomDomain', domain?: string | null } }> } | null, incomingStatuses?: { __typename?: 'InboundAddressIncomingStatusesConnection', edges: Array<{ __typename?: 'InboundAddressIncomingStatusesConnectionEdge', node: { __typename?: 'IncomingStatus', subject?: string | null } }> } | null } | { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError', resource?: string | null, resourceId?: string | null } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError', issues?: Array<{ __typename?: 'ValidationIssue', path?: string | null, message?: string | null }> | null } | null };
+export type AddressQuery = { __typename?: 'Query', inboundAddress: { __typename: 'InboundAddress', id: string, addressId: string, nickname?: string | null, customDomains?: { __typename?: 'InboundAddressCustomDomainsConnection', edges: Array<{ __typename?: 'InboundAddressCustomDomainsConnectionEdge', node: { __typename?: 'CustomDomain', domain: string } }> } | null, incomingStatuses?: { __typename?: 'InboundAddressIncomingStatusesConnection', edges: Array<{ __typename?: 'InboundAddressIncomingStatusesConnectionEdge', node: { __typename?: 'IncomingStatus', subject?: string | null } }> } | null } | { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError', resource: string, resourceId: string } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError', issues: Array<{ __typename?: 'ValidationIssue', path: string, message: string }> } };
 
 export type CreateAddressMutationVariables = Exact<{
   input: CreateInboundAddressInput;
 }>;
 
 
-export type CreateAddressMutation = { __typename?: 'Mutation', createInboundAddress?: { __typename: 'InboundAddressPayload', address?: { __typename?: 'InboundAddress', id: string, addressId?: string | null, target?: string | null, targetFormat?: InboundFormat | null, nickname?: string | null } | null } | { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError' } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError', message?: string | null, provider?: EmailProvider | null, issues?: Array<{ __typename?: 'ValidationIssue', path?: string | null, message?: string | null }> | null } | null };
+export type CreateAddressMutation = { __typename?: 'Mutation', createInboundAddress: { __typename: 'InboundAddressPayload', address: { __typename?: 'InboundAddress', id: string, addressId: string, target?: string | null, targetFormat?: InboundFormat | null, nickname?: string | null } } | { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError' } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError', message: string, provider?: EmailProvider | null, issues: Array<{ __typename?: 'ValidationIssue', path: string, message: string }> } };
 
 export type UpdateAddressMutationVariables = Exact<{
   input: UpdateInboundAddressInput;
 }>;
 
 
-export type UpdateAddressMutation = { __typename?: 'Mutation', updateInboundAddress?: { __typename: 'InboundAddressPayload', address?: { __typename?: 'InboundAddress', addressId?: string | null, target?: string | null, targetFormat?: InboundFormat | null, nickname?: string | null } | null } | { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError', resourceId?: string | null } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError', issues?: Array<{ __typename?: 'ValidationIssue', path?: string | null }> | null } | null };
+export type UpdateAddressMutation = { __typename?: 'Mutation', updateInboundAddress: { __typename: 'InboundAddressPayload', address: { __typename?: 'InboundAddress', addressId: string, target?: string | null, targetFormat?: InboundFormat | null, nickname?: string | null } } | { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError', resourceId: string } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError', issues: Array<{ __typename?: 'ValidationIssue', path: string }> } };
 
 export type DeleteAddressMutationVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type DeleteAddressMutation = { __typename?: 'Mutation', deleteInboundAddress?: { __typename: 'DeleteInboundAddressPayload', deletedId?: string | null, address?: { __typename?: 'InboundAddress', addressId?: string | null } | null } | { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError', resourceId?: string | null } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError' } | null };
+export type DeleteAddressMutation = { __typename?: 'Mutation', deleteInboundAddress: { __typename: 'DeleteInboundAddressPayload', deletedId: string, address: { __typename?: 'InboundAddress', addressId: string } } | { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError', resourceId: string } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError' } };
 
 export type AddressNodeQueryVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type AddressNodeQuery = { __typename?: 'Query', node?: { __typename: 'CloudMailinSendingDomain', id: string } | { __typename: 'CustomDomain', id: string } | { __typename: 'InboundAddress', addressId?: string | null, id: string } | { __typename: 'IncomingStatus', id: string } | { __typename: 'OutboundMessage', id: string } | null };
+export type AddressNodeQuery = { __typename?: 'Query', node?: { __typename: 'CloudMailinSendingDomain', id: string } | { __typename: 'CustomDomain', id: string } | { __typename: 'InboundAddress', addressId: string, id: string } | { __typename: 'IncomingStatus', id: string } | { __typename: 'OutboundMessage', id: string } | null };
 
 export type StatusesQueryVariables = Exact<{
   addressId: Scalars['ID']['input'];
@@ -1091,14 +1091,14 @@ export type StatusesQueryVariables = Exact<{
 }>;
 
 
-export type StatusesQuery = { __typename?: 'Query', incomingStatuses?: { __typename: 'NotConfiguredError', message?: string | null } | { __typename: 'NotFoundError', message?: string | null, resource?: string | null, resourceId?: string | null } | { __typename: 'QueryIncomingStatusesConnection', edges: Array<{ __typename?: 'QueryIncomingStatusesConnectionEdge', cursor: string, node: { __typename?: 'IncomingStatus', id: string, statusId?: string | null, subject?: string | null, from?: string | null, to?: string | null, outcome?: DeliveryOutcome | null, httpStatus?: number | null, rawStatus?: string | null, tls?: string | null, receivedAt?: string | null } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor?: string | null, endCursor?: string | null } } | { __typename: 'RateLimitedError', message?: string | null } | { __typename: 'UpstreamError', message?: string | null } | { __typename: 'ValidationError', message?: string | null, issues?: Array<{ __typename?: 'ValidationIssue', path?: string | null, message?: string | null }> | null } | null };
+export type StatusesQuery = { __typename?: 'Query', incomingStatuses: { __typename: 'NotConfiguredError', message: string } | { __typename: 'NotFoundError', message: string, resource: string, resourceId: string } | { __typename: 'QueryIncomingStatusesConnection', edges: Array<{ __typename?: 'QueryIncomingStatusesConnectionEdge', cursor: string, node: { __typename?: 'IncomingStatus', id: string, statusId: string, subject?: string | null, from?: string | null, to?: string | null, outcome: DeliveryOutcome, httpStatus?: number | null, rawStatus?: string | null, tls?: string | null, receivedAt?: string | null } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor?: string | null, endCursor?: string | null } } | { __typename: 'RateLimitedError', message: string } | { __typename: 'UpstreamError', message: string } | { __typename: 'ValidationError', message: string, issues: Array<{ __typename?: 'ValidationIssue', path: string, message: string }> } };
 
 export type StatusNodeQueryVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type StatusNodeQuery = { __typename?: 'Query', node?: { __typename: 'CloudMailinSendingDomain', id: string } | { __typename: 'CustomDomain', id: string } | { __typename: 'InboundAddress', id: string } | { __typename: 'IncomingStatus', statusId?: string | null, subject?: string | null, id: string, address?: { __typename?: 'InboundAddress', addressId?: string | null } | null } | { __typename: 'OutboundMessage', id: string } | null };
+export type StatusNodeQuery = { __typename?: 'Query', node?: { __typename: 'CloudMailinSendingDomain', id: string } | { __typename: 'CustomDomain', id: string } | { __typename: 'InboundAddress', id: string } | { __typename: 'IncomingStatus', statusId: string, subject?: string | null, id: string, address?: { __typename?: 'InboundAddress', addressId: string } | null } | { __typename: 'OutboundMessage', id: string } | null };
 
 export type OutboundWithEventsQueryVariables = Exact<{
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -1106,40 +1106,40 @@ export type OutboundWithEventsQueryVariables = Exact<{
 }>;
 
 
-export type OutboundWithEventsQuery = { __typename?: 'Query', outboundMessages?: { __typename: 'NotConfiguredError', message?: string | null } | { __typename: 'NotFoundError', message?: string | null } | { __typename: 'QueryOutboundMessagesConnection', edges: Array<{ __typename?: 'QueryOutboundMessagesConnectionEdge', cursor: string, node: { __typename?: 'OutboundMessage', id: string, messageUuid?: string | null, subject?: string | null, from?: string | null, to?: Array<string> | null, createdAt?: string | null, recipients?: Array<{ __typename?: 'OutboundRecipient', email?: string | null, lastEvent?: MessageEventKind | null, events?: Array<{ __typename?: 'MessageEvent', kind?: MessageEventKind | null, rawKind?: string | null, timestamp?: string | null, details?: { __typename?: 'MessageEventDetails', agent?: string | null, replyCode?: string | null, deliveryStatus?: string | null, smtpResponse?: string | null, remoteHost?: string | null } | null }> | null }> | null } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } | { __typename: 'RateLimitedError', message?: string | null } | { __typename: 'UpstreamError', message?: string | null } | { __typename: 'ValidationError', message?: string | null } | null };
+export type OutboundWithEventsQuery = { __typename?: 'Query', outboundMessages: { __typename: 'NotConfiguredError', message: string } | { __typename: 'NotFoundError', message: string } | { __typename: 'QueryOutboundMessagesConnection', edges: Array<{ __typename?: 'QueryOutboundMessagesConnectionEdge', cursor: string, node: { __typename?: 'OutboundMessage', id: string, messageUuid: string, subject?: string | null, from?: string | null, to: Array<string>, createdAt?: string | null, recipients: Array<{ __typename?: 'OutboundRecipient', email: string, lastEvent?: MessageEventKind | null, events?: Array<{ __typename?: 'MessageEvent', kind: MessageEventKind, rawKind: string, timestamp?: string | null, details?: { __typename?: 'MessageEventDetails', agent?: string | null, replyCode?: string | null, deliveryStatus?: string | null, smtpResponse?: string | null, remoteHost?: string | null } | null }> | null }> } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } | { __typename: 'RateLimitedError', message: string } | { __typename: 'UpstreamError', message: string } | { __typename: 'ValidationError', message: string } };
 
 export type OutboundSummariesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type OutboundSummariesQuery = { __typename?: 'Query', outboundMessages?: { __typename?: 'NotConfiguredError' } | { __typename?: 'NotFoundError' } | { __typename?: 'QueryOutboundMessagesConnection', edges: Array<{ __typename?: 'QueryOutboundMessagesConnectionEdge', node: { __typename?: 'OutboundMessage', id: string, recipients?: Array<{ __typename?: 'OutboundRecipient', email?: string | null, lastEvent?: MessageEventKind | null }> | null } }> } | { __typename?: 'RateLimitedError' } | { __typename?: 'UpstreamError' } | { __typename?: 'ValidationError' } | null };
+export type OutboundSummariesQuery = { __typename?: 'Query', outboundMessages: { __typename?: 'NotConfiguredError' } | { __typename?: 'NotFoundError' } | { __typename?: 'QueryOutboundMessagesConnection', edges: Array<{ __typename?: 'QueryOutboundMessagesConnectionEdge', node: { __typename?: 'OutboundMessage', id: string, recipients: Array<{ __typename?: 'OutboundRecipient', email: string, lastEvent?: MessageEventKind | null }> } }> } | { __typename?: 'RateLimitedError' } | { __typename?: 'UpstreamError' } | { __typename?: 'ValidationError' } };
 
 export type OneOutboundQueryVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type OneOutboundQuery = { __typename?: 'Query', outboundMessage?: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError', message?: string | null, resource?: string | null, resourceId?: string | null } | { __typename: 'OutboundMessage', id: string, messageUuid?: string | null, messageIdHeader?: string | null, tags?: Array<string> | null, testMode?: boolean | null, recipients?: Array<{ __typename?: 'OutboundRecipient', email?: string | null, events?: Array<{ __typename?: 'MessageEvent', kind?: MessageEventKind | null }> | null }> | null } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError', message?: string | null, issues?: Array<{ __typename?: 'ValidationIssue', path?: string | null, message?: string | null }> | null } | null };
+export type OneOutboundQuery = { __typename?: 'Query', outboundMessage: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError', message: string, resource: string, resourceId: string } | { __typename: 'OutboundMessage', id: string, messageUuid: string, messageIdHeader?: string | null, tags: Array<string>, testMode: boolean, recipients: Array<{ __typename?: 'OutboundRecipient', email: string, events?: Array<{ __typename?: 'MessageEvent', kind: MessageEventKind }> | null }> } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError', message: string, issues: Array<{ __typename?: 'ValidationIssue', path: string, message: string }> } };
 
 export type OutboundSummariesPagedQueryVariables = Exact<{
   after?: InputMaybe<Scalars['String']['input']>;
 }>;
 
 
-export type OutboundSummariesPagedQuery = { __typename?: 'Query', outboundMessages?: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError' } | { __typename: 'QueryOutboundMessagesConnection', edges: Array<{ __typename?: 'QueryOutboundMessagesConnectionEdge', node: { __typename?: 'OutboundMessage', id: string } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError' } | null };
+export type OutboundSummariesPagedQuery = { __typename?: 'Query', outboundMessages: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError' } | { __typename: 'QueryOutboundMessagesConnection', edges: Array<{ __typename?: 'QueryOutboundMessagesConnectionEdge', node: { __typename?: 'OutboundMessage', id: string } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError' } };
 
 export type SendMutationVariables = Exact<{
   input: SendEmailInput;
 }>;
 
 
-export type SendMutation = { __typename?: 'Mutation', sendEmail?: { __typename: 'NotConfiguredError', message?: string | null } | { __typename: 'NotFoundError', message?: string | null } | { __typename: 'RateLimitedError', message?: string | null } | { __typename: 'SendEmailPayload', email?: { __typename?: 'SentEmail', provider?: EmailProvider | null, messageId?: string | null, from?: string | null, to?: Array<string> | null, cc?: Array<string> | null, subject?: string | null, tags?: Array<string> | null, testMode?: boolean | null, outboundMessage?: { __typename?: 'OutboundMessage', messageUuid?: string | null, subject?: string | null, recipients?: Array<{ __typename?: 'OutboundRecipient', email?: string | null, events?: Array<{ __typename?: 'MessageEvent', kind?: MessageEventKind | null }> | null }> | null } | null } | null } | { __typename: 'UpstreamError', message?: string | null } | { __typename: 'ValidationError', message?: string | null, provider?: EmailProvider | null, issues?: Array<{ __typename?: 'ValidationIssue', path?: string | null, message?: string | null }> | null } | null };
+export type SendMutation = { __typename?: 'Mutation', sendEmail: { __typename: 'NotConfiguredError', message: string } | { __typename: 'NotFoundError', message: string } | { __typename: 'RateLimitedError', message: string } | { __typename: 'SendEmailPayload', email: { __typename?: 'SentEmail', provider: EmailProvider, messageId: string, from?: string | null, to: Array<string>, cc: Array<string>, subject?: string | null, tags: Array<string>, testMode: boolean, outboundMessage?: { __typename?: 'OutboundMessage', messageUuid: string, subject?: string | null, recipients: Array<{ __typename?: 'OutboundRecipient', email: string, events?: Array<{ __typename?: 'MessageEvent', kind: MessageEventKind }> | null }> } | null } } | { __typename: 'UpstreamError', message: string } | { __typename: 'ValidationError', message: string, provider?: EmailProvider | null, issues: Array<{ __typename?: 'ValidationIssue', path: string, message: string }> } };
 
 export type SendRawMutationVariables = Exact<{
   input: SendRawEmailInput;
 }>;
 
 
-export type SendRawMutation = { __typename?: 'Mutation', sendRawEmail?: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError' } | { __typename: 'RateLimitedError' } | { __typename: 'SendEmailPayload', email?: { __typename?: 'SentEmail', messageId?: string | null, to?: Array<string> | null, testMode?: boolean | null } | null } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError', message?: string | null, provider?: EmailProvider | null, issues?: Array<{ __typename?: 'ValidationIssue', path?: string | null, message?: string | null }> | null } | null };
+export type SendRawMutation = { __typename?: 'Mutation', sendRawEmail: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError' } | { __typename: 'RateLimitedError' } | { __typename: 'SendEmailPayload', email: { __typename?: 'SentEmail', messageId: string, to: Array<string>, testMode: boolean } } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError', message: string, provider?: EmailProvider | null, issues: Array<{ __typename?: 'ValidationIssue', path: string, message: string }> } };
 
 export type SendingDomainsQueryVariables = Exact<{
   provider?: InputMaybe<EmailProvider>;
@@ -1147,67 +1147,67 @@ export type SendingDomainsQueryVariables = Exact<{
 }>;
 
 
-export type SendingDomainsQuery = { __typename?: 'Query', sendingDomains?: { __typename: 'NotConfiguredError', message?: string | null } | { __typename: 'NotFoundError', message?: string | null } | { __typename: 'QuerySendingDomainsConnection', edges: Array<{ __typename?: 'QuerySendingDomainsConnectionEdge', node: { __typename: 'CloudMailinSendingDomain', domainId?: string | null, mtaDomain?: string | null, requiredCname?: string | null, dkimSelector?: string | null, dkimVerified?: boolean | null, returnPathVerified?: boolean | null, spfVerified?: boolean | null, id: string, provider?: EmailProvider | null, domain?: string | null, verified?: boolean | null, dnsRecords?: Array<{ __typename?: 'DnsRecord', type?: DnsRecordType | null, name?: string | null, value?: string | null, priority?: number | null, purpose?: DnsRecordPurpose | null, verified?: boolean | null }> | null } }> } | { __typename: 'RateLimitedError', message?: string | null } | { __typename: 'UpstreamError', message?: string | null } | { __typename: 'ValidationError', message?: string | null } | null };
+export type SendingDomainsQuery = { __typename?: 'Query', sendingDomains: { __typename: 'NotConfiguredError', message: string } | { __typename: 'NotFoundError', message: string } | { __typename: 'QuerySendingDomainsConnection', edges: Array<{ __typename?: 'QuerySendingDomainsConnectionEdge', node: { __typename: 'CloudMailinSendingDomain', domainId: string, mtaDomain?: string | null, requiredCname?: string | null, dkimSelector?: string | null, dkimVerified?: boolean | null, returnPathVerified?: boolean | null, spfVerified?: boolean | null, id: string, provider: EmailProvider, domain: string, verified: boolean, dnsRecords: Array<{ __typename?: 'DnsRecord', type: DnsRecordType, name: string, value: string, priority?: number | null, purpose: DnsRecordPurpose, verified?: boolean | null }> } }> } | { __typename: 'RateLimitedError', message: string } | { __typename: 'UpstreamError', message: string } | { __typename: 'ValidationError', message: string } };
 
 export type OneSendingDomainQueryVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type OneSendingDomainQuery = { __typename?: 'Query', sendingDomain?: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError', resourceId?: string | null } | { __typename: 'QuerySendingDomainSuccess', data: { __typename?: 'CloudMailinSendingDomain', id: string, domain?: string | null, verified?: boolean | null } } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError' } | null };
+export type OneSendingDomainQuery = { __typename?: 'Query', sendingDomain: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError', resourceId: string } | { __typename: 'QuerySendingDomainSuccess', data: { __typename?: 'CloudMailinSendingDomain', id: string, domain: string, verified: boolean } } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError' } };
 
 export type CreateSendingDomainMutationVariables = Exact<{
   domain: Scalars['String']['input'];
 }>;
 
 
-export type CreateSendingDomainMutation = { __typename?: 'Mutation', createSendingDomain?: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError' } | { __typename: 'RateLimitedError' } | { __typename: 'SendingDomainPayload', domain?: { __typename?: 'CloudMailinSendingDomain', id: string, domain?: string | null, verified?: boolean | null, dnsRecords?: Array<{ __typename?: 'DnsRecord', type?: DnsRecordType | null, name?: string | null, purpose?: DnsRecordPurpose | null, verified?: boolean | null }> | null } | null } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError', message?: string | null, provider?: EmailProvider | null, issues?: Array<{ __typename?: 'ValidationIssue', path?: string | null }> | null } | null };
+export type CreateSendingDomainMutation = { __typename?: 'Mutation', createSendingDomain: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError' } | { __typename: 'RateLimitedError' } | { __typename: 'SendingDomainPayload', domain: { __typename?: 'CloudMailinSendingDomain', id: string, domain: string, verified: boolean, dnsRecords: Array<{ __typename?: 'DnsRecord', type: DnsRecordType, name: string, purpose: DnsRecordPurpose, verified?: boolean | null }> } } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError', message: string, provider?: EmailProvider | null, issues: Array<{ __typename?: 'ValidationIssue', path: string }> } };
 
 export type VerifySendingDomainMutationVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type VerifySendingDomainMutation = { __typename?: 'Mutation', verifySendingDomain?: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError', resourceId?: string | null } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError' } | { __typename: 'VerifySendingDomainPayload', verified?: boolean | null, domain?: { __typename?: 'CloudMailinSendingDomain', verified?: boolean | null, dnsRecords?: Array<{ __typename?: 'DnsRecord', purpose?: DnsRecordPurpose | null, verified?: boolean | null }> | null } | null } | null };
+export type VerifySendingDomainMutation = { __typename?: 'Mutation', verifySendingDomain: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError', resourceId: string } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError' } | { __typename: 'VerifySendingDomainPayload', verified: boolean, domain: { __typename?: 'CloudMailinSendingDomain', verified: boolean, dnsRecords: Array<{ __typename?: 'DnsRecord', purpose: DnsRecordPurpose, verified?: boolean | null }> } } };
 
 export type DeleteSendingDomainMutationVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type DeleteSendingDomainMutation = { __typename?: 'Mutation', deleteSendingDomain?: { __typename: 'DeleteSendingDomainPayload', deletedId?: string | null, domain?: { __typename?: 'CloudMailinSendingDomain', domain?: string | null } | null } | { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError', resourceId?: string | null } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError' } | null };
+export type DeleteSendingDomainMutation = { __typename?: 'Mutation', deleteSendingDomain: { __typename: 'DeleteSendingDomainPayload', deletedId: string, domain: { __typename?: 'CloudMailinSendingDomain', domain: string } } | { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError', resourceId: string } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError' } };
 
 export type FailureAddressesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type FailureAddressesQuery = { __typename?: 'Query', inboundAddresses?: { __typename: 'NotConfiguredError', message?: string | null, provider?: EmailProvider | null } | { __typename: 'NotFoundError', message?: string | null } | { __typename: 'QueryInboundAddressesConnection', edges: Array<{ __typename?: 'QueryInboundAddressesConnectionEdge', node: { __typename?: 'InboundAddress', addressId?: string | null } }> } | { __typename: 'RateLimitedError', message?: string | null, provider?: EmailProvider | null, retryAfterSeconds?: number | null } | { __typename: 'UpstreamError', message?: string | null, provider?: EmailProvider | null, status?: number | null, code?: string | null } | { __typename: 'ValidationError', message?: string | null } | null };
+export type FailureAddressesQuery = { __typename?: 'Query', inboundAddresses: { __typename: 'NotConfiguredError', message: string, provider: EmailProvider } | { __typename: 'NotFoundError', message: string } | { __typename: 'QueryInboundAddressesConnection', edges: Array<{ __typename?: 'QueryInboundAddressesConnectionEdge', node: { __typename?: 'InboundAddress', addressId: string } }> } | { __typename: 'RateLimitedError', message: string, provider: EmailProvider, retryAfterSeconds: number } | { __typename: 'UpstreamError', message: string, provider: EmailProvider, status?: number | null, code: string } | { __typename: 'ValidationError', message: string } };
 
 export type FailureOutboundEventsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type FailureOutboundEventsQuery = { __typename?: 'Query', outboundMessages?: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError' } | { __typename: 'QueryOutboundMessagesConnection', edges: Array<{ __typename?: 'QueryOutboundMessagesConnectionEdge', node: { __typename?: 'OutboundMessage', messageUuid?: string | null, recipients?: Array<{ __typename?: 'OutboundRecipient', email?: string | null, events?: Array<{ __typename?: 'MessageEvent', kind?: MessageEventKind | null }> | null }> | null } }> } | { __typename: 'RateLimitedError', retryAfterSeconds?: number | null } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError' } | null };
+export type FailureOutboundEventsQuery = { __typename?: 'Query', outboundMessages: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError' } | { __typename: 'QueryOutboundMessagesConnection', edges: Array<{ __typename?: 'QueryOutboundMessagesConnectionEdge', node: { __typename?: 'OutboundMessage', messageUuid: string, recipients: Array<{ __typename?: 'OutboundRecipient', email: string, events?: Array<{ __typename?: 'MessageEvent', kind: MessageEventKind }> | null }> } }> } | { __typename: 'RateLimitedError', retryAfterSeconds: number } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError' } };
 
 export type FailureSendMutationVariables = Exact<{ [key: string]: never; }>;
 
 
-export type FailureSendMutation = { __typename?: 'Mutation', sendEmail?: { __typename: 'NotConfiguredError', message?: string | null } | { __typename: 'NotFoundError', message?: string | null } | { __typename: 'RateLimitedError', message?: string | null } | { __typename: 'SendEmailPayload', email?: { __typename?: 'SentEmail', messageId?: string | null } | null } | { __typename: 'UpstreamError', message?: string | null } | { __typename: 'ValidationError', message?: string | null } | null };
+export type FailureSendMutation = { __typename?: 'Mutation', sendEmail: { __typename: 'NotConfiguredError', message: string } | { __typename: 'NotFoundError', message: string } | { __typename: 'RateLimitedError', message: string } | { __typename: 'SendEmailPayload', email: { __typename?: 'SentEmail', messageId: string } } | { __typename: 'UpstreamError', message: string } | { __typename: 'ValidationError', message: string } };
 
 export type NeverCachedQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type NeverCachedQuery = { __typename?: 'Query', sendingDomains?: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError' } | { __typename: 'QuerySendingDomainsConnection' } | { __typename: 'RateLimitedError', retryAfterSeconds?: number | null, provider?: EmailProvider | null } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError' } | null };
+export type NeverCachedQuery = { __typename?: 'Query', sendingDomains: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError' } | { __typename: 'QuerySendingDomainsConnection' } | { __typename: 'RateLimitedError', retryAfterSeconds: number, provider: EmailProvider } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError' } };
 
 export type NeverCached429QueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type NeverCached429Query = { __typename?: 'Query', sendingDomains?: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError' } | { __typename: 'QuerySendingDomainsConnection' } | { __typename: 'RateLimitedError', retryAfterSeconds?: number | null } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError' } | null };
+export type NeverCached429Query = { __typename?: 'Query', sendingDomains: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError' } | { __typename: 'QuerySendingDomainsConnection' } | { __typename: 'RateLimitedError', retryAfterSeconds: number } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError' } };
 
 export type MissingQueryVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type MissingQuery = { __typename?: 'Query', sendingDomain?: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError', resource?: string | null, resourceId?: string | null } | { __typename: 'QuerySendingDomainSuccess' } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError' } | null };
+export type MissingQuery = { __typename?: 'Query', sendingDomain: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError', resource: string, resourceId: string } | { __typename: 'QuerySendingDomainSuccess' } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError' } };
 
 
 export const DomainsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Domains"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"addressId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"query"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customDomains"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"addressId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"addressId"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"20"}},{"kind":"Argument","name":{"kind":"Name","value":"query"},"value":{"kind":"Variable","name":{"kind":"Name","value":"query"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"QueryCustomDomainsConnection"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"domainId"}},{"kind":"Field","name":{"kind":"Name","value":"domain"}},{"kind":"Field","name":{"kind":"Name","value":"authRegex"}},{"kind":"Field","name":{"kind":"Name","value":"domainTarget"}},{"kind":"Field","name":{"kind":"Name","value":"address"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"addressId"}}]}}]}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotFoundError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"resource"}},{"kind":"Field","name":{"kind":"Name","value":"resourceId"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"issues"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}}]}}]}}]}}]}}]} as unknown as DocumentNode<DomainsQuery, DomainsQueryVariables>;

@@ -10,7 +10,11 @@ import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createHttpServer } from '../../src/http-server.js';
 import { type Sandbox, type SandboxOptions, startSandbox } from '../../src/sandbox/server.js';
-import { CloudMailinClient, type UpstreamCall, createUpstreamShared } from '../../src/upstream/cloudmailin.js';
+import {
+  CloudMailinClient,
+  type UpstreamCall,
+  createUpstreamShared,
+} from '../../src/upstream/cloudmailin.js';
 
 export interface GraphQLResponse<T> {
   status: number;
@@ -42,7 +46,11 @@ export interface StackOptions {
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const sandbox = await startSandbox({ rateLimits: false, ...(options.now ? { now: options.now } : {}), ...options.sandbox });
+  const sandbox = await startSandbox({
+    rateLimits: false,
+    ...(options.now ? { now: options.now } : {}),
+    ...options.sandbox,
+  });
   const config = loadConfig({
     MAILGRAPH_SANDBOX: 'true',
     CLOUDMAILIN_API_URL: options.cloudmailinUrl
@@ -70,7 +78,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async gql(document, variables, headers = {}) {
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers },
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/graphql-response+json',
+          ...headers,
+        },
         body: JSON.stringify({ query: print(document as DocumentNode), variables }),
       });
       const body = (await response.json()) as Omit<GraphQLResponse<never>, 'status'>;

@@ -13,6 +13,7 @@ import {
   SMTP_TOKEN,
   SMTP_USER,
   address,
+  closeHarnesses,
   customDomain,
   harness,
   header,
@@ -26,10 +27,7 @@ const WINDOW_MS = 61_000;
 
 let h: Harness;
 
-afterEach(async () => {
-  h.agent.assertNoPendingInterceptors();
-  await h.agent.close();
-});
+afterEach(closeHarnesses);
 
 function getAddressReplies(id: string, times = 1, body: object = address(id)) {
   h.pool
@@ -261,6 +259,23 @@ describe('invalidation by mutations', () => {
     });
     await h.client.listAddresses();
     expect(h.history()).toHaveLength(2);
+  });
+
+  it('a mutation whose outcome is unknown (5xx, timeout) invalidates as if it had happened', async () => {
+    h = harness({ config: { ratePerMinute: 0 } });
+    h.pool
+      .intercept({ path: `${ACCT}/addresses`, method: 'GET' })
+      .reply(200, [address('a1')])
+      .times(2);
+    h.pool.intercept({ path: `${ACCT}/addresses`, method: 'POST' }).reply(500, '');
+    await h.client.listAddresses();
+    await expect(
+      h.client.createAddress({ target: 'https://x', target_format: 'json+n' }),
+    ).rejects.toMatchObject({
+      code: 'SERVER_ERROR',
+    });
+    await h.client.listAddresses();
+    expect(h.history()).toHaveLength(3);
   });
 
   it('a read in flight when a mutation lands is not cached', async () => {

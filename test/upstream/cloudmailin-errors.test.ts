@@ -10,15 +10,11 @@ import {
   UpstreamError,
   ValidationError,
 } from '../../src/upstream/errors.js';
-import { ACCT, BASE, type Harness, SMTP_USER, T0, address, harness } from './helpers.js';
+import { ACCT, BASE, type Harness, SMTP_USER, T0, address, closeHarnesses, harness } from './helpers.js';
 
 let h: Harness;
 
-afterEach(async () => {
-  h?.agent.assertNoPendingInterceptors();
-  await h?.agent.close();
-  h = undefined as unknown as Harness;
-});
+afterEach(closeHarnesses);
 
 function failGet(status: number, body: string | object, headers: Record<string, string> = {}) {
   h = harness();

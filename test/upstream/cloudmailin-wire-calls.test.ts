@@ -12,6 +12,7 @@ import {
   SMTP_TOKEN,
   SMTP_USER,
   address,
+  closeHarnesses,
   customDomain,
   harness,
   header,
@@ -23,11 +24,7 @@ import {
 
 let h: Harness;
 
-afterEach(async () => {
-  h?.agent.assertNoPendingInterceptors();
-  await h?.agent.close();
-  h = undefined as unknown as Harness;
-});
+afterEach(closeHarnesses);
 
 function only() {
   const history = h.history();

@@ -51,11 +51,24 @@ export interface Harness {
   makeClient: (config?: Partial<CloudMailinConfig>, upstream?: Partial<UpstreamConfig>) => CloudMailinClient;
 }
 
+const openAgents: MockAgent[] = [];
+
+/** For `afterEach`: every mocked reply must have been used (so call counts are exact), then close. */
+export async function closeHarnesses(): Promise<void> {
+  const agents = openAgents.splice(0);
+  try {
+    for (const agent of agents) agent.assertNoPendingInterceptors();
+  } finally {
+    await Promise.all(agents.map((agent) => agent.close()));
+  }
+}
+
 export function harness(
   options: { config?: Partial<CloudMailinConfig>; upstream?: Partial<UpstreamConfig> } = {},
 ) {
   const agent = new MockAgent({ enableCallHistory: true });
   agent.disableNetConnect();
+  openAgents.push(agent);
   const clock = { now: T0 };
   const sleeps: number[] = [];
   const calls: UpstreamCall[] = [];

@@ -41,12 +41,15 @@ async function main(): Promise<void> {
     for (const scenario of SCENARIOS) {
       const body = JSON.stringify({ query: scenario.query });
       const send = () =>
-        fetch(`${stack.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then(
-          async (response) => {
-            const json = (await response.json()) as { errors?: unknown };
-            if (response.status !== 200 || json.errors) throw new Error(`${scenario.name}: ${JSON.stringify(json)}`);
-          },
-        );
+        fetch(`${stack.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        }).then(async (response) => {
+          const json = (await response.json()) as { errors?: unknown };
+          if (response.status !== 200 || json.errors)
+            throw new Error(`${scenario.name}: ${JSON.stringify(json)}`);
+        });
       stack.sandbox.resetCalls();
       await send();
       const coldCalls = stack.sandbox.calls.length;
@@ -68,7 +71,12 @@ async function main(): Promise<void> {
         upstreamCallsWarm: warmCalls,
         upstreamCallsDuringLoad: stack.sandbox.calls.length,
         requestsPerSecond: load.requests.average,
-        latencyMs: { p50: load.latency.p50, p90: load.latency.p90, p99: load.latency.p99, max: load.latency.max },
+        latencyMs: {
+          p50: load.latency.p50,
+          p90: load.latency.p90,
+          p99: load.latency.p99,
+          max: load.latency.max,
+        },
         non2xx: load.non2xx,
         errors: load.errors,
         timeouts: load.timeouts,

@@ -183,20 +183,16 @@ export function loadConfig(env: Env = process.env): Config {
   const sandboxRateLimits = bool(env, 'MAILGRAPH_SANDBOX_RATE_LIMITS', false);
 
   const cloudmailinUrlOverridden = text(env, 'CLOUDMAILIN_API_URL') !== null;
+  // Only the relaxed built-in emulator lets mailgraph skip rationing; any other server gets the documented limit.
+  const relaxedEmulator = sandbox && !sandboxRateLimits && !cloudmailinUrlOverridden;
   const cloudmailin: CloudMailinConfig = {
     apiUrl: url(env, 'CLOUDMAILIN_API_URL', 'https://api.cloudmailin.com/api/v0.1'),
     accountId: identifier(env, 'CLOUDMAILIN_ACCOUNT_ID'),
     apiKey: secret(env, 'CLOUDMAILIN_API_KEY'),
     smtpUsername: identifier(env, 'CLOUDMAILIN_SMTP_USERNAME'),
     smtpToken: secret(env, 'CLOUDMAILIN_SMTP_TOKEN'),
-    // The documented limit is 5 calls per minute. A relaxed sandbox does not need mailgraph to ration.
-    ratePerMinute: int(
-      env,
-      'CLOUDMAILIN_RATE_LIMIT_PER_MINUTE',
-      sandbox && !sandboxRateLimits ? 0 : 5,
-      0,
-      100_000,
-    ),
+    // The documented limit is 5 calls per minute.
+    ratePerMinute: int(env, 'CLOUDMAILIN_RATE_LIMIT_PER_MINUTE', relaxedEmulator ? 0 : 5, 0, 100_000),
   };
   if ((cloudmailin.accountId === null) !== (cloudmailin.apiKey === null)) {
     throw new ConfigError(

@@ -57,6 +57,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ? await options.cloudmailinUrl(sandbox.cloudmailinUrl)
       : sandbox.cloudmailinUrl,
     LOG_LEVEL: 'silent',
+    // The emulator here stands in for the relaxed one `npm start` embeds, unless a test turns its limits on.
+    CLOUDMAILIN_RATE_LIMIT_PER_MINUTE: options.sandbox?.rateLimits ? '5' : '0',
     ...options.env,
   });
   const upstreamCalls: UpstreamCall[] = [];

@@ -3,7 +3,12 @@
  * throws an `UnprocessableError` whose message becomes the `error` of a 422 `{status, error}` body.
  * Only "body not found" is known verbatim from the real API (NOTES §1.5); the other messages are ours.
  */
-import type { AddressInput, CustomDomainInput, TargetFormat } from '../upstream/cloudmailin-wire.js';
+import {
+  type AddressInput,
+  CLOUDMAILIN_LIMITS,
+  type CustomDomainInput,
+  type TargetFormat,
+} from '../upstream/cloudmailin-wire.js';
 
 export class UnprocessableError extends Error {
   override name = 'UnprocessableError';
@@ -13,24 +18,9 @@ type Json = Record<string, unknown>;
 
 const TARGET_FORMATS: readonly TargetFormat[] = ['json+n', 'multipart+n'];
 const PRIORITIES = ['standard', 'priority', 'digest'] as const;
-/** docs `outbound/index.md`: "no executables". */
-const FORBIDDEN_EXTENSIONS = new Set([
-  'vbs',
-  'exe',
-  'bin',
-  'bat',
-  'chm',
-  'com',
-  'hta',
-  'pif',
-  'reg',
-  'vbe',
-  'vba',
-  'msc',
-  'msi',
-]);
-export const MAX_RECIPIENTS = 20;
-export const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
+const FORBIDDEN_EXTENSIONS = new Set<string>(CLOUDMAILIN_LIMITS.forbiddenExtensions);
+const MAX_RECIPIENTS = CLOUDMAILIN_LIMITS.maxRecipients;
+const MAX_MESSAGE_BYTES = CLOUDMAILIN_LIMITS.maxMessageBytes;
 const HOSTNAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const EMAIL = /^[^\s@<>",]+@[^\s@<>",]+\.[^\s@<>",]+$/;
 // No groups under a quantifier: V8 recurses per repetition and overflows on multi-megabyte attachments.

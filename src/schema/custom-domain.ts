@@ -8,9 +8,8 @@ import { builder } from './builder.js';
 import { EXPECTED_ERRORS } from './errors.js';
 import { joinIds, localIdOf, splitIds } from './ids.js';
 import { InboundAddressRef, addressIdOf } from './inbound-address.js';
-import { checkSearchQuery } from './incoming-status.js';
 import { type ConnectionArgs, paginateUpstream } from './pagination.js';
-import { InputIssues, hasControlCharacters, isDomain } from './validate.js';
+import { InputIssues, hasControlCharacters, isDomain, searchQueryOf } from './validate.js';
 
 export type CustomDomainShape = CustomDomain & { address_id: string };
 
@@ -79,8 +78,7 @@ function resolveDomains(
   args: ConnectionArgs,
 ) {
   requireScope(context, 'read');
-  checkSearchQuery(query, 'query');
-  const q = query?.trim() ? query.trim() : null;
+  const q = searchQueryOf(query);
   return paginateUpstream<CustomDomainShape>(
     {
       identity: `cloudmailin:custom_domains?address_id=${addressId}&query=${q ?? ''}`,

@@ -10,7 +10,7 @@ import { EXPECTED_ERRORS } from './errors.js';
 import { joinIds, splitIds } from './ids.js';
 import { InboundAddressRef, addressIdOf } from './inbound-address.js';
 import { type ConnectionArgs, paginateUpstream } from './pagination.js';
-import { InputIssues, hasControlCharacters } from './validate.js';
+import { dateOrNull, searchQueryOf } from './validate.js';
 
 export type IncomingStatusShape = IncomingStatus & { address_id: string };
 
@@ -104,24 +104,10 @@ builder.node(IncomingStatusRef, {
       type: 'DateTime',
       nullable: true,
       description: 'When CloudMailin received the mail.',
-      resolve: (status) => validDate(status.created_at),
+      resolve: (status) => dateOrNull(status.created_at),
     }),
   }),
 });
-
-function validDate(value: string | null | undefined): Date | null {
-  if (!value) return null;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? null : date;
-}
-
-export function checkSearchQuery(query: string | null | undefined, path: string): void {
-  if (query === null || query === undefined) return;
-  const checks = new InputIssues();
-  checks.check(query.length <= 500, path, 'must be at most 500 characters');
-  checks.check(!hasControlCharacters(query), path, 'must not contain control characters');
-  checks.throwIfAny();
-}
 
 async function fetchStatuses(
   context: Context,
@@ -141,14 +127,13 @@ function resolveStatuses(
   args: ConnectionArgs,
 ) {
   requireScope(context, 'read');
-  checkSearchQuery(query, 'query');
-  const q = query?.trim() ? query.trim() : null;
+  const q = searchQueryOf(query);
   return paginateUpstream<IncomingStatusShape>(
     {
       identity: `cloudmailin:incoming_statuses?address_id=${addressId}&query=${q ?? ''}`,
       paged: true,
       key: (status) => status.id,
-      time: (status) => validDate(status.created_at)?.getTime() ?? null,
+      time: (status) => dateOrNull(status.created_at)?.getTime() ?? null,
       fetchPage: (page) => fetchStatuses(context, addressId, q, page),
     },
     args,

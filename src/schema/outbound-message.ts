@@ -14,8 +14,8 @@ import { NotFoundError } from '../upstream/errors.js';
 import { builder } from './builder.js';
 import { EXPECTED_ERRORS } from './errors.js';
 import { localIdOf } from './ids.js';
-import { checkSearchQuery } from './incoming-status.js';
 import { paginateUpstream } from './pagination.js';
+import { dateOrNull, listOf, searchQueryOf } from './validate.js';
 
 interface RecipientShape {
   messageId: string;
@@ -62,22 +62,6 @@ function kindOf(raw: string | null | undefined): string | null {
   return (MESSAGE_EVENT_KINDS as readonly string[]).includes(raw) ? raw : 'other';
 }
 
-function validDate(value: string | null | undefined): Date | null {
-  if (!value) return null;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? null : date;
-}
-
-function list(value: string[] | string | null | undefined): string[] {
-  if (value === null || value === undefined) return [];
-  return Array.isArray(value)
-    ? value
-    : value
-        .split(',')
-        .map((item) => item.trim())
-        .filter(Boolean);
-}
-
 type EventDetails = NonNullable<MessageEvent['details']>;
 
 const MessageEventDetailsRef = builder.objectRef<EventDetails>('MessageEventDetails').implement({
@@ -118,7 +102,7 @@ const MessageEventRef = builder.objectRef<MessageEvent>('MessageEvent').implemen
       type: 'DateTime',
       nullable: true,
       description: 'When it happened.',
-      resolve: (event) => validDate(event.timestamp),
+      resolve: (event) => dateOrNull(event.timestamp),
     }),
     details: t.field({
       type: MessageEventDetailsRef,
@@ -174,10 +158,13 @@ builder.node(OutboundMessageRef, {
       description: 'The Message-ID header, e.g. `<uuid@cloudmta.net>`.',
     }),
     from: t.exposeString('from', { nullable: true, description: 'The From address.' }),
-    to: t.stringList({ description: 'The To recipients.', resolve: (message) => list(message.to) }),
-    cc: t.stringList({ description: 'The Cc recipients.', resolve: (message) => list(message.cc) }),
+    to: t.stringList({ description: 'The To recipients.', resolve: (message) => listOf(message.to) }),
+    cc: t.stringList({ description: 'The Cc recipients.', resolve: (message) => listOf(message.cc) }),
     subject: t.exposeString('subject', { nullable: true, description: 'The subject line.' }),
-    tags: t.stringList({ description: 'Tags given when sending.', resolve: (message) => list(message.tags) }),
+    tags: t.stringList({
+      description: 'Tags given when sending.',
+      resolve: (message) => listOf(message.tags),
+    }),
     testMode: t.boolean({
       description: 'Whether it was sent in test mode (validated, not delivered).',
       resolve: (message) => message.test_mode === true,
@@ -186,7 +173,7 @@ builder.node(OutboundMessageRef, {
       type: 'DateTime',
       nullable: true,
       description: 'When CloudMailin accepted the message.',
-      resolve: (message) => validDate(message.created_at),
+      resolve: (message) => dateOrNull(message.created_at),
     }),
     recipients: t.field({
       type: [OutboundRecipientRef],
@@ -226,14 +213,13 @@ builder.queryFields((t) => ({
     errors: { types: [...EXPECTED_ERRORS] },
     resolve: (_root, args, context) => {
       requireScope(context, 'read');
-      checkSearchQuery(args.query, 'query');
-      const q = args.query?.trim() ? args.query.trim() : null;
+      const q = searchQueryOf(args.query);
       return paginateUpstream<OutboundMessage>(
         {
           identity: `cloudmailin:outbound_messages?query=${q ?? ''}`,
           paged: true,
           key: (message) => message.id,
-          time: (message) => validDate(message.created_at)?.getTime() ?? null,
+          time: (message) => dateOrNull(message.created_at)?.getTime() ?? null,
           fetchPage: (page) => fetchOutbound(context, q, page),
         },
         args,

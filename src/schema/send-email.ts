@@ -4,38 +4,19 @@
  */
 import type { Context } from '../context.js';
 import { requireScope } from '../context.js';
-import type {
-  MessageAttachment,
-  MessageInput,
-  RawMessageInput,
-  SentMessage,
+import {
+  CLOUDMAILIN_LIMITS,
+  type MessageAttachment,
+  type MessageInput,
+  type RawMessageInput,
+  type SentMessage,
 } from '../upstream/cloudmailin-wire.js';
 import { NotFoundError } from '../upstream/errors.js';
 import { builder } from './builder.js';
 import { EXPECTED_ERRORS, EmailProviderEnum } from './errors.js';
 import { OutboundMessageRef } from './outbound-message.js';
-import { InputIssues, hasControlCharacters, isEmail } from './validate.js';
+import { InputIssues, hasControlCharacters, isEmail, listOf } from './validate.js';
 
-/** CloudMailin's documented limits (docs `outbound/index.md`). */
-export const CLOUDMAILIN_LIMITS = {
-  maxRecipients: 20,
-  maxMessageBytes: 10 * 1024 * 1024,
-  forbiddenExtensions: [
-    'vbs',
-    'exe',
-    'bin',
-    'bat',
-    'chm',
-    'com',
-    'hta',
-    'pif',
-    'reg',
-    'vbe',
-    'vba',
-    'msc',
-    'msi',
-  ],
-};
 const MAX_SUBJECT = 998;
 const MAX_TAGS = 20;
 const MAX_HEADERS = 50;
@@ -254,7 +235,7 @@ function checkAttachment(checks: InputIssues, attachment: AttachmentInput, path:
     ? attachment.filename.split('.').pop()?.toLowerCase()
     : undefined;
   checks.check(
-    !extension || !CLOUDMAILIN_LIMITS.forbiddenExtensions.includes(extension),
+    !extension || !(CLOUDMAILIN_LIMITS.forbiddenExtensions as readonly string[]).includes(extension),
     `${path}.filename`,
     `CloudMailin refuses .${extension} attachments`,
   );
@@ -293,12 +274,9 @@ function toSent(
     testMode: boolean;
   },
 ): SentEmailShape {
+  // The echo is authoritative where present; the request fills what a terse provider leaves out.
   const list = (value: string[] | string | null | undefined, otherwise: string[]) =>
-    value === null || value === undefined
-      ? otherwise
-      : Array.isArray(value)
-        ? value
-        : value.split(',').map((v) => v.trim());
+    value === null || value === undefined ? otherwise : listOf(value);
   return {
     provider: 'CLOUDMAILIN',
     id: sent.id,

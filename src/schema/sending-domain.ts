@@ -9,9 +9,8 @@ import { NotFoundError } from '../upstream/errors.js';
 import { builder } from './builder.js';
 import { EXPECTED_ERRORS, EmailProviderEnum } from './errors.js';
 import { localIdOf } from './ids.js';
-import { checkSearchQuery } from './incoming-status.js';
 import { paginateUpstream } from './pagination.js';
-import { InputIssues, isDomain } from './validate.js';
+import { InputIssues, isDomain, searchQueryOf } from './validate.js';
 
 export interface CloudMailinSendingDomainShape {
   kind: 'cloudmailin';
@@ -215,8 +214,7 @@ builder.queryFields((t) => ({
     errors: { types: [...EXPECTED_ERRORS] },
     resolve: (_root, args, context) => {
       requireScope(context, 'read');
-      checkSearchQuery(args.query, 'query');
-      const q = args.query?.trim() ? args.query.trim() : null;
+      const q = searchQueryOf(args.query);
       return paginateUpstream<CloudMailinSendingDomainShape>(
         {
           identity: `sending_domains?provider=${args.provider ?? 'ALL'}&query=${q ?? ''}`,

@@ -51,6 +51,34 @@ export function isHttpUrl(value: string): boolean {
   }
 }
 
+/** A provider timestamp as a Date, or null when absent or unreadable (never an Invalid Date). */
+export function dateOrNull(value: string | null | undefined): Date | null {
+  if (!value) return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** CloudMailin sends address and tag lists either as arrays or as comma-separated strings. */
+export function listOf(value: string[] | string | null | undefined): string[] {
+  if (value === null || value === undefined) return [];
+  return Array.isArray(value)
+    ? value
+    : value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean);
+}
+
+/** A `query` argument checked and trimmed; null when there is nothing to search for. */
+export function searchQueryOf(query: string | null | undefined, path = 'query'): string | null {
+  if (query === null || query === undefined) return null;
+  const checks = new InputIssues();
+  checks.check(query.length <= 500, path, 'must be at most 500 characters');
+  checks.check(!hasControlCharacters(query), path, 'must not contain control characters');
+  checks.throwIfAny();
+  return query.trim() || null;
+}
+
 export function hasControlCharacters(value: string): boolean {
   return /[\x00-\x08\x0a-\x1f\x7f]/.test(value);
 }

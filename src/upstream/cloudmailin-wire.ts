@@ -156,6 +156,28 @@ export interface RawMessageInput extends MessageCommonInput {
   raw: string;
 }
 
+/** CloudMailin's documented sending limits (docs `outbound/index.md`), shared by the client and the emulator. */
+export const CLOUDMAILIN_LIMITS = {
+  maxRecipients: 20,
+  maxMessageBytes: 10 * 1024 * 1024,
+  /** "No executables". */
+  forbiddenExtensions: [
+    'vbs',
+    'exe',
+    'bin',
+    'bat',
+    'chm',
+    'com',
+    'hta',
+    'pif',
+    'reg',
+    'vbe',
+    'vba',
+    'msc',
+    'msi',
+  ],
+} as const;
+
 /** Event kinds documented for the message events webhook (`outbound/event-kinds.json`). */
 export const MESSAGE_EVENT_KINDS = [
   'registration',

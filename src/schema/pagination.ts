@@ -123,6 +123,11 @@ export async function paginateUpstream<T>(
   const lengthKey = list.identity.split('?')[0] ?? list.identity;
 
   const collected: Array<{ item: T; page: number }> = [];
+  // Keys met on earlier pages of this request: rows that shifted onto the next page are not repeated.
+  const seen = new Set<string>();
+  const take = (item: T, onPage: number) => {
+    if (!seen.has(list.key(item))) collected.push({ item, page: onPage });
+  };
   let page = anchor && list.paged ? anchor.p : 1;
   let anchorPassed = anchor === null;
   let steppedBack = false;
@@ -136,16 +141,18 @@ export async function paginateUpstream<T>(
     const items = await list.fetchPage(page);
     const longest = Math.max(longestPageSeen.get(lengthKey) ?? 0, items.length);
     longestPageSeen.set(lengthKey, longest);
-    const lastPage = !list.paged || items.length === 0 || items.length < longest;
+    // A page that brings nothing new means the server ignores `page` (it is deprecated): the list ends.
+    const repeated = items.length > 0 && items.every((item) => seen.has(list.key(item)));
+    const lastPage = !list.paged || items.length === 0 || items.length < longest || repeated;
 
     if (anchorPassed) {
-      for (const item of items) collected.push({ item, page });
+      for (const item of items) take(item, page);
     } else if (anchor) {
       const index = items.findIndex((item) => list.key(item) === anchor.k);
       const times = list.time ? items.map((item) => list.time?.(item) ?? null) : [];
       if (index >= 0) {
         anchorPassed = true;
-        for (const item of items.slice(index + 1)) collected.push({ item, page });
+        for (const item of items.slice(index + 1)) take(item, page);
       } else if (
         anchor.t !== null &&
         times.length > 0 &&
@@ -170,13 +177,14 @@ export async function paginateUpstream<T>(
         anchorPassed = true;
         items.forEach((item, i) => {
           const t = times[i];
-          if (t !== null && t !== undefined && t < (anchor.t as number)) collected.push({ item, page });
+          if (t !== null && t !== undefined && t < (anchor.t as number)) take(item, page);
         });
       } else if (lastPage) {
         throw staleCursor();
       }
     }
 
+    for (const item of items) seen.add(list.key(item));
     if (lastPage) {
       exhausted = true;
       break;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type UpstreamList, paginateUpstream } from '../src/schema/pagination.js';
+import { type Connection, type UpstreamList, paginateUpstream } from '../src/schema/pagination.js';
 
 interface Row {
   id: string;
@@ -59,7 +59,7 @@ async function walk(
   const ids: string[] = [];
   let after: string | null = null;
   for (let round = 0; round < 500; round += 1) {
-    const page = await paginateUpstream(upstream.list(identity), { first, after });
+    const page: Connection<Row> = await paginateUpstream(upstream.list(identity), { first, after });
     ids.push(...page.edges.map((edge) => edge.node.id));
     if (!page.pageInfo.hasNextPage) return ids;
     after = page.pageInfo.endCursor;

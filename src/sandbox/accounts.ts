@@ -13,7 +13,8 @@ export const SANDBOX_CLOUDMAILIN = {
 } as const;
 
 export const SANDBOX_CLOUDFLARE = {
-  accountId: '023e105f4ecef8ad9ca31a8372d0c353',
+  accountId: '01a7362d577a6c3019a474fd6f485823',
   apiToken: 'sandbox-cloudflare-api-token',
-  zoneIds: ['023e105f4ecef8ad9ca31a8372d0c353'],
+  /** Two zones, so that listing across zones (one call each) is exercised. Zone names live in the emulator. */
+  zoneIds: ['023e105f4ecef8ad9ca31a8372d0c353', '9a7806061c88ada191ed06f989cc3dac'],
 } as const;

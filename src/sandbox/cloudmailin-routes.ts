@@ -295,9 +295,10 @@ export function cloudmailinRoutes(env: RouteEnv): Route[] {
           to: message.to,
           cc: message.cc,
           test_mode: message.testMode,
-          subject: message.subject,
           tags: message.tags,
         };
+        // MessageCommon.subject is a non-nullable string: leave it out rather than echo null.
+        if (message.subject !== null) echo.subject = message.subject;
         return ok(echo, 202);
       },
     },

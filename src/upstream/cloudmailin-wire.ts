@@ -131,7 +131,7 @@ export interface MessageAttachment {
   /** base64 without newlines */
   content: string;
   content_type: string;
-  content_id?: string | null;
+  content_id?: string;
 }
 
 interface MessageCommonInput {

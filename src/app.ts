@@ -15,13 +15,13 @@ import type { Config } from './config.js';
 import { type Context, createContext } from './context.js';
 import { GRAPHIQL_TABS } from './graphiql.js';
 import { type IdempotencyStore, MemoryIdempotencyStore } from './idempotency.js';
+import type { Providers } from './loaders.js';
 import { schema } from './schema/index.js';
-import type { CloudMailinClient } from './upstream/cloudmailin.js';
 import { MailgraphError, RateLimitedError, UpstreamError, ValidationError } from './upstream/errors.js';
 
 export interface AppDeps {
   config: Config;
-  cloudmailin: CloudMailinClient;
+  providers: Providers;
   idempotency?: IdempotencyStore;
   logger?: {
     debug(...a: unknown[]): void;
@@ -38,6 +38,7 @@ function maskError(error: unknown, message: string, isDev?: boolean): Error {
   const original = error instanceof GraphQLError ? error.originalError : error;
   if (original instanceof MailgraphError && error instanceof GraphQLError) {
     const extensions: Record<string, unknown> = { code: original.code };
+    if (original.providerCode !== null) extensions.providerCode = original.providerCode;
     if (original instanceof RateLimitedError) extensions.retryAfterSeconds = original.retryAfterSeconds;
     if (original instanceof UpstreamError) {
       extensions.provider = original.provider;
@@ -80,7 +81,7 @@ export function createApp(deps: AppDeps): App {
     batching: false,
     logging: deps.logger ?? false,
     context: ({ request }) =>
-      createContext({ config: deps.config, cloudmailin: deps.cloudmailin, idempotency }, request),
+      createContext({ config: deps.config, providers: deps.providers, idempotency }, request),
     maskedErrors: { maskError },
     graphiql: {
       title: 'mailgraph',

@@ -34,6 +34,8 @@ export interface SandboxConfig {
   port: number;
   /** Whether `CLOUDMAILIN_API_URL` was given explicitly (then sandbox mode talks to that server instead). */
   cloudmailinUrlOverridden: boolean;
+  /** Likewise for `CLOUDFLARE_API_URL`. */
+  cloudflareUrlOverridden: boolean;
 }
 
 export interface UpstreamConfig {
@@ -275,6 +277,7 @@ export function loadConfig(env: Env = process.env): Config {
       rateLimits: sandboxRateLimits,
       port: int(env, 'SANDBOX_PORT', 4010, 0, 65_535),
       cloudmailinUrlOverridden,
+      cloudflareUrlOverridden: text(env, 'CLOUDFLARE_API_URL') !== null,
     },
   };
 }

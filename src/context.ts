@@ -5,12 +5,14 @@
 import { GraphQLError } from 'graphql';
 import type { Config, Scope } from './config.js';
 import type { IdempotencyStore } from './idempotency.js';
-import { type Loaders, type UpstreamMeta, createLoaders } from './loaders.js';
+import { type Loaders, type Providers, type UpstreamMeta, createLoaders } from './loaders.js';
+import type { CloudflareClient } from './upstream/cloudflare.js';
 import type { CloudMailinClient } from './upstream/cloudmailin.js';
 
 export interface Context {
   config: Config;
   cloudmailin: CloudMailinClient;
+  cloudflare: CloudflareClient;
   loaders: Loaders;
   scopes: ReadonlySet<Scope>;
   /** Identifies the caller for per-client state such as idempotency keys. */
@@ -21,7 +23,7 @@ export interface Context {
 
 export interface ContextDeps {
   config: Config;
-  cloudmailin: CloudMailinClient;
+  providers: Providers;
   idempotency: IdempotencyStore;
 }
 
@@ -54,8 +56,9 @@ export function createContext(deps: ContextDeps, request: Request): Context {
   const upstream: UpstreamMeta = { stale: false };
   return {
     config: deps.config,
-    cloudmailin: deps.cloudmailin,
-    loaders: createLoaders(deps.cloudmailin, upstream),
+    cloudmailin: deps.providers.cloudmailin,
+    cloudflare: deps.providers.cloudflare,
+    loaders: createLoaders(deps.providers, upstream),
     scopes,
     principal,
     idempotency: deps.idempotency,

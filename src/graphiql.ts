@@ -1,5 +1,5 @@
 /** The operations GraphiQL opens with, one tab each: a tour of the graph that runs as-is against the sandbox. */
-const EXAMPLES = `# Welcome to mailgraph: one graph over CloudMailin (and soon Cloudflare Email Sending).
+const EXAMPLES = `# Welcome to mailgraph: one graph over CloudMailin and Cloudflare Email Sending.
 # Pick an operation with the play button. In sandbox mode everything runs against demo data.
 
 query InboundAddresses {
@@ -65,6 +65,7 @@ query SendingDomains {
           domain
           verified
           dnsRecords { type name value purpose verified }
+          ... on CloudflareSendingSubdomain { zoneId enabled }
         }
       }
     }
@@ -87,6 +88,24 @@ mutation SendEmail {
     __typename
     ... on SendEmailPayload { email { messageId testMode outboundMessage { recipients { email lastEvent } } } }
     ... on ValidationError { message issues { path message } }
+    ... on Error { message }
+  }
+}
+
+mutation SendWithCloudflare {
+  sendEmail(
+    input: {
+      provider: CLOUDFLARE
+      from: { email: "reports@mail.example.com", name: "Reports" }
+      to: [{ email: "alice@example.net" }, { email: "bob@bounce.example.org" }]
+      bcc: [{ email: "audit@example.com" }]
+      subject: "Monthly report"
+      html: "<h1>Hello</h1>"
+    }
+  ) {
+    __typename
+    ... on SendEmailPayload { email { messageId delivery { delivered queued permanentBounces } } }
+    ... on UnsupportedFieldError { message fields }
     ... on Error { message }
   }
 }

@@ -4,9 +4,27 @@
  * requests (cache, in-flight de-duplication, rate budget) happens below, in the upstream layer.
  */
 import DataLoader from 'dataloader';
+import type { CloudflareDnsRecord, CloudflareSubdomain } from './upstream/cloudflare-wire.js';
+import type { CloudflareClient } from './upstream/cloudflare.js';
 import type { Address, OutboundMessage, SendingDomain } from './upstream/cloudmailin-wire.js';
 import type { CloudMailinClient, Fetched } from './upstream/cloudmailin.js';
 import { NotFoundError } from './upstream/errors.js';
+
+/** The provider clients, shared by every request (they hold no per-request state). */
+export interface Providers {
+  cloudmailin: CloudMailinClient;
+  cloudflare: CloudflareClient;
+}
+
+/** Key of a Cloudflare sending subdomain: its zone and its tag. */
+export function subdomainKey(zoneId: string, id: string): string {
+  return `${zoneId}/${id}`;
+}
+
+function splitSubdomainKey(key: string): [string, string] {
+  const slash = key.indexOf('/');
+  return [key.slice(0, slash), key.slice(slash + 1)];
+}
 
 export interface UpstreamMeta {
   /** Set when any answer of this request came from an expired cache entry (the rate budget was spent). */
@@ -17,9 +35,13 @@ export interface Loaders {
   address: DataLoader<string, Address>;
   outboundMessage: DataLoader<string, OutboundMessage>;
   sendingDomain: DataLoader<string, SendingDomain>;
+  /** Keyed by `subdomainKey(zoneId, id)`. */
+  cloudflareSubdomain: DataLoader<string, CloudflareSubdomain>;
+  /** DNS records per subdomain, keyed by `subdomainKey(zoneId, id)`: one call per subdomain, de-duplicated. */
+  cloudflareDns: DataLoader<string, CloudflareDnsRecord[]>;
 }
 
-export function createLoaders(cloudmailin: CloudMailinClient, meta: UpstreamMeta): Loaders {
+export function createLoaders({ cloudmailin, cloudflare }: Providers, meta: UpstreamMeta): Loaders {
   const unwrap = <T>(fetched: Fetched<T>): T => {
     if (fetched.stale) meta.stale = true;
     return fetched.data;
@@ -42,6 +64,21 @@ export function createLoaders(cloudmailin: CloudMailinClient, meta: UpstreamMeta
     ),
     sendingDomain: new DataLoader<string, SendingDomain>((ids) =>
       Promise.all(ids.map((id) => cloudmailin.getSendingDomain(id).then(unwrap, (error: Error) => error))),
+    ),
+    // Cloudflare has no batch endpoints either: one call per key, with DataLoader folding repeats.
+    cloudflareSubdomain: new DataLoader<string, CloudflareSubdomain>((keys) =>
+      Promise.all(
+        keys.map((key) =>
+          cloudflare.getSubdomain(...splitSubdomainKey(key)).then(unwrap, (error: Error) => error),
+        ),
+      ),
+    ),
+    cloudflareDns: new DataLoader<string, CloudflareDnsRecord[]>((keys) =>
+      Promise.all(
+        keys.map((key) =>
+          cloudflare.getSubdomainDns(...splitSubdomainKey(key)).then(unwrap, (error: Error) => error),
+        ),
+      ),
     ),
   };
 }

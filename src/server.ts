@@ -6,8 +6,8 @@ import pino from 'pino';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createHttpServer } from './http-server.js';
+import { createProviders } from './providers.js';
 import { startSandbox } from './sandbox/server.js';
-import { CloudMailinClient, createUpstreamShared } from './upstream/cloudmailin.js';
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -27,13 +27,10 @@ async function main(): Promise<void> {
     : null;
   if (sandbox && !config.sandboxOptions.cloudmailinUrlOverridden)
     config.cloudmailin.apiUrl = sandbox.cloudmailinUrl;
+  if (sandbox && !config.sandboxOptions.cloudflareUrlOverridden)
+    config.cloudflare.apiUrl = sandbox.cloudflareUrl;
 
-  const cloudmailin = new CloudMailinClient({
-    config: config.cloudmailin,
-    upstream: config.upstream,
-    shared: createUpstreamShared(),
-  });
-  const app = createApp({ config, cloudmailin, logger });
+  const app = createApp({ config, providers: createProviders(config), logger });
   const server = createHttpServer({ app });
   server.listen(config.port, config.host);
   await once(server, 'listening');

@@ -19,7 +19,7 @@ const CreateDomain = graphql(`
     createCustomDomain(input: $input) {
       __typename
       ... on CustomDomainPayload { customDomain { id domainId domain authRegex } }
-      ... on ValidationError { message provider issues { path message } }
+      ... on ValidationError { message refusedBy issues { path message } }
       ... on NotFoundError { resourceId }
     }
   }
@@ -94,7 +94,7 @@ describe('custom domains', () => {
     const existing = stack.sandbox.cloudmailin.customDomains(support)[0]?.domain ?? '';
     const result = await stack.gql(CreateDomain, { input: { addressId: support, domain: existing } });
     const error = expectTypename(result.data?.createCustomDomain, 'ValidationError');
-    expect(error.provider).toBe('CLOUDMAILIN');
+    expect(error.refusedBy).toBe('CLOUDMAILIN');
     expect(error.message.length).toBeGreaterThan(0);
   });
 

@@ -60,6 +60,7 @@ describe('GraphiQL', () => {
           'OutboundWithEvents',
           'SendingDomains',
           'SendEmail',
+          'SendWithCloudflare',
         ]) {
           await expect
             .poll(() => page.locator('.graphiql-tab', { hasText: tab }).count(), { timeout: 10_000 })

@@ -38,7 +38,7 @@ const Create = graphql(`
     createInboundAddress(input: $input) {
       __typename
       ... on InboundAddressPayload { address { id addressId target targetFormat nickname } }
-      ... on ValidationError { message provider issues { path message } }
+      ... on ValidationError { message refusedBy issues { path message } }
     }
   }
 `);
@@ -194,7 +194,7 @@ describe('inbound addresses', () => {
     for (const [input, path] of cases) {
       const result = await stack.gql(Create, { input } as never);
       const error = expectTypename(result.data?.createInboundAddress, 'ValidationError');
-      expect(error.provider).toBeNull();
+      expect(error.refusedBy).toBe('MAILGRAPH');
       expect(error.issues.map((issue) => issue.path)).toContain(path);
     }
     expect(stack.sandbox.calls).toHaveLength(0);

@@ -20,7 +20,7 @@ const Send = graphql(`
           outboundMessage { messageUuid subject recipients { email events { kind } } }
         }
       }
-      ... on ValidationError { message provider issues { path message } }
+      ... on ValidationError { message refusedBy issues { path message } }
       ... on Error { message }
     }
   }
@@ -31,7 +31,7 @@ const SendRaw = graphql(`
     sendRawEmail(input: $input) {
       __typename
       ... on SendEmailPayload { email { messageId to testMode } }
-      ... on ValidationError { message provider issues { path message } }
+      ... on ValidationError { message refusedBy issues { path message } }
     }
   }
 `);
@@ -191,7 +191,7 @@ describe('sendEmail', () => {
     for (const [override, path] of cases) {
       const result = await stack.gql(Send, { input: { ...base, ...override } } as never);
       const error = expectTypename(result.data?.sendEmail, 'ValidationError');
-      expect(error.provider).toBeNull();
+      expect(error.refusedBy).toBe('MAILGRAPH');
       expect(error.issues.map((issue) => issue.path)).toContain(path);
     }
     expect(proxy.requests).toHaveLength(before);

@@ -154,7 +154,9 @@ describe('upstream failures become typed errors', () => {
         `query NeverCached429 { sendingDomains(first: 1) { __typename ... on RateLimitedError { retryAfterSeconds } } }`,
       ),
     );
-    expect(stack.sandbox.calls.at(-1)?.status).toBe(429);
+    expect(stack.sandbox.calls.filter((call) => call.path.startsWith('/cloudmailin/')).at(-1)?.status).toBe(
+      429,
+    );
     expect(
       expectTypename(never.data?.sendingDomains, 'RateLimitedError').retryAfterSeconds,
     ).toBeGreaterThanOrEqual(1);

@@ -4,7 +4,11 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 
-export type AuthKind = 'api-key' | 'smtp-token' | 'none' | 'invalid';
+/**
+ * Which credential a call presented: CloudMailin's account API key or SMTP token, Cloudflare's API token
+ * (`Authorization: Bearer`) or its X-Auth-Email + X-Auth-Key pair; `none` when there was none at all.
+ */
+export type AuthKind = 'api-key' | 'smtp-token' | 'api-token' | 'api-key-pair' | 'none' | 'invalid';
 
 export interface SandboxRequest {
   method: string;

@@ -34,4 +34,18 @@ export class SlidingWindowLimiter {
     this.log.set(key, recent);
     return { allowed: true, retryAfterSeconds: 0 };
   }
+
+  /**
+   * Where `key` stands without taking a call: the calls left in the window, and whole seconds until the
+   * oldest logged call leaves it (when one more call becomes available), 0 when nothing is logged.
+   */
+  peek(key: string): { remaining: number; resetSeconds: number } {
+    const now = this.now();
+    const recent = (this.log.get(key) ?? []).filter((at) => at > now - this.windowMs);
+    const oldest = recent[0];
+    return {
+      remaining: Math.max(0, this.limit - recent.length),
+      resetSeconds: oldest === undefined ? 0 : Math.max(1, Math.ceil((oldest + this.windowMs - now) / 1000)),
+    };
+  }
 }

@@ -4,9 +4,11 @@
  */
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CloudflareEmulator } from './cloudflare.js';
 import { CloudMailinEmulator } from './cloudmailin.js';
 import type { AuthKind, ProviderEmulator, SandboxReply } from './http.js';
 
+export type { CloudflareEmulator } from './cloudflare.js';
 export type { CloudMailinEmulator, InboundMail } from './cloudmailin.js';
 
 export interface SandboxOptions {
@@ -18,6 +20,8 @@ export interface SandboxOptions {
   rateLimits?: boolean;
   /** Default 5 (management API; POST /messages is not counted, NOTES §1.6). */
   cloudmailinRatePerMinute?: number;
+  /** Default 1200 per 300 s (Cloudflare's documented API limit, per user). */
+  cloudflareRequestsPerWindow?: number;
   /** Default 20: page size of every paginated list. */
   pageSize?: number;
   /** PRNG seed for demo data, default 1. */
@@ -44,6 +48,9 @@ export interface Sandbox {
   calls: RecordedCall[];
   resetCalls(): void;
   cloudmailin: CloudMailinEmulator;
+  /** `${url}/cloudflare/client/v4`: mailgraph's CLOUDFLARE_API_URL (the client appends /accounts/… and /zones/…). */
+  cloudflareUrl: string;
+  cloudflare: CloudflareEmulator;
   close(): Promise<void>;
 }
 
@@ -62,8 +69,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     pageSize: options.pageSize ?? 20,
     ratePerMinute: rateLimits ? (options.cloudmailinRatePerMinute ?? 5) : null,
   });
-  // Cloudflare's emulator mounts here too, under its own prefix.
-  const providers: ProviderEmulator[] = [cloudmailin];
+  const cloudflare = new CloudflareEmulator({
+    seed: options.seed ?? 1,
+    now,
+    requestsPerWindow: rateLimits ? (options.cloudflareRequestsPerWindow ?? 1200) : null,
+  });
+  const providers: ProviderEmulator[] = [cloudmailin, cloudflare];
   const calls: RecordedCall[] = [];
 
   const server = createServer((request, response) => {
@@ -87,6 +98,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       calls.length = 0;
     },
     cloudmailin,
+    cloudflareUrl: `${url}${cloudflare.prefix}`,
+    cloudflare,
     close: () => closeServer(server),
   };
 }

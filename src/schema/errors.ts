@@ -7,6 +7,7 @@ import {
   NotConfiguredError,
   NotFoundError,
   RateLimitedError,
+  UnsupportedFieldError,
   UpstreamError,
   ValidationError,
   type ValidationIssue,
@@ -19,6 +20,18 @@ export const EmailProviderEnum = builder.enumType('EmailProvider', {
     CLOUDMAILIN: {
       description: 'CloudMailin (inbound addresses, sending, outbound messages, sending domains).',
     },
+    CLOUDFLARE: {
+      description: 'Cloudflare Email Sending (sending, sending subdomains and their DNS records).',
+    },
+  } as const,
+});
+
+const RefuserEnum = builder.enumType('Refuser', {
+  description: 'Who refused an input.',
+  values: {
+    MAILGRAPH: { description: 'mailgraph, before calling any provider.' },
+    CLOUDMAILIN: { description: 'CloudMailin (HTTP 422).' },
+    CLOUDFLARE: { description: 'Cloudflare Email Sending (HTTP 400 or 409).' },
   } as const,
 });
 
@@ -35,6 +48,10 @@ builder.objectType(NotFoundError, {
   description: 'The object does not exist, or does not belong to the configured account.',
   interfaces: [ErrorInterface],
   fields: (t) => ({
+    providerCode: t.exposeString('providerCode', {
+      nullable: true,
+      description: "The provider's own error code when it gave one (e.g. Cloudflare's `10204`).",
+    }),
     resource: t.exposeString('resource', {
       description: 'The kind of object looked for, e.g. `InboundAddress`.',
     }),
@@ -58,17 +75,20 @@ builder.objectType(ValidationError, {
     'The input was refused: by mailgraph before any upstream call, or by the provider (`provider` is then set).',
   interfaces: [ErrorInterface],
   fields: (t) => ({
+    providerCode: t.exposeString('providerCode', {
+      nullable: true,
+      description: "The provider's own error code when it gave one (e.g. Cloudflare's `10204`).",
+    }),
     issues: t.field({
       type: [ValidationIssueRef],
       description:
         'Each refused field and why; empty when the provider gave one message for the whole input.',
       resolve: (error) => error.issues,
     }),
-    provider: t.field({
-      type: EmailProviderEnum,
-      nullable: true,
-      description: 'The provider that refused the input, or null when mailgraph refused it first.',
-      resolve: (error) => error.provider as 'CLOUDMAILIN' | null,
+    refusedBy: t.field({
+      type: RefuserEnum,
+      description: 'Who refused the input: mailgraph (before any upstream call) or the provider.',
+      resolve: (error) => error.provider ?? 'MAILGRAPH',
     }),
   }),
 });
@@ -79,10 +99,14 @@ builder.objectType(RateLimitedError, {
     "The provider's rate budget is spent and no cached answer could stand in. Retry after `retryAfterSeconds`.",
   interfaces: [ErrorInterface],
   fields: (t) => ({
+    providerCode: t.exposeString('providerCode', {
+      nullable: true,
+      description: "The provider's own error code when it gave one (e.g. Cloudflare's `10204`).",
+    }),
     provider: t.field({
       type: EmailProviderEnum,
       description: 'Whose budget is spent.',
-      resolve: (e) => e.provider as 'CLOUDMAILIN',
+      resolve: (e) => e.provider,
     }),
     retryAfterSeconds: t.exposeInt('retryAfterSeconds', {
       description: 'Seconds until a call can be made again.',
@@ -95,10 +119,14 @@ builder.objectType(UpstreamError, {
   description: 'The provider refused or failed in a way that a different input would not fix.',
   interfaces: [ErrorInterface],
   fields: (t) => ({
+    providerCode: t.exposeString('providerCode', {
+      nullable: true,
+      description: "The provider's own error code when it gave one (e.g. Cloudflare's `10204`).",
+    }),
     provider: t.field({
       type: EmailProviderEnum,
       description: 'The provider that failed.',
-      resolve: (e) => e.provider as 'CLOUDMAILIN',
+      resolve: (e) => e.provider,
     }),
     status: t.exposeInt('status', {
       nullable: true,
@@ -119,8 +147,23 @@ builder.objectType(NotConfiguredError, {
     provider: t.field({
       type: EmailProviderEnum,
       description: 'The provider lacking credentials.',
-      resolve: (e) => e.provider as 'CLOUDMAILIN',
+      resolve: (e) => e.provider,
     }),
+  }),
+});
+
+builder.objectType(UnsupportedFieldError, {
+  name: 'UnsupportedFieldError',
+  description:
+    'The input uses fields the chosen provider cannot honour (for example `bcc` with CloudMailin, `markdown` with Cloudflare). Nothing was sent.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    provider: t.field({
+      type: EmailProviderEnum,
+      description: 'The provider chosen.',
+      resolve: (e) => e.provider,
+    }),
+    fields: t.exposeStringList('fields', { description: 'The unsupported input fields, as dotted paths.' }),
   }),
 });
 

@@ -8,6 +8,9 @@ import './incoming-status.js';
 import './custom-domain.js';
 import './outbound-message.js';
 import './sending-domain.js';
+import './cloudmailin-sending-domain.js';
+import './cloudflare-sending-subdomain.js';
+import './sending-domain-operations.js';
 import './send-email.js';
 
 export const schema = describeGeneratedTypes(builder.toSchema({ sortSchema: true }));

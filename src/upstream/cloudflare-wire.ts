@@ -53,7 +53,9 @@ export const subdomainSchema = z
     modified: z.string().nullable().optional(),
     preview_enabled: z.boolean().nullable().optional(),
   })
-  .refine((value) => value.tag !== undefined || value.id !== undefined, { message: 'a subdomain needs tag or id' })
+  .refine((value) => value.tag !== undefined || value.id !== undefined, {
+    message: 'a subdomain needs tag or id',
+  })
   .transform(({ tag, id, ...rest }) => ({ ...rest, id: (tag ?? id) as string }));
 export type CloudflareSubdomain = z.infer<typeof subdomainSchema>;
 
@@ -121,7 +123,11 @@ export const CLOUDFLARE_SEND_ERRORS = {
   forbidden: { status: 403, code: 10102, message: 'email.sending.error.authentication.forbidden' },
   notEntitled: { status: 403, code: 10105, message: 'email.sending.error.authentication.not_entitled' },
   sendingDisabled: { status: 403, code: 10203, message: 'email.sending.error.email.sending_disabled' },
-  senderNotConfigured: { status: 403, code: 10204, message: 'email.sending.error.email.sender_not_configured' },
+  senderNotConfigured: {
+    status: 403,
+    code: 10204,
+    message: 'email.sending.error.email.sender_not_configured',
+  },
   notFound: { status: 404, code: 10000, message: 'email.sending.error.not_found' },
   throttled: { status: 429, code: 10004, message: 'email.sending.error.throttled' },
   internal: { status: 500, code: 10002, message: 'email.sending.error.internal_server' },

@@ -8,6 +8,12 @@ export type Provider = 'CLOUDMAILIN' | 'CLOUDFLARE';
 
 export abstract class MailgraphError extends Error {
   abstract readonly code: string;
+  /**
+   * The provider's own error code when its answer carried one (Cloudflare's numeric codes, as text, e.g.
+   * `"10204"`), so that failures sharing a `code` can be told apart; null otherwise. Set by the provider's
+   * error mapper, never by mailgraph's own checks.
+   */
+  providerCode: string | null = null;
 }
 
 /** The upstream answered 404, or a resource addressed by a global id does not exist. */
@@ -90,5 +96,19 @@ export class NotConfiguredError extends MailgraphError {
   ) {
     super(message);
     this.name = 'NotConfiguredError';
+  }
+}
+
+/** The input uses fields that the chosen provider cannot honour (e.g. `bcc` with CloudMailin). */
+export class UnsupportedFieldError extends MailgraphError {
+  readonly code = 'UNSUPPORTED_FIELD';
+  constructor(
+    message: string,
+    readonly provider: Provider,
+    /** Dotted input paths, e.g. `input.bcc`. */
+    readonly fields: string[],
+  ) {
+    super(message);
+    this.name = 'UnsupportedFieldError';
   }
 }

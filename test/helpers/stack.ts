@@ -9,12 +9,9 @@ import { type DocumentNode, print } from 'graphql';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createHttpServer } from '../../src/http-server.js';
+import { createProviders } from '../../src/providers.js';
 import { type Sandbox, type SandboxOptions, startSandbox } from '../../src/sandbox/server.js';
-import {
-  CloudMailinClient,
-  type UpstreamCall,
-  createUpstreamShared,
-} from '../../src/upstream/cloudmailin.js';
+import { type UpstreamCall, createUpstreamShared } from '../../src/upstream/cloudmailin.js';
 
 export interface GraphQLResponse<T> {
   status: number;
@@ -43,6 +40,8 @@ export interface StackOptions {
   now?: () => number;
   /** Point mailgraph at another CloudMailin server instead of the sandbox (given the sandbox's URL). */
   cloudmailinUrl?: (sandboxUrl: string) => string | Promise<string>;
+  /** Likewise for Cloudflare. */
+  cloudflareUrl?: (sandboxUrl: string) => string | Promise<string>;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -56,20 +55,21 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     CLOUDMAILIN_API_URL: options.cloudmailinUrl
       ? await options.cloudmailinUrl(sandbox.cloudmailinUrl)
       : sandbox.cloudmailinUrl,
+    CLOUDFLARE_API_URL: options.cloudflareUrl
+      ? await options.cloudflareUrl(sandbox.cloudflareUrl)
+      : sandbox.cloudflareUrl,
     LOG_LEVEL: 'silent',
     // The emulator here stands in for the relaxed one `npm start` embeds, unless a test turns its limits on.
     CLOUDMAILIN_RATE_LIMIT_PER_MINUTE: options.sandbox?.rateLimits ? '5' : '0',
     ...options.env,
   });
   const upstreamCalls: UpstreamCall[] = [];
-  const cloudmailin = new CloudMailinClient({
-    config: config.cloudmailin,
-    upstream: config.upstream,
+  const providers = createProviders(config, {
     shared: createUpstreamShared(options.now ? { now: options.now } : {}),
     onCall: (call) => upstreamCalls.push(call),
   });
   const logger = process.env.MAILGRAPH_TEST_LOG ? console : undefined;
-  const server: Server = createHttpServer({ app: createApp({ config, cloudmailin, logger }) });
+  const server: Server = createHttpServer({ app: createApp({ config, providers, logger }) });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 

@@ -1,0 +1,294 @@
+/**
+ * Everything a send input is checked for before any upstream call: first the fields the chosen provider
+ * cannot honour (an `UnsupportedFieldError`), then every malformed, oversized or hostile value at once (a
+ * `ValidationError` listing them all), against that provider's documented limits.
+ */
+import { CLOUDFLARE_LIMITS } from '../upstream/cloudflare-wire.js';
+import { CLOUDMAILIN_LIMITS } from '../upstream/cloudmailin-wire.js';
+import { type Provider, UnsupportedFieldError } from '../upstream/errors.js';
+import { InputIssues, hasControlCharacters, isEmail } from './validate.js';
+
+export interface Mailbox {
+  email: string;
+  name?: string | null;
+}
+
+export interface HeaderInput {
+  name: string;
+  value: string;
+}
+
+export interface AttachmentInput {
+  filename: string;
+  contentType: string;
+  contentBase64: string;
+  contentId?: string | null;
+}
+
+interface Envelope {
+  provider: Provider;
+  from: Mailbox;
+  to: Mailbox[];
+  cc?: Mailbox[] | null;
+  bcc?: Mailbox[] | null;
+  tags?: string[] | null;
+  testMode?: boolean | null;
+}
+
+export interface EmailInput extends Envelope {
+  replyTo?: Mailbox | null;
+  subject: string;
+  text?: string | null;
+  html?: string | null;
+  markdown?: string | null;
+  headers?: HeaderInput[] | null;
+  attachments?: AttachmentInput[] | null;
+  priority?: string | null;
+}
+
+export interface RawEmailInput extends Envelope {
+  raw: string;
+}
+
+interface ProviderRules {
+  name: string;
+  maxRecipients: number;
+  /** Which recipient lists count towards `maxRecipients`. */
+  countsBcc: boolean;
+  /** CloudMailin needs a To recipient; Cloudflare is content with any of to, cc or bcc. */
+  needsTo: boolean;
+  maxMessageBytes: number;
+  maxHeaderBytes: number | null;
+  forbiddenExtensions: readonly string[];
+  /** Input fields the provider has no way to honour. */
+  unsupported: ReadonlyArray<keyof EmailInput>;
+}
+
+const RULES: Record<Provider, ProviderRules> = {
+  CLOUDMAILIN: {
+    name: 'CloudMailin',
+    maxRecipients: CLOUDMAILIN_LIMITS.maxRecipients,
+    countsBcc: false,
+    needsTo: true,
+    maxMessageBytes: CLOUDMAILIN_LIMITS.maxMessageBytes,
+    maxHeaderBytes: null,
+    forbiddenExtensions: CLOUDMAILIN_LIMITS.forbiddenExtensions,
+    unsupported: ['bcc'],
+  },
+  CLOUDFLARE: {
+    name: 'Cloudflare',
+    maxRecipients: CLOUDFLARE_LIMITS.maxRecipients,
+    countsBcc: true,
+    needsTo: false,
+    maxMessageBytes: CLOUDFLARE_LIMITS.maxMessageBytes,
+    maxHeaderBytes: CLOUDFLARE_LIMITS.maxHeaderBytes,
+    forbiddenExtensions: [],
+    unsupported: ['markdown', 'tags', 'priority', 'testMode'],
+  },
+};
+
+const MAX_SUBJECT = 998;
+const MAX_TAGS = 20;
+const MAX_HEADERS = 50;
+const MAX_ATTACHMENTS = 50;
+/** Headers that the input's own fields set; giving them again in `headers` would contradict those fields. */
+const STRUCTURAL_HEADERS = new Set([
+  'from',
+  'to',
+  'cc',
+  'bcc',
+  'subject',
+  'reply-to',
+  'content-type',
+  'content-transfer-encoding',
+  'mime-version',
+  'message-id',
+  'date',
+]);
+
+/** A field counts as used when it holds something: a value, a non-empty list, or `true`. */
+function used(value: unknown): boolean {
+  if (value === null || value === undefined || value === false || value === '') return false;
+  return !Array.isArray(value) || value.length > 0;
+}
+
+function refuseUnsupported(
+  input: Envelope & Partial<EmailInput>,
+  fields: ReadonlyArray<keyof EmailInput>,
+): void {
+  const rules = RULES[input.provider];
+  const offending = fields.filter((field) => used(input[field])).map((field) => `input.${String(field)}`);
+  if (offending.length > 0) {
+    throw new UnsupportedFieldError(
+      `${rules.name} does not support ${offending.join(', ')}; remove ${offending.length === 1 ? 'it' : 'them'} or choose another provider.`,
+      input.provider,
+      offending,
+    );
+  }
+}
+
+function checkMailbox(checks: InputIssues, mailbox: Mailbox, path: string): void {
+  checks.check(isEmail(mailbox.email), `${path}.email`, 'must be an email address such as alice@example.com');
+  if (mailbox.name != null) {
+    checks.check(mailbox.name.length <= 200, `${path}.name`, 'must be at most 200 characters');
+    checks.check(
+      !hasControlCharacters(mailbox.name) && !/[\r\n]/.test(mailbox.name),
+      `${path}.name`,
+      'must be one line without control characters',
+    );
+  }
+}
+
+function checkEnvelope(checks: InputIssues, input: Envelope): void {
+  const rules = RULES[input.provider];
+  checkMailbox(checks, input.from, 'input.from');
+  const lists = { to: input.to, cc: input.cc ?? [], bcc: input.bcc ?? [] };
+  for (const [list, mailboxes] of Object.entries(lists)) {
+    mailboxes.forEach((mailbox, i) => checkMailbox(checks, mailbox, `input.${list}.${i}`));
+  }
+  const recipients = lists.to.length + lists.cc.length + (rules.countsBcc ? lists.bcc.length : 0);
+  if (rules.needsTo)
+    checks.check(lists.to.length > 0, 'input.to', `${rules.name} needs at least one To recipient`);
+  else checks.check(recipients > 0, 'input.to', 'needs at least one recipient in to, cc or bcc');
+  checks.check(
+    recipients <= rules.maxRecipients,
+    'input.to',
+    `${rules.name} accepts at most ${rules.maxRecipients} recipients (${rules.countsBcc ? 'to, cc and bcc' : 'to and cc'}), got ${recipients}`,
+  );
+  const tags = input.tags ?? [];
+  checks.check(tags.length <= MAX_TAGS, 'input.tags', `at most ${MAX_TAGS} tags`);
+  tags.forEach((tag, i) =>
+    checks.check(
+      /^[^,\x00-\x1f\x7f]{1,100}$/.test(tag),
+      `input.tags.${i}`,
+      'must be 1-100 characters without commas or control characters',
+    ),
+  );
+}
+
+/** Linear on purpose: a grouped, repeated pattern overflows V8's regex stack on megabyte inputs. */
+function isBase64(value: string): boolean {
+  return value.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(value);
+}
+
+/** Checks one attachment and returns its decoded size in bytes. */
+function checkAttachment(
+  checks: InputIssues,
+  rules: ProviderRules,
+  attachment: AttachmentInput,
+  path: string,
+): number {
+  checks.check(
+    /^[^/\\\x00-\x1f\x7f]{1,255}$/.test(attachment.filename),
+    `${path}.filename`,
+    'must be 1-255 characters without slashes or control characters',
+  );
+  const extension = attachment.filename.includes('.')
+    ? attachment.filename.split('.').pop()?.toLowerCase()
+    : undefined;
+  checks.check(
+    !extension || !rules.forbiddenExtensions.includes(extension),
+    `${path}.filename`,
+    `${rules.name} refuses .${extension} attachments`,
+  );
+  checks.check(
+    /^[A-Za-z0-9!#$&^_.+-]{1,127}\/[A-Za-z0-9!#$&^_.+-]{1,127}$/.test(attachment.contentType),
+    `${path}.contentType`,
+    'must be a MIME type such as image/png',
+  );
+  if (attachment.contentId != null) {
+    checks.check(
+      /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.@]{1,200}$/.test(attachment.contentId),
+      `${path}.contentId`,
+      'must be 1-200 characters of a Content-ID, without < >',
+    );
+  }
+  const content = attachment.contentBase64.replace(/\s+/g, '');
+  checks.check(content.length > 0 && isBase64(content), `${path}.contentBase64`, 'must be base64');
+  return Math.floor((content.length * 3) / 4);
+}
+
+export function checkEmail(input: EmailInput): void {
+  const rules = RULES[input.provider];
+  refuseUnsupported(input, rules.unsupported);
+  const checks = new InputIssues();
+  checkEnvelope(checks, input);
+  checks.check(
+    input.subject.length <= MAX_SUBJECT,
+    'input.subject',
+    `must be at most ${MAX_SUBJECT} characters`,
+  );
+  checks.check(!/[\r\n]/.test(input.subject), 'input.subject', 'must be one line');
+  checks.check(
+    Boolean(input.text || input.html || input.markdown),
+    'input',
+    `needs a body: ${rules.unsupported.includes('markdown') ? 'text or html' : 'text, html or markdown'}`,
+  );
+  if (input.replyTo) checkMailbox(checks, input.replyTo, 'input.replyTo');
+  const headers = input.headers ?? [];
+  checks.check(headers.length <= MAX_HEADERS, 'input.headers', `at most ${MAX_HEADERS} headers`);
+  let headerBytes = 0;
+  headers.forEach((header, i) => {
+    const path = `input.headers.${i}`;
+    headerBytes += Buffer.byteLength(header.name) + Buffer.byteLength(header.value) + 4;
+    if (
+      checks.check(
+        /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/.test(header.name),
+        `${path}.name`,
+        'must be a header name (letters, digits, -)',
+      )
+    ) {
+      checks.check(
+        !STRUCTURAL_HEADERS.has(header.name.toLowerCase()),
+        `${path}.name`,
+        'is set by the input’s own fields; use them instead',
+      );
+    }
+    checks.check(
+      header.value.length <= 998 && !/[\r\n\x00]/.test(header.value),
+      `${path}.value`,
+      'must be one line of at most 998 characters',
+    );
+  });
+  if (rules.maxHeaderBytes !== null) {
+    checks.check(
+      headerBytes <= rules.maxHeaderBytes,
+      'input.headers',
+      `${rules.name} accepts at most ${rules.maxHeaderBytes / 1024} KB of headers`,
+    );
+  }
+  const attachments = input.attachments ?? [];
+  checks.check(
+    attachments.length <= MAX_ATTACHMENTS,
+    'input.attachments',
+    `at most ${MAX_ATTACHMENTS} attachments`,
+  );
+  let bytes =
+    Buffer.byteLength(input.text ?? '') +
+    Buffer.byteLength(input.html ?? '') +
+    Buffer.byteLength(input.markdown ?? '');
+  attachments.forEach((attachment, i) => {
+    bytes += checkAttachment(checks, rules, attachment, `input.attachments.${i}`);
+  });
+  checks.check(
+    bytes <= rules.maxMessageBytes,
+    'input',
+    `the message exceeds ${rules.name}’s ${rules.maxMessageBytes / 1024 / 1024} MB limit`,
+  );
+  checks.throwIfAny();
+}
+
+export function checkRawEmail(input: RawEmailInput): void {
+  const rules = RULES[input.provider];
+  refuseUnsupported(input, rules.unsupported);
+  const checks = new InputIssues();
+  checkEnvelope(checks, input);
+  checks.check(/\r?\n\r?\n/.test(input.raw), 'input.raw', 'must hold headers, a blank line and a body');
+  checks.check(/^[\x21-\x39\x3b-\x7e]+:/.test(input.raw), 'input.raw', 'must start with a header');
+  checks.check(
+    Buffer.byteLength(input.raw) <= rules.maxMessageBytes,
+    'input.raw',
+    `exceeds ${rules.name}’s ${rules.maxMessageBytes / 1024 / 1024} MB limit`,
+  );
+  checks.throwIfAny();
+}

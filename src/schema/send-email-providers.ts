@@ -1,0 +1,194 @@
+/**
+ * One checked send input, translated into each provider's wire format and sent; the answer comes back
+ * as one `SentEmailShape` whichever provider took it. Idempotency keys wrap the upstream call itself, keyed
+ * by the provider and the exact wire body.
+ */
+import type { Context } from '../context.js';
+import type {
+  CloudflareAddress,
+  CloudflareAttachment,
+  CloudflareSendInput,
+  CloudflareSendResult,
+} from '../upstream/cloudflare-wire.js';
+import type {
+  MessageAttachment,
+  MessageInput,
+  RawMessageInput,
+  SentMessage,
+} from '../upstream/cloudmailin-wire.js';
+import type { EmailInput, Mailbox, RawEmailInput } from './send-email-checks.js';
+import { listOf } from './validate.js';
+
+export interface SentEmailShape {
+  provider: 'CLOUDMAILIN' | 'CLOUDFLARE';
+  /** CloudMailin's message UUID, or Cloudflare's Message-ID (which older API versions leave out). */
+  id: string | null;
+  from: string | null;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  subject: string | null;
+  tags: string[];
+  testMode: boolean;
+  /** Cloudflare's immediate per-recipient outcome; CloudMailin reports delivery through events instead. */
+  delivery: { delivered: string[]; queued: string[]; permanentBounces: string[] } | null;
+}
+
+function idempotent<T>(
+  context: Context,
+  key: string | null | undefined,
+  input: unknown,
+  work: () => Promise<T>,
+) {
+  return key == null ? work() : context.idempotency.run(context.principal, key, input, work);
+}
+
+/** `"Name" <email>`, with quotes and backslashes in the name escaped. */
+export function formatMailbox(mailbox: Mailbox): string {
+  if (!mailbox.name) return mailbox.email;
+  return `"${mailbox.name.replace(/["\\]/g, '\\$&')}" <${mailbox.email}>`;
+}
+
+const cloudflareAddress = (mailbox: Mailbox): CloudflareAddress =>
+  mailbox.name ? { address: mailbox.email, name: mailbox.name } : { address: mailbox.email };
+
+const emails = (mailboxes: Mailbox[] | null | undefined) => (mailboxes ?? []).map((mailbox) => mailbox.email);
+
+function fromCloudMailin(sent: SentMessage, request: MessageInput | RawMessageInput): SentEmailShape {
+  // The echo is authoritative where present; the request fills what a terse server leaves out.
+  const list = (value: string[] | string | null | undefined, otherwise: string[]) =>
+    value === null || value === undefined ? otherwise : listOf(value);
+  return {
+    provider: 'CLOUDMAILIN',
+    id: sent.id,
+    from: sent.from ?? request.from,
+    to: list(sent.to, request.to),
+    cc: list(sent.cc, request.cc ?? []),
+    bcc: [],
+    subject: sent.subject ?? request.subject ?? null,
+    tags: list(sent.tags, request.tags ?? []),
+    testMode: sent.test_mode ?? request.test_mode ?? false,
+    delivery: null,
+  };
+}
+
+function fromCloudflare(
+  result: CloudflareSendResult,
+  envelope: { from: string; to: string[]; cc: string[]; bcc: string[]; subject: string | null },
+): SentEmailShape {
+  return {
+    provider: 'CLOUDFLARE',
+    id: result.message_id ?? null,
+    ...envelope,
+    tags: [],
+    testMode: false,
+    delivery: {
+      delivered: result.delivered,
+      queued: result.queued,
+      permanentBounces: result.permanent_bounces,
+    },
+  };
+}
+
+export async function sendEmail(context: Context, input: EmailInput & { idempotencyKey?: string | null }) {
+  const attachments = input.attachments ?? [];
+  const headers = Object.fromEntries((input.headers ?? []).map((header) => [header.name, header.value]));
+  if (input.provider === 'CLOUDMAILIN') {
+    // CloudMailin has no reply-to field; the header does the same.
+    if (input.replyTo) headers['Reply-To'] = formatMailbox(input.replyTo);
+    const message: MessageInput = {
+      from: formatMailbox(input.from),
+      to: input.to.map(formatMailbox),
+      subject: input.subject,
+    };
+    if (input.cc?.length) message.cc = input.cc.map(formatMailbox);
+    if (input.text) message.plain = input.text;
+    if (input.html) message.html = input.html;
+    if (input.markdown) message.markdown = input.markdown;
+    if (Object.keys(headers).length > 0) message.headers = headers;
+    if (input.priority) message.priority = input.priority as MessageInput['priority'];
+    if (input.tags?.length) message.tags = input.tags;
+    if (input.testMode != null) message.test_mode = input.testMode;
+    if (attachments.length > 0) {
+      message.attachments = attachments.map(
+        (attachment): MessageAttachment => ({
+          file_name: attachment.filename,
+          content: attachment.contentBase64.replace(/\s+/g, ''),
+          content_type: attachment.contentType,
+          ...(attachment.contentId ? { content_id: attachment.contentId } : {}),
+        }),
+      );
+    }
+    const sent = await idempotent(context, input.idempotencyKey, ['CLOUDMAILIN', message], () =>
+      context.cloudmailin.sendMessage(message),
+    );
+    return fromCloudMailin(sent, message);
+  }
+
+  const body: CloudflareSendInput = { from: cloudflareAddress(input.from), subject: input.subject };
+  if (input.to.length) body.to = input.to.map(cloudflareAddress);
+  if (input.cc?.length) body.cc = input.cc.map(cloudflareAddress);
+  if (input.bcc?.length) body.bcc = input.bcc.map(cloudflareAddress);
+  if (input.replyTo) body.reply_to = cloudflareAddress(input.replyTo);
+  if (input.text) body.text = input.text;
+  if (input.html) body.html = input.html;
+  if (Object.keys(headers).length > 0) body.headers = headers;
+  if (attachments.length > 0) {
+    body.attachments = attachments.map((attachment): CloudflareAttachment => {
+      const common = {
+        content: attachment.contentBase64.replace(/\s+/g, ''),
+        filename: attachment.filename,
+        type: attachment.contentType,
+      };
+      return attachment.contentId
+        ? { ...common, disposition: 'inline', content_id: attachment.contentId }
+        : { ...common, disposition: 'attachment' };
+    });
+  }
+  const result = await idempotent(context, input.idempotencyKey, ['CLOUDFLARE', body], () =>
+    context.cloudflare.send(body),
+  );
+  return fromCloudflare(result, {
+    from: formatMailbox(input.from),
+    to: input.to.map(formatMailbox),
+    cc: (input.cc ?? []).map(formatMailbox),
+    bcc: (input.bcc ?? []).map(formatMailbox),
+    subject: input.subject,
+  });
+}
+
+export async function sendRawEmail(
+  context: Context,
+  input: RawEmailInput & { idempotencyKey?: string | null },
+) {
+  if (input.provider === 'CLOUDMAILIN') {
+    const message: RawMessageInput = {
+      from: formatMailbox(input.from),
+      to: input.to.map(formatMailbox),
+      raw: input.raw,
+    };
+    if (input.cc?.length) message.cc = input.cc.map(formatMailbox);
+    if (input.tags?.length) message.tags = input.tags;
+    if (input.testMode != null) message.test_mode = input.testMode;
+    const sent = await idempotent(context, input.idempotencyKey, ['CLOUDMAILIN', message], () =>
+      context.cloudmailin.sendRawMessage(message),
+    );
+    return fromCloudMailin(sent, message);
+  }
+  // Cloudflare takes the SMTP envelope apart from the message: every recipient, bcc included, is a RCPT TO.
+  const body = {
+    from: input.from.email,
+    recipients: [...emails(input.to), ...emails(input.cc), ...emails(input.bcc)],
+    mime_message: input.raw,
+  };
+  const result = await idempotent(context, input.idempotencyKey, ['CLOUDFLARE', body], () =>
+    context.cloudflare.sendRaw(body),
+  );
+  return fromCloudflare(result, {
+    from: input.from.email,
+    to: emails(input.to),
+    cc: emails(input.cc),
+    bcc: emails(input.bcc),
+    subject: null,
+  });
+}

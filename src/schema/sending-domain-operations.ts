@@ -1,0 +1,334 @@
+/**
+ * Listing, fetching, creating, verifying and deleting sending domains at either provider. Listing one
+ * provider keeps its own paging (CloudMailin pages; Cloudflare answers each zone's whole list in one call);
+ * listing both merges them, CloudMailin first, with the same opaque cursors.
+ */
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import type { Context } from '../context.js';
+import { requireScope } from '../context.js';
+import { subdomainKey } from '../loaders.js';
+import { NotConfiguredError, ValidationError } from '../upstream/errors.js';
+import { builder } from './builder.js';
+import { CloudflareSendingSubdomainRef } from './cloudflare-sending-subdomain.js';
+import { CloudMailinSendingDomainRef } from './cloudmailin-sending-domain.js';
+import { EXPECTED_ERRORS, EmailProviderEnum } from './errors.js';
+import { localIdOf, splitIds } from './ids.js';
+import { paginateUpstream } from './pagination.js';
+import {
+  SENDING_DOMAIN_TYPENAMES,
+  SendingDomainInterface,
+  type SendingDomainShape,
+  cloudMailinDomain,
+  cloudflareSubdomain,
+} from './sending-domain.js';
+import { InputIssues, isDomain, searchQueryOf } from './validate.js';
+
+type Provider = 'CLOUDMAILIN' | 'CLOUDFLARE';
+
+/** How far listing every CloudMailin sending domain goes (pages of the provider's undocumented size). */
+const MAX_CLOUDMAILIN_PAGES = 50;
+
+// The object types must be registered before the interface can resolve to them.
+void CloudMailinSendingDomainRef;
+void CloudflareSendingSubdomainRef;
+
+function configured(context: Context, provider: Provider): boolean {
+  const { cloudmailin, cloudflare } = context.config;
+  return provider === 'CLOUDMAILIN'
+    ? cloudmailin.accountId !== null && cloudmailin.apiKey !== null
+    : cloudflare.apiToken !== null && cloudflare.zoneIds.length > 0;
+}
+
+async function cloudMailinPage(
+  context: Context,
+  query: string | null,
+  page: number,
+): Promise<SendingDomainShape[]> {
+  const fetched = await context.cloudmailin.listSendingDomains({ query, page });
+  if (fetched.stale) context.upstream.stale = true;
+  for (const domain of fetched.data) context.loaders.sendingDomain.prime(domain.id, domain);
+  return fetched.data.map(cloudMailinDomain);
+}
+
+async function allCloudMailin(context: Context, query: string | null): Promise<SendingDomainShape[]> {
+  const all: SendingDomainShape[] = [];
+  const seen = new Set<string>();
+  let longest = 0;
+  for (let page = 1; page <= MAX_CLOUDMAILIN_PAGES; page += 1) {
+    const rows = await cloudMailinPage(context, query, page);
+    const fresh = rows.filter((row) => !seen.has(row.wire.id));
+    for (const row of fresh) {
+      seen.add(row.wire.id);
+      all.push(row);
+    }
+    longest = Math.max(longest, rows.length);
+    if (rows.length === 0 || rows.length < longest || fresh.length === 0) break;
+  }
+  return all;
+}
+
+/** Every configured zone's subdomains: one call per zone, in parallel. Cloudflare has no search, so it is local. */
+async function allCloudflare(context: Context, query: string | null): Promise<SendingDomainShape[]> {
+  const zones = context.cloudflare.zoneIds;
+  const lists = await Promise.all(
+    zones.map(async (zoneId) => {
+      const fetched = await context.cloudflare.listSubdomains(zoneId);
+      if (fetched.stale) context.upstream.stale = true;
+      for (const subdomain of fetched.data) {
+        context.loaders.cloudflareSubdomain.prime(subdomainKey(zoneId, subdomain.id), subdomain);
+      }
+      return fetched.data.map((subdomain) => cloudflareSubdomain(zoneId, subdomain));
+    }),
+  );
+  const needle = query?.toLowerCase() ?? null;
+  return lists.flat().filter((shape) => needle === null || shape.wire.name.toLowerCase().includes(needle));
+}
+
+const keyOf = (shape: SendingDomainShape) =>
+  shape.kind === 'cloudmailin'
+    ? `cloudmailin:${shape.wire.id}`
+    : `cloudflare:${shape.zoneId}/${shape.wire.id}`;
+
+/** A sending domain's provider and local id, from a global id or (for CloudMailin) its own id. */
+function sendingDomainIdOf(
+  raw: string,
+  path: string,
+): { provider: Provider; zoneId: string | null; id: string } {
+  const local = localIdOf(raw, Object.values(SENDING_DOMAIN_TYPENAMES), path);
+  if (local.typename === SENDING_DOMAIN_TYPENAMES.cloudflare) {
+    const [zoneId, id] = splitIds(local.id, path);
+    return { provider: 'CLOUDFLARE', zoneId, id };
+  }
+  return { provider: 'CLOUDMAILIN', zoneId: null, id: local.id };
+}
+
+async function loadSendingDomain(context: Context, raw: string, path: string): Promise<SendingDomainShape> {
+  const target = sendingDomainIdOf(raw, path);
+  if (target.provider === 'CLOUDFLARE' && target.zoneId !== null) {
+    const key = subdomainKey(target.zoneId, target.id);
+    return cloudflareSubdomain(target.zoneId, await context.loaders.cloudflareSubdomain.load(key));
+  }
+  return cloudMailinDomain(await context.loaders.sendingDomain.load(target.id));
+}
+
+function globalIdOf(shape: SendingDomainShape): string {
+  return shape.kind === 'cloudmailin'
+    ? encodeGlobalID(SENDING_DOMAIN_TYPENAMES.cloudmailin, shape.wire.id)
+    : encodeGlobalID(
+        SENDING_DOMAIN_TYPENAMES.cloudflare,
+        `${encodeURIComponent(shape.zoneId)}/${encodeURIComponent(shape.wire.id)}`,
+      );
+}
+
+builder.queryFields((t) => ({
+  sendingDomains: t.connection({
+    type: SendingDomainInterface,
+    description:
+      'Sending domains of one provider, or of every configured provider when `provider` is omitted (CloudMailin first).',
+    args: {
+      provider: t.arg({
+        type: EmailProviderEnum,
+        description: 'Only this provider’s domains; all when omitted.',
+      }),
+      query: t.arg.string({ description: 'A domain or part of one to search for.' }),
+    },
+    errors: { types: [...EXPECTED_ERRORS] },
+    resolve: (_root, args, context) => {
+      requireScope(context, 'read');
+      const q = searchQueryOf(args.query);
+      const identity = `sending_domains?provider=${args.provider ?? 'ALL'}&query=${q ?? ''}`;
+      if (args.provider === 'CLOUDMAILIN') {
+        return paginateUpstream<SendingDomainShape>(
+          { identity, paged: true, key: keyOf, fetchPage: (page) => cloudMailinPage(context, q, page) },
+          args,
+        );
+      }
+      if (args.provider && !configured(context, args.provider)) {
+        throw new NotConfiguredError(
+          `${args.provider} has no credentials for sending domains.`,
+          args.provider,
+        );
+      }
+      // Without a provider, every configured one: an unconfigured provider simply has no domains to list.
+      const providers: Provider[] = args.provider ? [args.provider] : ['CLOUDMAILIN', 'CLOUDFLARE'];
+      const wanted = providers.filter((provider) => configured(context, provider));
+      return paginateUpstream<SendingDomainShape>(
+        {
+          identity,
+          paged: false,
+          key: keyOf,
+          fetchPage: async () => {
+            const lists = await Promise.all(
+              wanted.map((provider) =>
+                provider === 'CLOUDMAILIN' ? allCloudMailin(context, q) : allCloudflare(context, q),
+              ),
+            );
+            return lists.flat();
+          },
+        },
+        args,
+      );
+    },
+  }),
+  sendingDomain: t.field({
+    type: SendingDomainInterface,
+    description: 'One sending domain of either provider, by global id (or CloudMailin domain id).',
+    args: {
+      id: t.arg.id({ required: true, description: 'A global id, or a CloudMailin sending domain id.' }),
+    },
+    // An interface cannot stand in a union directly, so the result wraps it in `data`.
+    errors: {
+      types: [...EXPECTED_ERRORS],
+      directResult: false,
+      result: { description: 'The sending domain, in `data`.' },
+      dataField: { description: 'The sending domain.' },
+    },
+    resolve: (_root, args, context) => {
+      requireScope(context, 'read');
+      return loadSendingDomain(context, String(args.id), 'id');
+    },
+  }),
+}));
+
+const SendingDomainPayload = builder
+  .objectRef<{ domain: SendingDomainShape }>('SendingDomainPayload')
+  .implement({
+    description: 'A sending domain as the provider stored it.',
+    fields: (t) => ({
+      domain: t.field({ type: SendingDomainInterface, description: 'The domain.', resolve: (p) => p.domain }),
+    }),
+  });
+
+const VerifySendingDomainPayload = builder
+  .objectRef<{ domain: SendingDomainShape; verified: boolean }>('VerifySendingDomainPayload')
+  .implement({
+    description: 'The outcome of asking the provider to check the DNS records now.',
+    fields: (t) => ({
+      verified: t.exposeBoolean('verified', {
+        description:
+          'Whether the check passed. When false, `domain.dnsRecords` shows which records are missing.',
+      }),
+      domain: t.field({
+        type: SendingDomainInterface,
+        description: 'The domain after the check.',
+        resolve: (p) => p.domain,
+      }),
+    }),
+  });
+
+const DeleteSendingDomainPayload = builder
+  .objectRef<{ domain: SendingDomainShape }>('DeleteSendingDomainPayload')
+  .implement({
+    description:
+      'A deleted sending domain. CloudMailin may finish the deletion a little later (202 Accepted); Cloudflare disables sending and removes its DNS records.',
+    fields: (t) => ({
+      deletedId: t.id({
+        description: 'The global id of the deleted domain.',
+        resolve: (p) => globalIdOf(p.domain),
+      }),
+      domain: t.field({
+        type: SendingDomainInterface,
+        description: 'The domain as it was when deleted.',
+        resolve: (p) => p.domain,
+      }),
+    }),
+  });
+
+/** The zone a new Cloudflare subdomain goes into: the one asked for, or the only one configured. */
+function zoneFor(context: Context, requested: string | null | undefined): string {
+  const zones = context.cloudflare.zoneIds;
+  if (zones.length === 0)
+    throw new NotConfiguredError('No Cloudflare zone is configured (CLOUDFLARE_ZONE_IDS).', 'CLOUDFLARE');
+  if (requested != null) {
+    if (!zones.includes(requested)) {
+      const message = `zoneId must be one of the configured zones: ${zones.join(', ')}.`;
+      throw new ValidationError(message, [{ path: 'zoneId', message }]);
+    }
+    return requested;
+  }
+  if (zones.length > 1) {
+    const message = `Several Cloudflare zones are configured; say which with zoneId (${zones.join(', ')}).`;
+    throw new ValidationError(message, [{ path: 'zoneId', message }]);
+  }
+  return zones[0] as string;
+}
+
+builder.mutationFields((t) => ({
+  createSendingDomain: t.field({
+    type: SendingDomainPayload,
+    description:
+      'Adds a sending domain. CloudMailin: publish its `dnsRecords`, then call `verifySendingDomain`. Cloudflare: the subdomain must lie within the zone, whose DNS Cloudflare writes itself.',
+    args: {
+      provider: t.arg({
+        type: EmailProviderEnum,
+        required: true,
+        description: 'The provider to send through.',
+      }),
+      domain: t.arg.string({
+        required: true,
+        description: 'The domain, e.g. `example.com` or `mail.example.com`.',
+      }),
+      zoneId: t.arg.id({
+        description:
+          'Cloudflare only: the zone to create the subdomain in; optional when one zone is configured.',
+      }),
+    },
+    errors: { types: [...EXPECTED_ERRORS] },
+    resolve: async (_root, args, context) => {
+      requireScope(context, 'manage');
+      const checks = new InputIssues();
+      checks.check(isDomain(args.domain), 'domain', 'must be a domain name such as example.com');
+      if (args.provider === 'CLOUDMAILIN') {
+        checks.check(args.zoneId == null, 'zoneId', 'applies to Cloudflare only');
+      }
+      checks.throwIfAny();
+      const domain = args.domain.toLowerCase();
+      if (args.provider === 'CLOUDMAILIN') {
+        return { domain: cloudMailinDomain(await context.cloudmailin.createSendingDomain(domain)) };
+      }
+      const zoneId = zoneFor(context, args.zoneId == null ? null : String(args.zoneId));
+      return {
+        domain: cloudflareSubdomain(zoneId, await context.cloudflare.createSubdomain(zoneId, domain)),
+      };
+    },
+  }),
+  verifySendingDomain: t.field({
+    type: VerifySendingDomainPayload,
+    description:
+      'Asks CloudMailin to check the DNS records of a sending domain now. (Cloudflare checks its subdomains itself.)',
+    args: {
+      id: t.arg.id({ required: true, description: 'A global id or a CloudMailin sending domain id.' }),
+    },
+    errors: { types: [...EXPECTED_ERRORS] },
+    resolve: async (_root, args, context) => {
+      requireScope(context, 'manage');
+      const target = sendingDomainIdOf(String(args.id), 'id');
+      if (target.provider === 'CLOUDFLARE') {
+        const message =
+          'Cloudflare writes and checks a sending subdomain’s DNS itself; there is nothing to verify.';
+        throw new ValidationError(message, [{ path: 'id', message }]);
+      }
+      const result = await context.cloudmailin.verifySendingDomain(target.id);
+      return { domain: cloudMailinDomain(result.domain), verified: result.verified };
+    },
+  }),
+  deleteSendingDomain: t.field({
+    type: DeleteSendingDomainPayload,
+    description: 'Removes a sending domain (CloudMailin) or disables sending on a subdomain (Cloudflare).',
+    args: {
+      id: t.arg.id({ required: true, description: 'A global id or a CloudMailin sending domain id.' }),
+    },
+    errors: { types: [...EXPECTED_ERRORS] },
+    resolve: async (_root, args, context) => {
+      requireScope(context, 'manage');
+      const target = sendingDomainIdOf(String(args.id), 'id');
+      if (target.provider === 'CLOUDFLARE' && target.zoneId !== null) {
+        // Cloudflare answers a delete with an empty envelope, so the payload's domain is read first.
+        const domain = await loadSendingDomain(context, String(args.id), 'id');
+        await context.cloudflare.deleteSubdomain(target.zoneId, target.id);
+        return { domain };
+      }
+      return { domain: cloudMailinDomain(await context.cloudmailin.deleteSendingDomain(target.id)) };
+    },
+  }),
+}));

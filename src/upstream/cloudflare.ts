@@ -1,0 +1,477 @@
+/**
+ * The Cloudflare Email Sending client (seed `004_267dd784958486ad.txt`; transport, endpoints, shapes and
+ * error codes from `shared/upstream/cloudflare/NOTES.md` §2–§5). The twin of the CloudMailin client, on the
+ * same transport, cache, in-flight de-duplication and rate budget:
+ * - reads go cache → in-flight de-duplication → rate budget → call, with the stale fallback;
+ * - sends take budget but are never cached and never retried (no idempotency key upstream: a retried send
+ *   can deliver twice);
+ * - subdomain creates and deletes invalidate that zone's subdomain reads.
+ * Every answer is the v4 envelope, unwrapped in one place (`unwrap`).
+ */
+import type { Dispatcher } from 'undici';
+import { type ZodType, type ZodTypeDef, z } from 'zod';
+import type { CloudflareConfig, UpstreamConfig } from '../config.js';
+import { SEND_THROTTLE_CODE, mapCloudflareError, parseRatelimit } from './cloudflare-errors.js';
+import {
+  CLOUDFLARE_LIMITS,
+  type CloudflareDnsRecord,
+  type CloudflareSendInput,
+  type CloudflareSendRawInput,
+  type CloudflareSendResult,
+  type CloudflareSubdomain,
+  type Envelope,
+  dnsRecordSchema,
+  envelopeSchema,
+  sendResultSchema,
+  subdomainSchema,
+} from './cloudflare-wire.js';
+import { NotConfiguredError, RateLimitedError, UpstreamError, ValidationError } from './errors.js';
+import {
+  type ErrorContext,
+  type HttpRequest,
+  type HttpResult,
+  HttpTransport,
+  type ResponseHeaders,
+  type UpstreamCall,
+  describeZodError,
+} from './http.js';
+import type { BudgetLimit, RateBudget } from './rate-budget.js';
+import { type Fetched, invalidate, readThrough } from './read-through.js';
+import { credentialScope } from './scope.js';
+import type { UpstreamShared } from './shared.js';
+
+export type { Fetched } from './read-through.js';
+export type { UpstreamCall } from './http.js';
+export { createUpstreamShared, type UpstreamShared } from './shared.js';
+export { mapCloudflareError } from './cloudflare-errors.js';
+export type {
+  CloudflareDnsRecord,
+  CloudflareSendInput,
+  CloudflareSendRawInput,
+  CloudflareSendResult,
+  CloudflareSubdomain,
+} from './cloudflare-wire.js';
+
+export interface CloudflareClientOptions {
+  config: CloudflareConfig;
+  upstream: UpstreamConfig;
+  shared: UpstreamShared;
+  dispatcher?: Dispatcher;
+  onCall?: (call: UpstreamCall) => void;
+  /** Overrides the documented 1200 requests per 300 s (for tests); `calls: 0` means no budget. */
+  budget?: BudgetLimit;
+}
+
+/**
+ * 1200 requests per 5 minutes per token (`CLOUDFLARE_LIMITS`). As with CloudMailin, the window is a second
+ * longer than documented to absorb latency and clock skew: tripping it blocks every call for 5 minutes.
+ */
+export const CLOUDFLARE_BUDGET: BudgetLimit = {
+  calls: CLOUDFLARE_LIMITS.requestsPerWindow,
+  windowMs: CLOUDFLARE_LIMITS.windowSeconds * 1000 + 1000,
+};
+
+/** Zone and subdomain ids: 32 hex upstream; accepted leniently, but never `.`, `..`, `/` or empty. */
+const ID_SHAPE = /^[A-Za-z0-9_-]{1,64}$/;
+/** A subdomain name: printable ASCII without spaces (a leftmost `*.` wildcard is allowed upstream). */
+const NAME_SHAPE = /^[\x21-\x7e]{1,253}$/;
+/** Priming single-subdomain reads from a list stops here (a zone holds at most 30 domains anyway). */
+const PRIME_LIMIT = 200;
+/** Failures after which a write may or may not have happened. */
+const AMBIGUOUS_FAILURES = new Set(['TIMEOUT', 'NETWORK', 'SERVER_ERROR']);
+/** Send failures after which the message may have gone out anyway. */
+const AMBIGUOUS_SEND_FAILURES = new Set(['TIMEOUT', 'NETWORK', 'MALFORMED_RESPONSE', 'RESPONSE_TOO_LARGE']);
+
+const subdomainListSchema = z.array(subdomainSchema);
+const dnsRecordListSchema = z.array(dnsRecordSchema);
+/** Delete answers the bare envelope; its `result` (null, an object or a string) carries nothing we use. */
+const anyResultSchema = z.unknown();
+
+const RESOURCE = {
+  account: 'CloudflareAccount',
+  zone: 'CloudflareZone',
+  subdomain: 'SendingDomain',
+} as const;
+
+interface Credentials {
+  token: string;
+  /** Cache and in-flight scope: provider, base URL, account id and token. */
+  scope: string;
+  /** Rate budget scope: provider, base URL and token (Cloudflare counts per token, across accounts). */
+  budgetScope: string;
+}
+
+interface Budgets {
+  /** The documented limit is per token, so every client on the same token shares this one. */
+  api: RateBudget;
+  /** Blocked only by the email-sending throttle (429/10004), which must not stop subdomain reads. */
+  sends: RateBudget;
+}
+
+type CallSpec<T> = Omit<HttpRequest<Envelope>, 'schema' | 'authorization'> & {
+  /** Validates the envelope's `result`. */
+  result: ZodType<T, ZodTypeDef, unknown>;
+  send?: boolean;
+};
+
+export class CloudflareClient {
+  readonly zoneIds: readonly string[];
+  private readonly transport: HttpTransport;
+  private readonly shared: UpstreamShared;
+  private readonly upstream: UpstreamConfig;
+  private readonly accountId: string | null;
+  private readonly credentials: Credentials | null;
+  private readonly budgetLimit: BudgetLimit;
+
+  constructor(options: CloudflareClientOptions) {
+    const { config, upstream, shared } = options;
+    this.shared = shared;
+    this.upstream = upstream;
+    this.zoneIds = Object.freeze([...config.zoneIds]);
+    this.accountId = config.accountId;
+    this.budgetLimit = options.budget ?? CLOUDFLARE_BUDGET;
+    const token = config.apiToken;
+    const baseUrl = config.apiUrl;
+    this.credentials =
+      token === null
+        ? null
+        : {
+            token,
+            scope: credentialScope({
+              provider: 'CLOUDFLARE',
+              baseUrl,
+              accountId: config.accountId ?? '',
+              secrets: [token],
+            }),
+            budgetScope: credentialScope({
+              provider: 'CLOUDFLARE',
+              baseUrl,
+              accountId: '',
+              secrets: [token],
+            }),
+          };
+    this.transport = new HttpTransport({
+      provider: 'CLOUDFLARE',
+      baseUrl: config.apiUrl,
+      timeoutMs: upstream.timeoutMs,
+      maxResponseBytes: upstream.maxResponseBytes,
+      dispatcher: options.dispatcher,
+      onCall: options.onCall,
+      mapError: (status, body, headers, context) => this.mapError(status, body, headers, context),
+    });
+  }
+
+  // Sending (account routes)
+
+  /** POST /accounts/{account_id}/email/sending/send; the body goes out exactly as given. */
+  async send(input: CloudflareSendInput): Promise<CloudflareSendResult> {
+    return this.sendAny('/accounts/{account_id}/email/sending/send', 'send', input);
+  }
+
+  /** POST /accounts/{account_id}/email/sending/send_raw; only the three documented fields are sent. */
+  async sendRaw(input: CloudflareSendRawInput): Promise<CloudflareSendResult> {
+    const body: CloudflareSendRawInput = {
+      from: input.from,
+      recipients: input.recipients,
+      mime_message: input.mime_message,
+    };
+    return this.sendAny('/accounts/{account_id}/email/sending/send_raw', 'send_raw', body);
+  }
+
+  // Sending subdomains (zone routes)
+
+  async listSubdomains(zoneId: string): Promise<Fetched<CloudflareSubdomain[]>> {
+    const c = this.zone(zoneId);
+    const segments = subdomainsPath(zoneId);
+    return this.read(
+      c,
+      {
+        method: 'GET',
+        segments,
+        result: subdomainListSchema,
+        expect: [200],
+        route: '/zones/{zone_id}/email/sending/subdomains',
+        errorContext: { resource: RESOURCE.zone, id: zoneId },
+      },
+      async (subdomains) => {
+        for (const subdomain of subdomains.slice(0, PRIME_LIMIT)) {
+          await this.prime(c.scope, [...segments, subdomain.id], subdomain);
+        }
+      },
+    );
+  }
+
+  async getSubdomain(zoneId: string, id: string): Promise<Fetched<CloudflareSubdomain>> {
+    const c = this.zone(zoneId, id);
+    return this.read(c, {
+      method: 'GET',
+      segments: [...subdomainsPath(zoneId), id],
+      result: subdomainSchema,
+      expect: [200],
+      route: '/zones/{zone_id}/email/sending/subdomains/{subdomain_id}',
+      errorContext: { resource: RESOURCE.subdomain, id },
+    });
+  }
+
+  /** Creates a sending subdomain, or re-enables sending on one that had it disabled. */
+  async createSubdomain(zoneId: string, name: string): Promise<CloudflareSubdomain> {
+    const c = this.zone(zoneId);
+    if (typeof name !== 'string' || !NAME_SHAPE.test(name)) {
+      throw invalid('name', 'must be a domain name of 1-253 printable characters without spaces');
+    }
+    const segments = subdomainsPath(zoneId);
+    const created = await this.write(c, zoneId, {
+      method: 'POST',
+      segments,
+      body: { name },
+      result: subdomainSchema,
+      expect: [200, 201],
+      route: '/zones/{zone_id}/email/sending/subdomains',
+      errorContext: { resource: RESOURCE.zone, id: zoneId },
+    });
+    const subdomain = required(created);
+    await this.prime(c.scope, [...segments, subdomain.id], subdomain);
+    return subdomain;
+  }
+
+  /** Disables sending on the subdomain and removes its DNS records. Not idempotent: a second delete is a 404. */
+  async deleteSubdomain(zoneId: string, id: string): Promise<void> {
+    const c = this.zone(zoneId, id);
+    await this.write(c, zoneId, {
+      method: 'DELETE',
+      segments: [...subdomainsPath(zoneId), id],
+      result: anyResultSchema,
+      expect: [200, 202, 204],
+      route: '/zones/{zone_id}/email/sending/subdomains/{subdomain_id}',
+      errorContext: { resource: RESOURCE.subdomain, id },
+    });
+  }
+
+  async getSubdomainDns(zoneId: string, id: string): Promise<Fetched<CloudflareDnsRecord[]>> {
+    const c = this.zone(zoneId, id);
+    return this.read(c, {
+      method: 'GET',
+      segments: [...subdomainsPath(zoneId), id, 'dns'],
+      result: dnsRecordListSchema,
+      expect: [200],
+      route: '/zones/{zone_id}/email/sending/subdomains/{subdomain_id}/dns',
+      errorContext: { resource: RESOURCE.subdomain, id },
+    });
+  }
+
+  // Plumbing
+
+  private token(): Credentials {
+    if (this.credentials === null) {
+      throw new NotConfiguredError('Cloudflare API token is not configured', 'CLOUDFLARE');
+    }
+    return this.credentials;
+  }
+
+  /** Everything a zone route needs, checked before any call: a token, configured zones, and sane ids. */
+  private zone(zoneId: string, subdomainId?: string): Credentials {
+    const c = this.token();
+    if (this.zoneIds.length === 0) {
+      throw new NotConfiguredError('Cloudflare zone ids are not configured', 'CLOUDFLARE');
+    }
+    if (typeof zoneId !== 'string' || !ID_SHAPE.test(zoneId)) {
+      throw invalid('zoneId', 'must be a Cloudflare zone id (letters, digits, - or _)');
+    }
+    if (!this.zoneIds.includes(zoneId)) {
+      throw invalid('zoneId', 'is not one of the configured Cloudflare zones');
+    }
+    if (subdomainId !== undefined && (typeof subdomainId !== 'string' || !ID_SHAPE.test(subdomainId))) {
+      throw invalid('id', 'must be a sending subdomain id (letters, digits, - or _)');
+    }
+    return c;
+  }
+
+  private budgets(c: Credentials): Budgets {
+    return {
+      api: this.shared.budgets.forScope(c.budgetScope, this.budgetLimit),
+      // Sending quotas are per account, so this one follows the account-bearing scope.
+      sends: this.shared.budgets.forScope(`${c.scope}:sends`, { calls: 0, windowMs: 0 }),
+    };
+  }
+
+  /**
+   * Takes budget, calls, and unwraps the envelope. A 429 (or `success: false` with 10004) blocks the budget
+   * it concerns until its Retry-After; a `Ratelimit` header saying nothing is left blocks the API budget
+   * until the window resets, since tripping Cloudflare's limit blocks every call for 5 minutes.
+   */
+  private async call<T>(c: Credentials, spec: CallSpec<T>): Promise<T | null> {
+    const { result: resultSchema, send = false, ...request } = spec;
+    const budgets = this.budgets(c);
+    if (send) await this.acquire(budgets.sends, 'sending is throttled');
+    await this.acquire(budgets.api, 'call budget spent');
+    try {
+      const response = await this.transport.request({
+        ...request,
+        schema: envelopeSchema,
+        authorization: `Bearer ${c.token}`,
+      });
+      this.observeRatelimit(response, budgets.api);
+      return this.unwrap(response, resultSchema, request.errorContext ?? {});
+    } catch (error) {
+      if (error instanceof RateLimitedError) {
+        const throttled = error.providerCode === String(SEND_THROTTLE_CODE);
+        (throttled ? budgets.sends : budgets.api).penalize(error.retryAfterSeconds);
+      }
+      throw error;
+    }
+  }
+
+  private async acquire(budget: RateBudget, what: string): Promise<void> {
+    const decision = await budget.acquire(this.upstream.rateWaitMs);
+    if (!decision.ok) {
+      const seconds = decision.retryAfterSeconds;
+      throw new RateLimitedError(`Cloudflare ${what}; retry in ${seconds} s`, 'CLOUDFLARE', seconds);
+    }
+  }
+
+  /**
+   * The one place the v4 envelope is opened: `success: false` is a failure whatever the status, and
+   * `result` must match the call's schema. A 204 has no envelope and yields null.
+   */
+  private unwrap<T>(
+    response: HttpResult<Envelope>,
+    schema: ZodType<T, ZodTypeDef, unknown>,
+    context: ErrorContext,
+  ): T | null {
+    const { status, headers, data: envelope } = response;
+    if (envelope === null) return null;
+    if (!envelope.success) throw this.mapError(status, envelope, headers, context);
+    const parsed = schema.safeParse(envelope.result);
+    if (!parsed.success) {
+      throw new UpstreamError(
+        `Cloudflare result has an unexpected shape: ${describeZodError(parsed.error)}`,
+        'CLOUDFLARE',
+        status,
+        'MALFORMED_RESPONSE',
+      );
+    }
+    return parsed.data;
+  }
+
+  /** Error statuses (through the transport) and `success: false` envelopes both end here. */
+  private mapError(status: number, body: unknown, headers: ResponseHeaders, context: ErrorContext) {
+    const secrets = this.credentials === null ? [] : [this.credentials.token];
+    return mapCloudflareError(status, body, headers, { ...context, now: this.shared.now(), secrets });
+  }
+
+  private observeRatelimit(response: HttpResult<unknown>, budget: RateBudget): void {
+    const state = parseRatelimit(response.headers.ratelimit);
+    if (state?.remaining === 0 && state.resetSeconds !== undefined && state.resetSeconds > 0) {
+      budget.penalize(state.resetSeconds);
+    }
+  }
+
+  private async read<T>(
+    c: Credentials,
+    spec: CallSpec<T>,
+    afterLoad?: (data: T) => Promise<void>,
+  ): Promise<Fetched<T>> {
+    return readThrough(this.shared, {
+      scope: c.scope,
+      key: this.transport.path(spec.segments),
+      ttlSeconds: this.upstream.cacheTtlSeconds,
+      load: async () => required(await this.call(c, spec)),
+      afterLoad,
+    });
+  }
+
+  /**
+   * A budgeted write. On success, or when it is unknown whether it happened, it drops everything cached
+   * about the zone's subdomains: the list, and every subdomain's GET and DNS records (a create may also
+   * re-enable an existing subdomain, whose id is unknown until the answer comes).
+   */
+  private async write<T>(c: Credentials, zoneId: string, spec: CallSpec<T>): Promise<T | null> {
+    const forget = () => invalidate(this.shared, c.scope, this.transport.path(subdomainsPath(zoneId)));
+    try {
+      const result = await this.call(c, spec);
+      await forget();
+      return result;
+    } catch (error) {
+      if (error instanceof UpstreamError && AMBIGUOUS_FAILURES.has(error.code)) await forget();
+      throw error;
+    }
+  }
+
+  private async sendAny(
+    route: string,
+    action: 'send' | 'send_raw',
+    body: CloudflareSendInput | CloudflareSendRawInput,
+  ): Promise<CloudflareSendResult> {
+    const c = this.token();
+    const accountId = this.accountId;
+    if (accountId === null) {
+      throw new NotConfiguredError('Cloudflare account id is not configured (needed to send)', 'CLOUDFLARE');
+    }
+    try {
+      const result = await this.call(c, {
+        method: 'POST',
+        segments: ['accounts', accountId, 'email', 'sending', action],
+        body,
+        result: sendResultSchema,
+        // 200 is documented. Any 2xx carrying a result means accepted: calling an accepted send a failure
+        // would invite a duplicate.
+        expect: [200, 201, 202],
+        route,
+        errorContext: { resource: RESOURCE.account, id: accountId },
+        send: true,
+      });
+      return required(result);
+    } catch (error) {
+      throw maybeSent(error);
+    }
+  }
+
+  private async prime(scope: string, segments: string[], value: unknown): Promise<void> {
+    let key: string;
+    try {
+      key = this.transport.path(segments);
+    } catch (error) {
+      // An id that cannot be a path segment cannot be asked for either; nothing to prime.
+      if (error instanceof ValidationError) return;
+      throw error;
+    }
+    await this.shared.cache.set(scope, key, value, this.upstream.cacheTtlSeconds);
+  }
+}
+
+function subdomainsPath(zoneId: string): string[] {
+  return ['zones', zoneId, 'email', 'sending', 'subdomains'];
+}
+
+function invalid(path: string, message: string): ValidationError {
+  return new ValidationError(`${path} ${message}`, [{ path, message }], null);
+}
+
+/** A 2xx without a body (204) where the call needs one. */
+function required<T>(data: T | null): T {
+  if (data === null) {
+    throw new UpstreamError('Cloudflare answered without a body', 'CLOUDFLARE', 204, 'MALFORMED_RESPONSE');
+  }
+  return data;
+}
+
+/**
+ * A send whose outcome is unknown (no answer, or a 2xx that could not be read; a gateway 5xx other than the
+ * API's own 500, which the spec says sends nothing) says so, so that nobody resends it blindly.
+ */
+function maybeSent(error: unknown): unknown {
+  if (!(error instanceof UpstreamError)) return error;
+  const ambiguous =
+    AMBIGUOUS_SEND_FAILURES.has(error.code) ||
+    (error.code === 'SERVER_ERROR' && error.status !== 500 && error.providerCode === null);
+  if (!ambiguous) return error;
+  const wrapped = new UpstreamError(
+    `${error.message}; the message may have been sent, so do not resend it without checking`,
+    error.provider,
+    error.status,
+    error.code,
+  );
+  wrapped.providerCode = error.providerCode;
+  wrapped.cause = error.cause ?? error;
+  return wrapped;
+}

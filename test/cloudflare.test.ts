@@ -1,0 +1,521 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_CLOUDFLARE } from '../src/sandbox/cloudflare-demo.js';
+import { graphql } from './gql/index.js';
+import { type RecordingProxy, startRecordingProxy } from './helpers/recording-proxy.js';
+import { type Stack, expectTypename, startStack } from './helpers/stack.js';
+
+const SDK_PARAMS = JSON.parse(
+  readFileSync(
+    new URL('../../shared/upstream/cloudflare/examples/sdk-test-params.json', import.meta.url),
+    'utf8',
+  ),
+);
+
+const CloudflareDomains = graphql(`
+  query CloudflareDomains($provider: EmailProvider, $query: String) {
+    sendingDomains(provider: $provider, query: $query, first: 50) {
+      __typename
+      ... on QuerySendingDomainsConnection {
+        edges {
+          node {
+            __typename
+            id
+            provider
+            domain
+            verified
+            dnsRecords { type rawType name value priority purpose verified }
+            ... on CloudflareSendingSubdomain { subdomainTag zoneId enabled dkimSelector returnPathDomain createdAt }
+          }
+        }
+        pageInfo { hasNextPage endCursor }
+      }
+      ... on Error { message }
+    }
+  }
+`);
+
+const DomainNames = graphql(`
+  query DomainNames($provider: EmailProvider) {
+    sendingDomains(provider: $provider, first: 50) {
+      __typename
+      ... on QuerySendingDomainsConnection { edges { node { __typename domain provider } } }
+      ... on NotConfiguredError { message provider }
+    }
+  }
+`);
+
+const TwiceInOneRequest = graphql(`
+  query TwiceInOneRequest($id: ID!) {
+    a: sendingDomain(id: $id) { ... on QuerySendingDomainSuccess { data { dnsRecords { name } } } }
+    b: sendingDomain(id: $id) { ... on QuerySendingDomainSuccess { data { dnsRecords { name } } } }
+    c: node(id: $id) { ... on SendingDomain { dnsRecords { name } } }
+  }
+`);
+
+const CreateSubdomain = graphql(`
+  mutation CreateSubdomain($domain: String!, $zoneId: ID) {
+    createSendingDomain(provider: CLOUDFLARE, domain: $domain, zoneId: $zoneId) {
+      __typename
+      ... on SendingDomainPayload {
+        domain { id domain provider verified dnsRecords { type name purpose } ... on CloudflareSendingSubdomain { zoneId subdomainTag } }
+      }
+      ... on ValidationError { message refusedBy issues { path message } }
+      ... on NotConfiguredError { message }
+    }
+  }
+`);
+
+const DeleteDomain = graphql(`
+  mutation DeleteCloudflareDomain($id: ID!) {
+    deleteSendingDomain(id: $id) {
+      __typename
+      ... on DeleteSendingDomainPayload { deletedId domain { domain provider } }
+      ... on NotFoundError { resource resourceId }
+    }
+  }
+`);
+
+const VerifyDomain = graphql(`
+  mutation VerifyCloudflareDomain($id: ID!) {
+    verifySendingDomain(id: $id) { __typename ... on ValidationError { issues { path message } } }
+  }
+`);
+
+const NodeLookup = graphql(`
+  query CloudflareNode($id: ID!) { node(id: $id) { __typename id ... on CloudflareSendingSubdomain { domain zoneId } } }
+`);
+
+const Send = graphql(`
+  mutation CloudflareSend($input: SendEmailInput!) {
+    sendEmail(input: $input) {
+      __typename
+      ... on SendEmailPayload {
+        email { provider messageId from to cc bcc subject delivery { delivered queued permanentBounces } outboundMessage { id } }
+      }
+      ... on UnsupportedFieldError { message provider fields }
+      ... on ValidationError { message refusedBy issues { path message } }
+      ... on UpstreamError { message provider status code }
+      ... on NotConfiguredError { message provider }
+    }
+  }
+`);
+
+const SendRaw = graphql(`
+  mutation CloudflareSendRaw($input: SendRawEmailInput!) {
+    sendRawEmail(input: $input) {
+      __typename
+      ... on SendEmailPayload { email { provider messageId to bcc delivery { delivered queued permanentBounces } } }
+      ... on UnsupportedFieldError { provider fields }
+      ... on ValidationError { issues { path } }
+    }
+  }
+`);
+
+const { zones, subdomains } = DEMO_CLOUDFLARE;
+const PDF = 'JVBERi0xLjQK';
+
+let stack: Stack;
+let proxy: RecordingProxy;
+beforeAll(async () => {
+  stack = await startStack({
+    cloudflareUrl: async (sandboxUrl) => {
+      proxy = await startRecordingProxy(sandboxUrl);
+      return proxy.url;
+    },
+  });
+});
+afterAll(async () => {
+  await stack.close();
+  await proxy.close();
+});
+
+const cloudflareCalls = () => stack.sandbox.calls.filter((call) => call.path.startsWith('/cloudflare/'));
+const sends = () => proxy.requests.filter((request) => /\/email\/sending\/send(_raw)?$/.test(request.url));
+
+describe('Cloudflare sending subdomains in the graph', () => {
+  it('lists every configured zone with uniform DNS records: one call per zone and per subdomain, none again', async () => {
+    stack.sandbox.resetCalls();
+    const result = await stack.gql(CloudflareDomains, { provider: 'CLOUDFLARE' });
+    const connection = expectTypename(result.data?.sendingDomains, 'QuerySendingDomainsConnection');
+    const upstream = [zones.primary.id, zones.secondary.id].flatMap((zone) =>
+      stack.sandbox.cloudflare.subdomains(zone).filter((s) => s.enabled),
+    );
+    expect(connection.edges.map((e) => e.node.domain).sort()).toEqual(upstream.map((s) => s.name).sort());
+    expect(connection.edges.length).toBe(3);
+
+    const calls = cloudflareCalls().map((call) => `${call.method} ${call.path.replace(/^.*\/zones\//, '')}`);
+    expect(calls.filter((call) => call.endsWith('/email/sending/subdomains'))).toHaveLength(2);
+    expect(calls.filter((call) => call.endsWith('/dns'))).toHaveLength(3);
+    expect(calls).toHaveLength(5);
+
+    const mail = connection.edges.find((e) => e.node.domain === subdomains.mail.name)?.node;
+    expect(mail).toMatchObject({
+      __typename: 'CloudflareSendingSubdomain',
+      provider: 'CLOUDFLARE',
+      subdomainTag: subdomains.mail.tag,
+      zoneId: zones.primary.id,
+      enabled: true,
+      verified: true,
+      dkimSelector: 'cf-bounce',
+      returnPathDomain: `cf-bounce.${subdomains.mail.name}`,
+    });
+    expect(mail?.dnsRecords?.map((r) => r.purpose).sort()).toEqual([
+      'DKIM',
+      'DMARC',
+      'MX',
+      'MX',
+      'MX',
+      'SPF',
+    ]);
+    expect(
+      mail?.dnsRecords
+        ?.filter((r) => r.type === 'MX')
+        .map((r) => r.priority)
+        .sort(),
+    ).toEqual([12, 25, 34]);
+    expect(mail?.dnsRecords?.every((r) => r.verified === null)).toBe(true);
+    expect(mail?.dnsRecords?.find((r) => r.purpose === 'SPF')?.value).toMatch(/^v=spf1 /);
+
+    stack.sandbox.resetCalls();
+    const again = await stack.gql(CloudflareDomains, { provider: 'CLOUDFLARE' });
+    expect(again.data).toEqual(result.data);
+    expect(cloudflareCalls()).toHaveLength(0);
+  });
+
+  it('loads a subdomain’s DNS records once per request however often it is asked for', async () => {
+    const fresh = await startStack();
+    try {
+      const id = Buffer.from(
+        `CloudflareSendingSubdomain:${zones.primary.id}/${subdomains.notify.tag}`,
+      ).toString('base64');
+      const result = await fresh.gql(TwiceInOneRequest, { id });
+      expect(result.errors).toBeUndefined();
+      const dnsCalls = fresh.sandbox.calls.filter((call) => call.path.endsWith('/dns'));
+      expect(dnsCalls).toHaveLength(1);
+      expect(fresh.sandbox.calls.filter((call) => call.path.endsWith(subdomains.notify.tag))).toHaveLength(1);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('lists both providers together, CloudMailin first, and searches across them', async () => {
+    const all = expectTypename(
+      (await stack.gql(DomainNames, {})).data?.sendingDomains,
+      'QuerySendingDomainsConnection',
+    );
+    const providers = all.edges.map((e) => e.node.provider);
+    expect(providers.indexOf('CLOUDFLARE')).toBeGreaterThan(providers.lastIndexOf('CLOUDMAILIN'));
+    expect(new Set(providers)).toEqual(new Set(['CLOUDMAILIN', 'CLOUDFLARE']));
+    const searched = await stack.gql(CloudflareDomains, { query: 'example.net' });
+    const names = expectTypename(searched.data?.sendingDomains, 'QuerySendingDomainsConnection').edges.map(
+      (e) => e.node.domain,
+    );
+    expect(names).toContain(subdomains.send.name);
+    expect(names.every((name) => name.includes('example.net'))).toBe(true);
+  });
+
+  it('creates a subdomain in the chosen zone, resolves it by node(id), refuses verify, and deletes it', async () => {
+    const created = await stack.gql(CreateSubdomain, {
+      domain: 'News.Example.com',
+      zoneId: zones.primary.id,
+    });
+    const domain = expectTypename(created.data?.createSendingDomain, 'SendingDomainPayload').domain;
+    expect(domain).toMatchObject({
+      domain: 'news.example.com',
+      provider: 'CLOUDFLARE',
+      zoneId: zones.primary.id,
+    });
+    expect(domain.dnsRecords).toHaveLength(6);
+    expect(
+      stack.sandbox.cloudflare
+        .subdomains(zones.primary.id)
+        .filter((s) => s.enabled)
+        .map((s) => s.name),
+    ).toContain('news.example.com');
+
+    const node = await stack.gql(NodeLookup, { id: domain.id });
+    expect(node.data?.node).toMatchObject({
+      __typename: 'CloudflareSendingSubdomain',
+      domain: 'news.example.com',
+    });
+
+    const verify = await stack.gql(VerifyDomain, { id: domain.id });
+    expect(expectTypename(verify.data?.verifySendingDomain, 'ValidationError').issues[0]?.path).toBe('id');
+
+    const duplicate = await stack.gql(CreateSubdomain, {
+      domain: 'news.example.com',
+      zoneId: zones.primary.id,
+    });
+    expect(expectTypename(duplicate.data?.createSendingDomain, 'ValidationError').refusedBy).toBe(
+      'CLOUDFLARE',
+    );
+
+    const deleted = await stack.gql(DeleteDomain, { id: domain.id });
+    const payload = expectTypename(deleted.data?.deleteSendingDomain, 'DeleteSendingDomainPayload');
+    expect(payload).toMatchObject({
+      deletedId: domain.id,
+      domain: { domain: 'news.example.com', provider: 'CLOUDFLARE' },
+    });
+    expect(
+      stack.sandbox.cloudflare
+        .subdomains(zones.primary.id)
+        .filter((s) => s.enabled)
+        .map((s) => s.name),
+    ).not.toContain('news.example.com');
+    const again = await stack.gql(DeleteDomain, { id: domain.id });
+    expectTypename(again.data?.deleteSendingDomain, 'NotFoundError');
+    expect((await stack.gql(NodeLookup, { id: domain.id })).data?.node).toBeNull();
+  });
+
+  it('asks which zone when several are configured, and refuses a zone that is not', async () => {
+    stack.sandbox.resetCalls();
+    const unsure = await stack.gql(CreateSubdomain, { domain: 'x.example.com' });
+    expect(expectTypename(unsure.data?.createSendingDomain, 'ValidationError').issues[0]?.path).toBe(
+      'zoneId',
+    );
+    const foreign = await stack.gql(CreateSubdomain, { domain: 'x.example.com', zoneId: 'f'.repeat(32) });
+    expect(expectTypename(foreign.data?.createSendingDomain, 'ValidationError').issues[0]?.path).toBe(
+      'zoneId',
+    );
+    const outside = await stack.gql(CreateSubdomain, {
+      domain: 'mail.elsewhere.org',
+      zoneId: zones.primary.id,
+    });
+    expect(expectTypename(outside.data?.createSendingDomain, 'ValidationError').refusedBy).toBe('CLOUDFLARE');
+    expect(cloudflareCalls().map((call) => call.method)).toEqual(['POST']);
+  });
+});
+
+describe('sendEmail and sendRawEmail through Cloudflare', () => {
+  const from = { email: `reports@${subdomains.mail.name}`, name: 'Reports' };
+
+  it('sends the SDK’s all-parameters example in Cloudflare’s wire format and returns the per-recipient outcome', async () => {
+    const sdk = SDK_PARAMS['emailSending.send'].required_and_optional.body;
+    const before = sends().length;
+    const result = await stack.gql(Send, {
+      input: {
+        provider: 'CLOUDFLARE',
+        from,
+        to: [
+          { email: 'recipient@example.com' },
+          { email: 'someone@bounce.example.org' },
+          { email: 'later@defer.example.org' },
+        ],
+        cc: [{ email: 'recipient-a@example.com' }, { email: 'recipient-b@example.com', name: 'Recipient B' }],
+        bcc: [{ email: 'audit@example.com' }],
+        replyTo: { email: sdk.reply_to },
+        subject: sdk.subject,
+        text: sdk.text,
+        html: sdk.html,
+        headers: [{ name: 'X-Custom-Header', value: 'value' }],
+        attachments: [
+          { filename: 'report.pdf', contentType: 'application/pdf', contentBase64: PDF },
+          { filename: 'logo.png', contentType: 'image/png', contentBase64: PDF, contentId: 'logo' },
+        ],
+      },
+    });
+    const email = expectTypename(result.data?.sendEmail, 'SendEmailPayload').email;
+    expect(email).toMatchObject({
+      provider: 'CLOUDFLARE',
+      subject: 'Monthly Report',
+      bcc: ['audit@example.com'],
+      outboundMessage: null,
+    });
+    expect(email.messageId).toMatch(/^<[^@>]+@[^>]+>$/);
+    expect(email.delivery?.permanentBounces).toEqual(['someone@bounce.example.org']);
+    expect(email.delivery?.queued).toEqual(['later@defer.example.org']);
+    expect(email.delivery?.delivered).toContain('recipient@example.com');
+
+    expect(sends()).toHaveLength(before + 1);
+    const wire = sends().at(-1);
+    expect(wire?.url).toBe(`/cloudflare/client/v4/accounts/${DEMO_CLOUDFLARE.accountId}/email/sending/send`);
+    expect(wire?.headers.authorization).toBe('Bearer sandbox-cloudflare-api-token');
+    expect(JSON.parse(wire?.body ?? '{}')).toEqual({
+      from: { address: from.email, name: 'Reports' },
+      subject: sdk.subject,
+      to: [
+        { address: 'recipient@example.com' },
+        { address: 'someone@bounce.example.org' },
+        { address: 'later@defer.example.org' },
+      ],
+      cc: [
+        { address: 'recipient-a@example.com' },
+        { address: 'recipient-b@example.com', name: 'Recipient B' },
+      ],
+      bcc: [{ address: 'audit@example.com' }],
+      reply_to: { address: sdk.reply_to },
+      text: sdk.text,
+      html: sdk.html,
+      headers: sdk.headers,
+      attachments: [
+        { content: PDF, filename: 'report.pdf', type: 'application/pdf', disposition: 'attachment' },
+        { content: PDF, filename: 'logo.png', type: 'image/png', disposition: 'inline', content_id: 'logo' },
+      ],
+    });
+  });
+
+  it('sends a raw message with every recipient, bcc included, in the envelope', async () => {
+    const sdk = SDK_PARAMS['emailSending.sendRaw'].only_required.body;
+    const result = await stack.gql(SendRaw, {
+      input: {
+        provider: 'CLOUDFLARE',
+        from: { email: from.email },
+        to: [{ email: 'recipient@example.com' }],
+        bcc: [{ email: 'audit@example.com' }],
+        raw: sdk.mime_message.replace('sender@example.com', from.email),
+      },
+    });
+    const email = expectTypename(result.data?.sendRawEmail, 'SendEmailPayload').email;
+    expect(email.delivery?.delivered.sort()).toEqual(['audit@example.com', 'recipient@example.com']);
+    expect(JSON.parse(sends().at(-1)?.body ?? '{}')).toEqual({
+      from: from.email,
+      recipients: ['recipient@example.com', 'audit@example.com'],
+      mime_message: sdk.mime_message.replace('sender@example.com', from.email),
+    });
+  });
+
+  it('names the fields a provider cannot honour, before any upstream call', async () => {
+    const before = proxy.requests.length;
+    const cloudflare = await stack.gql(Send, {
+      input: {
+        provider: 'CLOUDFLARE',
+        from,
+        to: [{ email: 'r@example.com' }],
+        subject: 's',
+        markdown: '# hi',
+        tags: ['a'],
+        priority: 'DIGEST',
+        testMode: true,
+      },
+    });
+    const unsupported = expectTypename(cloudflare.data?.sendEmail, 'UnsupportedFieldError');
+    expect(unsupported).toMatchObject({
+      provider: 'CLOUDFLARE',
+      fields: ['input.markdown', 'input.tags', 'input.priority', 'input.testMode'],
+    });
+    const cloudmailin = await stack.gql(Send, {
+      input: {
+        provider: 'CLOUDMAILIN',
+        from,
+        to: [{ email: 'r@example.com' }],
+        bcc: [{ email: 'b@example.com' }],
+        subject: 's',
+        text: 't',
+      },
+    });
+    expect(expectTypename(cloudmailin.data?.sendEmail, 'UnsupportedFieldError').fields).toEqual([
+      'input.bcc',
+    ]);
+    const raw = await stack.gql(SendRaw, {
+      input: {
+        provider: 'CLOUDMAILIN',
+        from,
+        to: [{ email: 'r@example.com' }],
+        bcc: [{ email: 'b@example.com' }],
+        raw: 'A: b\r\n\r\nc',
+      },
+    });
+    expect(expectTypename(raw.data?.sendRawEmail, 'UnsupportedFieldError').fields).toEqual(['input.bcc']);
+    expect(proxy.requests).toHaveLength(before);
+    expect(stack.sandbox.calls.filter((call) => call.path.endsWith('/messages'))).toHaveLength(0);
+  });
+
+  it('applies Cloudflare’s limits before calling it: 50 recipients, 5 MiB, 16 KB of headers', async () => {
+    const before = proxy.requests.length;
+    const base = { provider: 'CLOUDFLARE' as const, from, subject: 's', text: 't' };
+    const many = (n: number, domain: string) =>
+      Array.from({ length: n }, (_, i) => ({ email: `r${i}@${domain}` }));
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ to: many(30, 'a.example'), cc: many(10, 'b.example'), bcc: many(11, 'c.example') }, 'input.to'],
+      [{ to: [], cc: [], bcc: [] }, 'input.to'],
+      [
+        {
+          to: many(1, 'a.example'),
+          attachments: [
+            { filename: 'big.txt', contentType: 'text/plain', contentBase64: 'A'.repeat(7_000_000) },
+          ],
+        },
+        'input',
+      ],
+      [
+        {
+          to: many(1, 'a.example'),
+          headers: Array.from({ length: 20 }, (_, i) => ({ name: `X-H${i}`, value: 'v'.repeat(900) })),
+        },
+        'input.headers',
+      ],
+      [{ to: many(1, 'a.example'), text: null, html: null }, 'input'],
+    ];
+    for (const [override, path] of cases) {
+      const result = await stack.gql(Send, { input: { ...base, ...override } } as never);
+      const error = expectTypename(result.data?.sendEmail, 'ValidationError');
+      expect(error.issues.map((issue) => issue.path)).toContain(path);
+    }
+    // 50 across to, cc and bcc is fine; only bcc-less recipients count for CloudMailin's 20.
+    const fifty = await stack.gql(Send, {
+      input: { ...base, to: many(30, 'a.example'), cc: many(10, 'b.example'), bcc: many(10, 'c.example') },
+    });
+    expectTypename(fifty.data?.sendEmail, 'SendEmailPayload');
+    expect(proxy.requests.length).toBe(before + 1);
+  });
+
+  it('relays Cloudflare’s refusal of a sender that is not an enabled sending subdomain', async () => {
+    const result = await stack.gql(Send, {
+      input: {
+        provider: 'CLOUDFLARE',
+        from: { email: 'x@not-a-zone.example' },
+        to: [{ email: 'r@example.com' }],
+        subject: 's',
+        text: 't',
+      },
+    });
+    const error = expectTypename(result.data?.sendEmail, 'UpstreamError');
+    expect(error).toMatchObject({ provider: 'CLOUDFLARE', status: 403, code: 'FORBIDDEN' });
+    expect(error.message).toMatch(/10204|sender/i);
+  });
+});
+
+describe('a provider without credentials', () => {
+  it('answers NotConfiguredError for Cloudflare outside sandbox mode, and lists only the configured provider', async () => {
+    const live = await startStack({
+      env: {
+        MAILGRAPH_SANDBOX: 'false',
+        MAILGRAPH_API_KEYS: 'test-key-0123456789abcdef:read+send+manage',
+        WEBHOOK_BASIC_AUTH: 'hook:secret',
+        CLOUDMAILIN_ACCOUNT_ID: '21c3976d80ba5e42',
+        CLOUDMAILIN_API_KEY: 'sandbox-cloudmailin-api-key',
+        CLOUDMAILIN_RATE_LIMIT_PER_MINUTE: '0',
+      },
+    });
+    try {
+      const auth = { authorization: 'Bearer test-key-0123456789abcdef' };
+      const send = await live.gql(
+        Send,
+        {
+          input: {
+            provider: 'CLOUDFLARE',
+            from: { email: 'a@example.com' },
+            to: [{ email: 'b@example.com' }],
+            subject: 's',
+            text: 't',
+          },
+        },
+        auth,
+      );
+      expect(expectTypename(send.data?.sendEmail, 'NotConfiguredError').provider).toBe('CLOUDFLARE');
+      const cloudflareOnly = await live.gql(DomainNames, { provider: 'CLOUDFLARE' }, auth);
+      expect(expectTypename(cloudflareOnly.data?.sendingDomains, 'NotConfiguredError').provider).toBe(
+        'CLOUDFLARE',
+      );
+      const all = await live.gql(DomainNames, {}, auth);
+      const providers = expectTypename(all.data?.sendingDomains, 'QuerySendingDomainsConnection').edges.map(
+        (e) => e.node.provider,
+      );
+      expect(new Set(providers)).toEqual(new Set(['CLOUDMAILIN']));
+      expect(live.sandbox.calls.filter((call) => call.path.startsWith('/cloudflare/'))).toHaveLength(0);
+    } finally {
+      await live.close();
+    }
+  });
+});

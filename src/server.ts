@@ -40,7 +40,9 @@ async function main(): Promise<void> {
     const limits = config.sandboxOptions.rateLimits
       ? 'provider rate limits enforced'
       : 'provider rate limits relaxed (MAILGRAPH_SANDBOX_RATE_LIMITS=true enforces them)';
-    logger.info(`mailgraph listening on ${url} in sandbox mode: emulator at ${sandbox.url}, ${limits}`);
+    logger.info(
+      `mailgraph listening on ${url} in sandbox mode: CloudMailin and Cloudflare emulator at ${sandbox.url}, ${limits}`,
+    );
   } else {
     logger.info(`mailgraph listening on ${url}`);
   }

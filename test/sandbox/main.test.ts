@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SANDBOX_CLOUDFLARE } from '../../src/sandbox/accounts.js';
 import { CM } from './helpers.js';
 
 async function freePort(): Promise<number> {
@@ -44,6 +45,8 @@ describe('npm run sandbox (src/sandbox/main.ts)', () => {
     expect(line).toContain('rate limits on');
     expect(line).toContain(CM.apiKey);
     expect(line).toContain(CM.smtpToken);
+    expect(line).toContain(`CLOUDFLARE_API_URL=http://127.0.0.1:${port}/cloudflare/client/v4`);
+    expect(line).toContain(`CLOUDFLARE_ZONE_IDS=${SANDBOX_CLOUDFLARE.zoneIds.join(',')}`);
     const url = `http://127.0.0.1:${port}/cloudmailin/api/v0.1/${CM.accountId}/addresses`;
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) {

@@ -3,13 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CLOUDFLARE } from '../src/sandbox/cloudflare-demo.js';
 import { graphql } from './gql/index.js';
 import { type RecordingProxy, startRecordingProxy } from './helpers/recording-proxy.js';
+import { sharedPath } from './helpers/shared.js';
 import { type Stack, expectTypename, startStack } from './helpers/stack.js';
 
 const SDK_PARAMS = JSON.parse(
-  readFileSync(
-    new URL('../../shared/upstream/cloudflare/examples/sdk-test-params.json', import.meta.url),
-    'utf8',
-  ),
+  readFileSync(sharedPath('upstream/cloudflare/examples/sdk-test-params.json'), 'utf8'),
 );
 
 const CloudflareDomains = graphql(`

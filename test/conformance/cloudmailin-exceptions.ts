@@ -1,3 +1,4 @@
+import { sharedPath } from '../helpers/shared.js';
 /**
  * Every place where the CloudMailin conformance tests do not take
  * `shared/upstream/cloudmailin/openapi/cloudmailin-api-v0.1.yml` (the 2021 file) as it is, each with its
@@ -20,7 +21,7 @@ import {
   objectAt,
 } from './openapi.js';
 
-export const CLOUDMAILIN_SPEC = '/work/shared/upstream/cloudmailin/openapi/cloudmailin-api-v0.1.yml';
+export const CLOUDMAILIN_SPEC = sharedPath('upstream/cloudmailin/openapi/cloudmailin-api-v0.1.yml');
 
 export type Verdict = 'valid' | 'invalid';
 

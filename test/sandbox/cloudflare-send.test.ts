@@ -10,6 +10,7 @@ import {
   envelopeSchema,
   sendResultSchema,
 } from '../../src/upstream/cloudflare-wire.js';
+import { sharedPath } from '../helpers/shared.js';
 import { type Reply, fakeClock, keysOf, sandbox } from './helpers.js';
 
 const SEND = `/accounts/${CF.accountId}/email/sending/send`;
@@ -18,7 +19,7 @@ const MiB = 1024 * 1024;
 
 /** `examples/sdk-test-params.json`: what the official SDK's generated tests send. */
 const SDK = JSON.parse(
-  readFileSync('/work/shared/upstream/cloudflare/examples/sdk-test-params.json', 'utf8'),
+  readFileSync(sharedPath('upstream/cloudflare/examples/sdk-test-params.json'), 'utf8'),
 ) as Record<string, Record<string, { body: Record<string, unknown> }>>;
 const sdkBody = (method: string, variant: string) => structuredClone(SDK[method]?.[variant]?.body ?? {});
 /**

@@ -11,6 +11,7 @@ import {
   envelopeSchema,
   subdomainSchema,
 } from '../../src/upstream/cloudflare-wire.js';
+import { sharedPath } from '../helpers/shared.js';
 import { type Reply, fakeClock, keysOf, sandbox } from './helpers.js';
 
 const { primary: ZONE, secondary: ZONE2 } = DEMO_CLOUDFLARE.zones;
@@ -32,7 +33,7 @@ const SUBDOMAIN_KEYS = [
 
 /** `examples/sdk-test-params.json`. */
 const SDK = JSON.parse(
-  readFileSync('/work/shared/upstream/cloudflare/examples/sdk-test-params.json', 'utf8'),
+  readFileSync(sharedPath('upstream/cloudflare/examples/sdk-test-params.json'), 'utf8'),
 ) as Record<string, { only_required: { zone_id: string; subdomain_id?: string; body?: { name: string } } }>;
 
 async function cf(sb: Sandbox, method: string, path: string, json?: unknown): Promise<Reply> {

@@ -27,11 +27,12 @@ import {
 } from '../../src/upstream/errors.js';
 import type { UpstreamCall } from '../../src/upstream/http.js';
 import type { BudgetLimit } from '../../src/upstream/rate-budget.js';
+import { sharedPath } from '../helpers/shared.js';
 
 // Fixtures
 
 const SDK_PARAMS = JSON.parse(
-  readFileSync('/work/shared/upstream/cloudflare/examples/sdk-test-params.json', 'utf8'),
+  readFileSync(sharedPath('upstream/cloudflare/examples/sdk-test-params.json'), 'utf8'),
 ) as {
   'emailSending.send': {
     only_required: { account_id: string; body: CloudflareSendInput };

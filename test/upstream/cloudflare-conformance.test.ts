@@ -20,10 +20,11 @@ import {
   createUpstreamShared,
 } from '../../src/upstream/cloudflare.js';
 import { type OpenApiValidator, type SpecPatch, loadOpenApi, objectAt } from '../conformance/openapi.js';
+import { sharedPath } from '../helpers/shared.js';
 
-const SPEC = '/work/shared/upstream/cloudflare/email-sending.openapi.json';
+const SPEC = sharedPath('upstream/cloudflare/email-sending.openapi.json');
 const SDK = JSON.parse(
-  readFileSync('/work/shared/upstream/cloudflare/examples/sdk-test-params.json', 'utf8'),
+  readFileSync(sharedPath('upstream/cloudflare/examples/sdk-test-params.json'), 'utf8'),
 ) as {
   'emailSending.send': {
     only_required: { account_id: string; body: CloudflareSendInput };

@@ -4,6 +4,7 @@
  * into a member of the field's result union. Everything else is masked by yoga.
  */
 import {
+  MailgraphError,
   NotConfiguredError,
   NotFoundError,
   RateLimitedError,
@@ -40,6 +41,12 @@ export const ErrorInterface = builder.interfaceRef<Error>('Error').implement({
     'An expected failure. Every error type implements it, so `... on Error { message }` always works.',
   fields: (t) => ({
     message: t.exposeString('message', { description: 'What went wrong, for people.' }),
+    providerCode: t.string({
+      nullable: true,
+      description:
+        "The provider's own error code when it gave one (e.g. Cloudflare's `10204`); null otherwise.",
+      resolve: (error) => (error instanceof MailgraphError ? error.providerCode : null),
+    }),
   }),
 });
 
@@ -48,10 +55,6 @@ builder.objectType(NotFoundError, {
   description: 'The object does not exist, or does not belong to the configured account.',
   interfaces: [ErrorInterface],
   fields: (t) => ({
-    providerCode: t.exposeString('providerCode', {
-      nullable: true,
-      description: "The provider's own error code when it gave one (e.g. Cloudflare's `10204`).",
-    }),
     resource: t.exposeString('resource', {
       description: 'The kind of object looked for, e.g. `InboundAddress`.',
     }),
@@ -75,10 +78,6 @@ builder.objectType(ValidationError, {
     'The input was refused: by mailgraph before any upstream call, or by the provider (`provider` is then set).',
   interfaces: [ErrorInterface],
   fields: (t) => ({
-    providerCode: t.exposeString('providerCode', {
-      nullable: true,
-      description: "The provider's own error code when it gave one (e.g. Cloudflare's `10204`).",
-    }),
     issues: t.field({
       type: [ValidationIssueRef],
       description:
@@ -99,10 +98,6 @@ builder.objectType(RateLimitedError, {
     "The provider's rate budget is spent and no cached answer could stand in. Retry after `retryAfterSeconds`.",
   interfaces: [ErrorInterface],
   fields: (t) => ({
-    providerCode: t.exposeString('providerCode', {
-      nullable: true,
-      description: "The provider's own error code when it gave one (e.g. Cloudflare's `10204`).",
-    }),
     provider: t.field({
       type: EmailProviderEnum,
       description: 'Whose budget is spent.',
@@ -119,10 +114,6 @@ builder.objectType(UpstreamError, {
   description: 'The provider refused or failed in a way that a different input would not fix.',
   interfaces: [ErrorInterface],
   fields: (t) => ({
-    providerCode: t.exposeString('providerCode', {
-      nullable: true,
-      description: "The provider's own error code when it gave one (e.g. Cloudflare's `10204`).",
-    }),
     provider: t.field({
       type: EmailProviderEnum,
       description: 'The provider that failed.',

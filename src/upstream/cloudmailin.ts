@@ -41,7 +41,7 @@ import {
   type UpstreamCall,
 } from './http.js';
 import type { RateBudget } from './rate-budget.js';
-import { type Fetched, invalidate, readThrough } from './read-through.js';
+import { type Fetched, invalidate, prime, readThrough } from './read-through.js';
 import type { UpstreamShared } from './shared.js';
 
 export type { Fetched } from './read-through.js';
@@ -530,16 +530,8 @@ export class CloudMailinClient {
     }
   }
 
-  private async prime(scope: string, segments: string[], value: unknown): Promise<void> {
-    let key: string;
-    try {
-      key = this.transport.path(segments);
-    } catch (error) {
-      // An id that cannot be a path segment cannot be asked for either; nothing to prime.
-      if (error instanceof ValidationError) return;
-      throw error;
-    }
-    await this.shared.cache.set(scope, key, value, this.upstream.cacheTtlSeconds);
+  private prime(scope: string, segments: string[], value: unknown): Promise<void> {
+    return prime(this.shared, this.transport, this.upstream.cacheTtlSeconds, scope, segments, value);
   }
 }
 

@@ -3,7 +3,8 @@
  * share one load; the load (which takes rate budget) fills the cache; and when the budget is spent (ours or
  * the provider's 429) an expired entry still in its grace period is served, flagged stale.
  */
-import { RateLimitedError } from './errors.js';
+import { RateLimitedError, ValidationError } from './errors.js';
+import type { HttpTransport } from './http.js';
 import type { UpstreamShared } from './shared.js';
 
 export interface Fetched<T> {
@@ -54,4 +55,27 @@ export async function invalidate(shared: UpstreamShared, scope: string, pathPref
   shared.epochs.set(scope, (shared.epochs.get(scope) ?? 0) + 1);
   shared.inflight.forget(scope, pathPrefix);
   await shared.cache.invalidate(scope, pathPrefix);
+}
+
+/**
+ * Fills the cache entry of a single object that a list, a create or an update already returned, so that
+ * the next read of it costs no call. Only for responses of the same full shape as the show endpoint.
+ */
+export async function prime(
+  shared: UpstreamShared,
+  transport: HttpTransport,
+  ttlSeconds: number,
+  scope: string,
+  segments: string[],
+  value: unknown,
+): Promise<void> {
+  let key: string;
+  try {
+    key = transport.path(segments);
+  } catch (error) {
+    // An id that cannot be a path segment cannot be asked for either; nothing to prime.
+    if (error instanceof ValidationError) return;
+    throw error;
+  }
+  await shared.cache.set(scope, key, value, ttlSeconds);
 }

@@ -246,6 +246,8 @@ export type EmailProvider =
 export type Error = {
   /** What went wrong, for people. */
   message: Scalars['String']['output'];
+  /** The provider's own error code when it gave one (e.g. Cloudflare's `10204`); null otherwise. */
+  providerCode?: Maybe<Scalars['String']['output']>;
 };
 
 /** A CloudMailin inbound address: mail sent to `emailAddress` (or to its custom domains) is POSTed to `target`. */
@@ -563,6 +565,8 @@ export type NotConfiguredError = Error & {
   message: Scalars['String']['output'];
   /** The provider lacking credentials. */
   provider: EmailProvider;
+  /** The provider's own error code when it gave one (e.g. Cloudflare's `10204`); null otherwise. */
+  providerCode?: Maybe<Scalars['String']['output']>;
 };
 
 /** The object does not exist, or does not belong to the configured account. */
@@ -570,7 +574,7 @@ export type NotFoundError = Error & {
   __typename?: 'NotFoundError';
   /** What went wrong, for people. */
   message: Scalars['String']['output'];
-  /** The provider's own error code when it gave one (e.g. Cloudflare's `10204`). */
+  /** The provider's own error code when it gave one (e.g. Cloudflare's `10204`); null otherwise. */
   providerCode?: Maybe<Scalars['String']['output']>;
   /** The kind of object looked for, e.g. `InboundAddress`. */
   resource: Scalars['String']['output'];
@@ -864,7 +868,7 @@ export type RateLimitedError = Error & {
   message: Scalars['String']['output'];
   /** Whose budget is spent. */
   provider: EmailProvider;
-  /** The provider's own error code when it gave one (e.g. Cloudflare's `10204`). */
+  /** The provider's own error code when it gave one (e.g. Cloudflare's `10204`); null otherwise. */
   providerCode?: Maybe<Scalars['String']['output']>;
   /** Seconds until a call can be made again. */
   retryAfterSeconds: Scalars['Int']['output'];
@@ -1021,6 +1025,8 @@ export type UnsupportedFieldError = Error & {
   message: Scalars['String']['output'];
   /** The provider chosen. */
   provider: EmailProvider;
+  /** The provider's own error code when it gave one (e.g. Cloudflare's `10204`); null otherwise. */
+  providerCode?: Maybe<Scalars['String']['output']>;
 };
 
 /** Changes to an inbound address. Omitted fields keep their current value. */
@@ -1044,7 +1050,7 @@ export type UpstreamError = Error & {
   message: Scalars['String']['output'];
   /** The provider that failed. */
   provider: EmailProvider;
-  /** The provider's own error code when it gave one (e.g. Cloudflare's `10204`). */
+  /** The provider's own error code when it gave one (e.g. Cloudflare's `10204`); null otherwise. */
   providerCode?: Maybe<Scalars['String']['output']>;
   /** The HTTP status the provider answered, or null when no answer came (timeout, network). */
   status?: Maybe<Scalars['Int']['output']>;
@@ -1057,7 +1063,7 @@ export type ValidationError = Error & {
   issues: Array<ValidationIssue>;
   /** What went wrong, for people. */
   message: Scalars['String']['output'];
-  /** The provider's own error code when it gave one (e.g. Cloudflare's `10204`). */
+  /** The provider's own error code when it gave one (e.g. Cloudflare's `10204`); null otherwise. */
   providerCode?: Maybe<Scalars['String']['output']>;
   /** Who refused the input: mailgraph (before any upstream call) or the provider. */
   refusedBy: Refuser;

@@ -17,6 +17,7 @@ import { SANDBOX_CLOUDMAILIN as CM } from '../../src/sandbox/accounts.js';
 import { DEMO_CLOUDMAILIN as DEMO } from '../../src/sandbox/demo-data.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { CloudMailinClient, createUpstreamShared } from '../../src/upstream/cloudmailin.js';
+import { type Exchange, type RecordingProxy, startRecordingProxy } from '../helpers/recording-proxy.js';
 import {
   CLOUDMAILIN_SPEC,
   NOT_IN_SPEC,
@@ -24,7 +25,6 @@ import {
   type Probe,
   SPEC_PATCHES,
 } from './cloudmailin-exceptions.js';
-import { type Exchange, type ExchangeProxy, startExchangeProxy } from './exchange-proxy.js';
 import { type OpenApiValidator, loadOpenApi, parseBody, queryObject } from './openapi.js';
 
 let spec: OpenApiValidator;
@@ -530,7 +530,7 @@ describe("the emulator's responses", () => {
 
 describe("the client's requests", () => {
   let sandbox: Sandbox;
-  let proxy: ExchangeProxy;
+  let proxy: RecordingProxy;
   let prefix: string;
   const recorded = new Map<string, Exchange[]>();
 
@@ -657,7 +657,7 @@ describe("the client's requests", () => {
 
   beforeAll(async () => {
     sandbox = await startSandbox({ rateLimits: false });
-    proxy = await startExchangeProxy(sandbox.cloudmailinUrl);
+    proxy = await startRecordingProxy(sandbox.cloudmailinUrl);
     prefix = new URL(sandbox.cloudmailinUrl).pathname;
     const config = loadConfig({
       MAILGRAPH_SANDBOX: 'true',

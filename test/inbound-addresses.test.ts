@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_CLOUDFLARE } from '../src/sandbox/cloudflare-demo.js';
 import { DEMO_CLOUDMAILIN } from '../src/sandbox/demo-data.js';
 import { graphql } from './gql/index.js';
 import { type Stack, expectTypename, globalId, startStack } from './helpers/stack.js';
@@ -207,5 +208,46 @@ describe('inbound addresses', () => {
     expect(result.status).toBe(400);
     expect(result.data).toBeUndefined();
     expect(result.errors?.[0]?.message).toMatch(/RAW/);
+  });
+});
+
+describe('nodes', () => {
+  const Nodes = graphql(`
+    query ManyNodes($ids: [ID!]!) {
+      nodes(ids: $ids) {
+        __typename
+        id
+        ... on InboundAddress { addressId }
+        ... on OutboundMessage { messageUuid }
+        ... on SendingDomain { domain provider }
+      }
+    }
+  `);
+
+  it('resolves ids of every type in the order given, with null for one that matches nothing', async () => {
+    const ids = [
+      globalId('OutboundMessage', DEMO_CLOUDMAILIN.outboundMessageId),
+      globalId('InboundAddress', 'ffffffffffffffffffff'),
+      globalId(
+        'CloudflareSendingSubdomain',
+        `${DEMO_CLOUDFLARE.zones.primary.id}/${DEMO_CLOUDFLARE.subdomains.mail.tag}`,
+      ),
+      globalId('InboundAddress', DEMO_CLOUDMAILIN.addressIds.support),
+      globalId('CloudMailinSendingDomain', DEMO_CLOUDMAILIN.sendingDomainIds.verified),
+    ];
+    const result = await stack.gql(Nodes, { ids });
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.nodes).toEqual([
+      { __typename: 'OutboundMessage', id: ids[0], messageUuid: DEMO_CLOUDMAILIN.outboundMessageId },
+      null,
+      {
+        __typename: 'CloudflareSendingSubdomain',
+        id: ids[2],
+        domain: DEMO_CLOUDFLARE.subdomains.mail.name,
+        provider: 'CLOUDFLARE',
+      },
+      { __typename: 'InboundAddress', id: ids[3], addressId: DEMO_CLOUDMAILIN.addressIds.support },
+      { __typename: 'CloudMailinSendingDomain', id: ids[4], domain: 'example.com', provider: 'CLOUDMAILIN' },
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Connection, type UpstreamList, paginateUpstream } from '../src/schema/pagination.js';
+import { NotFoundError } from '../src/upstream/errors.js';
 
 interface Row {
   id: string;
@@ -112,6 +113,27 @@ describe('paginateUpstream', () => {
     expect(page.edges.map((edge) => edge.node.id)).toEqual(upstream.rows.map((row) => row.id));
     expect(page.pageInfo.hasNextPage).toBe(false);
     expect(upstream.fetches).toBe(2);
+  });
+
+  it('ends the list when the server answers 404 for a page past the end', async () => {
+    const upstream = new FakeUpstream(20, 10);
+    const list = upstream.list('strict?x');
+    const strict = {
+      ...list,
+      fetchPage: async (page: number) => {
+        const rows = await list.fetchPage(page);
+        if (rows.length === 0) throw new NotFoundError('no such page', 'Page', String(page));
+        return rows;
+      },
+    };
+    const all = await paginateUpstream(strict, { first: 30 });
+    expect(all.edges.map((edge) => edge.node.id)).toEqual(upstream.rows.map((row) => row.id));
+    expect(all.pageInfo.hasNextPage).toBe(false);
+    const missingFirstPage = {
+      ...strict,
+      fetchPage: async () => Promise.reject(new NotFoundError('gone', 'Address', 'x')),
+    };
+    await expect(paginateUpstream(missingFirstPage, { first: 5 })).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('resumes after a deleted anchor with the older rows, also when deletions moved it up a page', async () => {

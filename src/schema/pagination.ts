@@ -14,7 +14,7 @@
  * find out: that saves an upstream call per request, at the price of an occasional empty next page.
  */
 import { createHash } from 'node:crypto';
-import { ValidationError } from '../upstream/errors.js';
+import { NotFoundError, ValidationError } from '../upstream/errors.js';
 
 export interface ConnectionArgs {
   first?: number | null;
@@ -138,7 +138,11 @@ export async function paginateUpstream<T>(
       if (!anchorPassed) throw staleCursor();
       break;
     }
-    const items = await list.fetchPage(page);
+    const items = await list.fetchPage(page).catch((error: unknown) => {
+      // Some servers answer a page past the end with 404 rather than []: the list simply ends there.
+      if (page > 1 && error instanceof NotFoundError) return [] as T[];
+      throw error;
+    });
     const longest = Math.max(longestPageSeen.get(lengthKey) ?? 0, items.length);
     longestPageSeen.set(lengthKey, longest);
     // A page that brings nothing new means the server ignores `page` (it is deprecated): the list ends.

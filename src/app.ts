@@ -16,12 +16,14 @@ import { type Context, createContext } from './context.js';
 import { GRAPHIQL_TABS } from './graphiql.js';
 import { type IdempotencyStore, MemoryIdempotencyStore } from './idempotency.js';
 import type { Providers } from './loaders.js';
+import type { Metrics } from './metrics.js';
 import { schema } from './schema/index.js';
 import { MailgraphError, RateLimitedError, UpstreamError, ValidationError } from './upstream/errors.js';
 
 export interface AppDeps {
   config: Config;
   providers: Providers;
+  metrics?: Metrics;
   idempotency?: IdempotencyStore;
   logger?: {
     debug(...a: unknown[]): void;
@@ -101,6 +103,7 @@ export function createApp(deps: AppDeps): App {
         blockFieldSuggestion: { enabled: !deps.config.sandbox },
       }),
       useUpstreamExtensions(),
+      ...(deps.metrics ? [deps.metrics.plugin()] : []),
     ],
   });
 }

@@ -4,6 +4,7 @@
  */
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { App } from './app.js';
+import type { Metrics } from './metrics.js';
 
 /** A 10 MB message plus base64 overhead and the rest of the GraphQL document. */
 export const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
@@ -13,6 +14,8 @@ export interface HttpServerOptions {
   /** Resolves true when everything the app depends on answers. */
   ready?: () => Promise<boolean>;
   maxRequestBytes?: number;
+  /** Served on `/metrics` in the Prometheus text format. */
+  metrics?: Metrics;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -27,6 +30,12 @@ export function createHttpServer(options: HttpServerOptions): Server {
     if (path === '/ready') {
       const ok = options.ready ? await options.ready().catch(() => false) : true;
       sendJson(res, ok ? 200 : 503, { ready: ok });
+      return;
+    }
+    if (path === '/metrics' && options.metrics) {
+      const { registry } = options.metrics;
+      res.writeHead(200, { 'content-type': registry.contentType });
+      res.end(await registry.metrics());
       return;
     }
     if (req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH') {

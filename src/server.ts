@@ -6,6 +6,7 @@ import pino from 'pino';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createHttpServer } from './http-server.js';
+import { createMetrics } from './metrics.js';
 import { createProviders } from './providers.js';
 import { startSandbox } from './sandbox/server.js';
 
@@ -30,8 +31,10 @@ async function main(): Promise<void> {
   if (sandbox && !config.sandboxOptions.cloudflareUrlOverridden)
     config.cloudflare.apiUrl = sandbox.cloudflareUrl;
 
-  const app = createApp({ config, providers: createProviders(config), logger });
-  const server = createHttpServer({ app });
+  const metrics = createMetrics();
+  const providers = createProviders(config, { onCall: (call) => metrics.observeUpstream(call) });
+  const app = createApp({ config, providers, logger, metrics });
+  const server = createHttpServer({ app, metrics });
   server.listen(config.port, config.host);
   await once(server, 'listening');
 

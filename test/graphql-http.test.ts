@@ -138,6 +138,27 @@ describe('GraphQL over HTTP: bad input gets a clear error', () => {
     expect(JSON.stringify(result)).not.toMatch(/at .*\.ts:\d+/);
   });
 
+  it('counts upstream calls and operations on /metrics (Prometheus text format)', async () => {
+    const fresh = await startStack();
+    try {
+      await fresh.gql(
+        graphql(`query MetricsProbe { sendingDomains(provider: CLOUDMAILIN, first: 2) { __typename } }`),
+      );
+      const response = await fetch(`${fresh.url}/metrics`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+      const text = await response.text();
+      const calls = fresh.sandbox.calls.length;
+      expect(text).toContain(
+        `mailgraph_upstream_calls_total{provider="CLOUDMAILIN",method="GET",route="/sending_domains",status="200"} ${calls}`,
+      );
+      expect(text).toContain('mailgraph_graphql_operations_total{type="query",outcome="ok"} 1');
+      expect(text).toMatch(/mailgraph_process_cpu_seconds_total/);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('serves /health and /ready', async () => {
     expect((await fetch(`${stack.url}/health`)).status).toBe(200);
     const ready = await fetch(`${stack.url}/ready`);

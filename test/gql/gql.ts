@@ -28,6 +28,7 @@ type Documents = {
     "\n  mutation DeleteDomain($id: ID!) {\n    deleteCustomDomain(id: $id) {\n      __typename\n      ... on DeleteCustomDomainPayload { deletedId customDomain { domain } }\n      ... on NotFoundError { resourceId }\n      ... on ValidationError { issues { path } }\n    }\n  }\n": typeof types.DeleteDomainDocument,
     "\n  query DomainNode($id: ID!) { node(id: $id) { __typename ... on CustomDomain { domain } } }\n": typeof types.DomainNodeDocument,
     "query Masked { node(id: \"%%%\") { id } }": typeof types.MaskedDocument,
+    "query MetricsProbe { sendingDomains(provider: CLOUDMAILIN, first: 2) { __typename } }": typeof types.MetricsProbeDocument,
     "query ScopedRead { inboundAddresses(first: 1) { __typename } }": typeof types.ScopedReadDocument,
     "\n    mutation ScopedManage { createSendingDomain(provider: CLOUDMAILIN, domain: \"scoped.example.test\") { __typename } }\n  ": typeof types.ScopedManageDocument,
     "\n  query Addresses($first: Int, $after: String) {\n    inboundAddresses(first: $first, after: $after) {\n      __typename\n      ... on QueryInboundAddressesConnection {\n        edges { node { id addressId emailAddress target targetFormat nickname } }\n        pageInfo { hasNextPage endCursor }\n      }\n      ... on Error { message }\n    }\n  }\n": typeof types.AddressesDocument,
@@ -72,6 +73,7 @@ const documents: Documents = {
     "\n  mutation DeleteDomain($id: ID!) {\n    deleteCustomDomain(id: $id) {\n      __typename\n      ... on DeleteCustomDomainPayload { deletedId customDomain { domain } }\n      ... on NotFoundError { resourceId }\n      ... on ValidationError { issues { path } }\n    }\n  }\n": types.DeleteDomainDocument,
     "\n  query DomainNode($id: ID!) { node(id: $id) { __typename ... on CustomDomain { domain } } }\n": types.DomainNodeDocument,
     "query Masked { node(id: \"%%%\") { id } }": types.MaskedDocument,
+    "query MetricsProbe { sendingDomains(provider: CLOUDMAILIN, first: 2) { __typename } }": types.MetricsProbeDocument,
     "query ScopedRead { inboundAddresses(first: 1) { __typename } }": types.ScopedReadDocument,
     "\n    mutation ScopedManage { createSendingDomain(provider: CLOUDMAILIN, domain: \"scoped.example.test\") { __typename } }\n  ": types.ScopedManageDocument,
     "\n  query Addresses($first: Int, $after: String) {\n    inboundAddresses(first: $first, after: $after) {\n      __typename\n      ... on QueryInboundAddressesConnection {\n        edges { node { id addressId emailAddress target targetFormat nickname } }\n        pageInfo { hasNextPage endCursor }\n      }\n      ... on Error { message }\n    }\n  }\n": types.AddressesDocument,
@@ -172,6 +174,10 @@ export function graphql(source: "\n  query DomainNode($id: ID!) { node(id: $id) 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query Masked { node(id: \"%%%\") { id } }"): (typeof documents)["query Masked { node(id: \"%%%\") { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query MetricsProbe { sendingDomains(provider: CLOUDMAILIN, first: 2) { __typename } }"): (typeof documents)["query MetricsProbe { sendingDomains(provider: CLOUDMAILIN, first: 2) { __typename } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -9,6 +9,7 @@ import { type DocumentNode, print } from 'graphql';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createHttpServer } from '../../src/http-server.js';
+import { createMetrics } from '../../src/metrics.js';
 import { createProviders } from '../../src/providers.js';
 import { type Sandbox, type SandboxOptions, startSandbox } from '../../src/sandbox/server.js';
 import { type UpstreamCall, createUpstreamShared } from '../../src/upstream/cloudmailin.js';
@@ -64,12 +65,19 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...options.env,
   });
   const upstreamCalls: UpstreamCall[] = [];
+  const metrics = createMetrics();
   const providers = createProviders(config, {
     shared: createUpstreamShared(options.now ? { now: options.now } : {}),
-    onCall: (call) => upstreamCalls.push(call),
+    onCall: (call) => {
+      upstreamCalls.push(call);
+      metrics.observeUpstream(call);
+    },
   });
   const logger = process.env.MAILGRAPH_TEST_LOG ? console : undefined;
-  const server: Server = createHttpServer({ app: createApp({ config, providers, logger }) });
+  const server: Server = createHttpServer({
+    app: createApp({ config, providers, logger, metrics }),
+    metrics,
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 

@@ -41,11 +41,14 @@ export interface Loaders {
   cloudflareDns: DataLoader<string, CloudflareDnsRecord[]>;
 }
 
+/** The data of an upstream answer, noting on the request when it came from an expired cache entry. */
+export function dataOf<T>(meta: UpstreamMeta, fetched: Fetched<T>): T {
+  if (fetched.stale) meta.stale = true;
+  return fetched.data;
+}
+
 export function createLoaders({ cloudmailin, cloudflare }: Providers, meta: UpstreamMeta): Loaders {
-  const unwrap = <T>(fetched: Fetched<T>): T => {
-    if (fetched.stale) meta.stale = true;
-    return fetched.data;
-  };
+  const unwrap = <T>(fetched: Fetched<T>): T => dataOf(meta, fetched);
 
   return {
     // One address: GET /addresses/{id}. Several: the list (one call, the API does not page it).

@@ -1,8 +1,9 @@
+import type { Context } from '../context.js';
+import { requireScope } from '../context.js';
 /**
  * Custom domains: receive mail for `anything@yourdomain` on an inbound address.
  */
-import type { Context } from '../context.js';
-import { requireScope } from '../context.js';
+import { dataOf } from '../loaders.js';
 import type { CustomDomain, CustomDomainInput } from '../upstream/cloudmailin-wire.js';
 import { builder } from './builder.js';
 import { EXPECTED_ERRORS } from './errors.js';
@@ -23,9 +24,11 @@ async function fetchDomains(
   query: string | null,
   page: number,
 ): Promise<CustomDomainShape[]> {
-  const fetched = await context.cloudmailin.listCustomDomains({ addressId, query, page });
-  if (fetched.stale) context.upstream.stale = true;
-  return fetched.data.map((domain) => ({ ...domain, address_id: addressId }));
+  const domains = dataOf(
+    context.upstream,
+    await context.cloudmailin.listCustomDomains({ addressId, query, page }),
+  );
+  return domains.map((domain) => ({ ...domain, address_id: addressId }));
 }
 
 async function findDomain(

@@ -1,8 +1,9 @@
+import type { Context } from '../context.js';
+import { requireScope } from '../context.js';
 /**
  * Inbound addresses: CloudMailin addresses that receive mail and POST it to a target URL.
  */
-import type { Context } from '../context.js';
-import { requireScope } from '../context.js';
+import { dataOf } from '../loaders.js';
 import type { Address, AddressInput, TargetFormat } from '../upstream/cloudmailin-wire.js';
 import { NotFoundError } from '../upstream/errors.js';
 import { builder } from './builder.js';
@@ -94,10 +95,9 @@ builder.queryFields((t) => ({
           paged: false,
           key: (address) => address.id,
           fetchPage: async () => {
-            const fetched = await context.cloudmailin.listAddresses();
-            if (fetched.stale) context.upstream.stale = true;
-            for (const address of fetched.data) context.loaders.address.prime(address.id, address);
-            return fetched.data;
+            const addresses = dataOf(context.upstream, await context.cloudmailin.listAddresses());
+            for (const address of addresses) context.loaders.address.prime(address.id, address);
+            return addresses;
           },
         },
         args,

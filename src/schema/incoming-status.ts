@@ -1,9 +1,10 @@
+import type { Context } from '../context.js';
+import { requireScope } from '../context.js';
 /**
  * Incoming statuses: one row per mail CloudMailin received for an address and tried to POST to its
  * target, with the outcome decoded from the target's HTTP status.
  */
-import type { Context } from '../context.js';
-import { requireScope } from '../context.js';
+import { dataOf } from '../loaders.js';
 import type { IncomingStatus } from '../upstream/cloudmailin-wire.js';
 import { builder } from './builder.js';
 import { EXPECTED_ERRORS } from './errors.js';
@@ -115,9 +116,11 @@ async function fetchStatuses(
   query: string | null,
   page: number,
 ): Promise<IncomingStatusShape[]> {
-  const fetched = await context.cloudmailin.listIncomingStatuses({ addressId, query, page });
-  if (fetched.stale) context.upstream.stale = true;
-  return fetched.data.map((status) => ({ ...status, address_id: addressId }));
+  const statuses = dataOf(
+    context.upstream,
+    await context.cloudmailin.listIncomingStatuses({ addressId, query, page }),
+  );
+  return statuses.map((status) => ({ ...status, address_id: addressId }));
 }
 
 function resolveStatuses(

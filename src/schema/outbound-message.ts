@@ -1,10 +1,11 @@
+import type { Context } from '../context.js';
+import { requireScope } from '../context.js';
 /**
  * Outbound messages: mail sent through CloudMailin (API or SMTP), each recipient with its delivery events.
  * The list carries each recipient's last event only; the full history comes from the show endpoint,
  * fetched once per message per request (DataLoader) and shared across requests (upstream cache).
  */
-import type { Context } from '../context.js';
-import { requireScope } from '../context.js';
+import { dataOf } from '../loaders.js';
 import {
   MESSAGE_EVENT_KINDS,
   type MessageEvent,
@@ -198,9 +199,7 @@ async function fetchOutbound(
   query: string | null,
   page: number,
 ): Promise<OutboundMessage[]> {
-  const fetched = await context.cloudmailin.listOutboundMessages({ query, page });
-  if (fetched.stale) context.upstream.stale = true;
-  return fetched.data;
+  return dataOf(context.upstream, await context.cloudmailin.listOutboundMessages({ query, page }));
 }
 
 builder.queryFields((t) => ({

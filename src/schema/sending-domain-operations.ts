@@ -1,12 +1,12 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import type { Context } from '../context.js';
+import { requireScope } from '../context.js';
 /**
  * Listing, fetching, creating, verifying and deleting sending domains at either provider. Listing one
  * provider keeps its own paging (CloudMailin pages; Cloudflare answers each zone's whole list in one call);
  * listing both merges them, CloudMailin first, with the same opaque cursors.
  */
-import { encodeGlobalID } from '@pothos/plugin-relay';
-import type { Context } from '../context.js';
-import { requireScope } from '../context.js';
-import { subdomainKey } from '../loaders.js';
+import { dataOf, subdomainKey } from '../loaders.js';
 import { NotConfiguredError, ValidationError } from '../upstream/errors.js';
 import { builder } from './builder.js';
 import { CloudflareSendingSubdomainRef } from './cloudflare-sending-subdomain.js';
@@ -44,10 +44,9 @@ async function cloudMailinPage(
   query: string | null,
   page: number,
 ): Promise<SendingDomainShape[]> {
-  const fetched = await context.cloudmailin.listSendingDomains({ query, page });
-  if (fetched.stale) context.upstream.stale = true;
-  for (const domain of fetched.data) context.loaders.sendingDomain.prime(domain.id, domain);
-  return fetched.data.map(cloudMailinDomain);
+  const domains = dataOf(context.upstream, await context.cloudmailin.listSendingDomains({ query, page }));
+  for (const domain of domains) context.loaders.sendingDomain.prime(domain.id, domain);
+  return domains.map(cloudMailinDomain);
 }
 
 async function allCloudMailin(context: Context, query: string | null): Promise<SendingDomainShape[]> {
@@ -72,12 +71,11 @@ async function allCloudflare(context: Context, query: string | null): Promise<Se
   const zones = context.cloudflare.zoneIds;
   const lists = await Promise.all(
     zones.map(async (zoneId) => {
-      const fetched = await context.cloudflare.listSubdomains(zoneId);
-      if (fetched.stale) context.upstream.stale = true;
-      for (const subdomain of fetched.data) {
+      const subdomains = dataOf(context.upstream, await context.cloudflare.listSubdomains(zoneId));
+      for (const subdomain of subdomains) {
         context.loaders.cloudflareSubdomain.prime(subdomainKey(zoneId, subdomain.id), subdomain);
       }
-      return fetched.data.map((subdomain) => cloudflareSubdomain(zoneId, subdomain));
+      return subdomains.map((subdomain) => cloudflareSubdomain(zoneId, subdomain));
     }),
   );
   const needle = query?.toLowerCase() ?? null;

@@ -1,14 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CLOUDFLARE } from '../src/sandbox/cloudflare-demo.js';
 import { graphql } from './gql/index.js';
 import { type RecordingProxy, startRecordingProxy } from './helpers/recording-proxy.js';
-import { sharedPath } from './helpers/shared.js';
+import { cloudflareSdkParams } from './helpers/shared.js';
 import { type Stack, expectTypename, startStack } from './helpers/stack.js';
 
-const SDK_PARAMS = JSON.parse(
-  readFileSync(sharedPath('upstream/cloudflare/examples/sdk-test-params.json'), 'utf8'),
-);
+// biome-ignore lint/suspicious/noExplicitAny: the fixture's values go into GraphQL inputs as they are
+const SDK_PARAMS = cloudflareSdkParams<any>();
 
 const CloudflareDomains = graphql(`
   query CloudflareDomains($provider: EmailProvider, $query: String) {

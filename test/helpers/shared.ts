@@ -2,7 +2,7 @@
  * The project's shared reference material (provider specs, samples, fixtures) lives beside the repository
  * in `shared/`, not inside it. Tests find it there, or where MAILGRAPH_SHARED_DIR points.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const candidates = [
@@ -19,4 +19,14 @@ export function sharedPath(relative: string): string {
     throw new Error(`shared/ not found (looked in ${candidates.join(', ')}); set MAILGRAPH_SHARED_DIR`);
   }
   return `${root}/${relative}`;
+}
+
+/**
+ * `upstream/cloudflare/examples/sdk-test-params.json`, parsed: what the official Cloudflare SDK's generated
+ * tests send, by method and variant. `T` is the shape the caller reads it as.
+ */
+export function cloudflareSdkParams<T>(): T {
+  return JSON.parse(
+    readFileSync(sharedPath('upstream/cloudflare/examples/sdk-test-params.json'), 'utf8'),
+  ) as T;
 }

@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { SANDBOX_CLOUDFLARE as CF } from '../../src/sandbox/accounts.js';
 import { DEMO_CLOUDFLARE, SANDBOX_CLOUDFLARE_KEY_PAIR as PAIR } from '../../src/sandbox/cloudflare-demo.js';
 import type { Sandbox } from '../../src/sandbox/server.js';
 import {
   CLOUDFLARE_LIMITS,
   CLOUDFLARE_SEND_ERRORS,
   CLOUDFLARE_SUBDOMAIN_ERRORS,
-  envelopeSchema,
 } from '../../src/upstream/cloudflare-wire.js';
-import { type Reply, fakeClock, keysOf, sandbox } from './helpers.js';
+import { CF, type RequestOptions, cf, expectCfError, fakeClock, sandbox } from './helpers.js';
 
 const ZONE = DEMO_CLOUDFLARE.zones.primary.id;
 const MAIL = DEMO_CLOUDFLARE.subdomains.mail.tag;
@@ -19,35 +17,9 @@ const BEARER = { authorization: `Bearer ${CF.apiToken}` };
 const KEY_PAIR = { 'x-auth-email': PAIR.email, 'x-auth-key': PAIR.key };
 const ZONE_AUTH_ERROR = { status: 401, code: 10000, message: 'Authentication error' };
 
-async function cf(
-  sb: Sandbox,
-  method: string,
-  path: string,
-  headers: Record<string, string> = BEARER,
-  json?: unknown,
-): Promise<Reply> {
-  const all = json === undefined ? headers : { ...headers, 'content-type': 'application/json' };
-  const response = await fetch(`${sb.cloudflareUrl}${path}`, {
-    method,
-    headers: all,
-    body: json === undefined ? undefined : JSON.stringify(json),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: text === '' ? undefined : JSON.parse(text),
-  };
-}
-
-function expectError(reply: Reply, error: { status: number; code: number; message: string }) {
-  expect(reply.status, JSON.stringify(reply.body)).toBe(error.status);
-  expect(keysOf(reply.body)).toEqual(['errors', 'messages', 'result', 'success']);
-  const envelope = envelopeSchema.parse(reply.body);
-  expect(envelope).toMatchObject({ success: false, result: null });
-  expect(envelope.errors.map(({ code, message }) => ({ code, message }))).toEqual([
-    { code: error.code, message: error.message },
-  ]);
+/** Exactly these auth headers (no default token is added), with `json` as the body. */
+function auth(headers: Record<string, string>, json?: unknown): RequestOptions {
+  return { headers, json, token: null };
 }
 
 describe('Cloudflare authentication', () => {
@@ -59,17 +31,20 @@ describe('Cloudflare authentication', () => {
       { ...BEARER, ...KEY_PAIR },
       { authorization: `bearer  ${CF.apiToken}` },
     ]) {
-      expect((await cf(sb, 'GET', LIST, headers)).status).toBe(200);
-      expect((await cf(sb, 'POST', SEND, headers, MESSAGE)).status).toBe(200);
+      expect((await cf(sb, 'GET', LIST, auth(headers))).status).toBe(200);
+      expect((await cf(sb, 'POST', SEND, auth(headers, MESSAGE))).status).toBe(200);
     }
     // The SDK sends every credential it has: one valid set is enough.
-    expect((await cf(sb, 'GET', LIST, { authorization: 'Bearer stale-token', ...KEY_PAIR })).status).toBe(
-      200,
-    );
     expect(
-      (await cf(sb, 'GET', LIST, { ...BEARER, 'x-auth-email': PAIR.email, 'x-auth-key': 'old' })).status,
+      (await cf(sb, 'GET', LIST, auth({ authorization: 'Bearer stale-token', ...KEY_PAIR }))).status,
     ).toBe(200);
-    expect((await cf(sb, 'GET', LIST, { ...KEY_PAIR, 'x-auth-email': 'USER@Example.com' })).status).toBe(200);
+    expect(
+      (await cf(sb, 'GET', LIST, auth({ ...BEARER, 'x-auth-email': PAIR.email, 'x-auth-key': 'old' })))
+        .status,
+    ).toBe(200);
+    expect(
+      (await cf(sb, 'GET', LIST, auth({ ...KEY_PAIR, 'x-auth-email': 'USER@Example.com' }))).status,
+    ).toBe(200);
   });
 
   it('401 on send routes with 10101, on zone routes with the generic 10000', async () => {
@@ -85,10 +60,13 @@ describe('Cloudflare authentication', () => {
       { 'x-auth-email': PAIR.email, 'x-auth-key': 'wrong' },
     ];
     for (const headers of bad) {
-      expectError(await cf(sb, 'POST', SEND, headers, MESSAGE), CLOUDFLARE_SEND_ERRORS.unauthorized);
-      expectError(await cf(sb, 'POST', `${SEND}_raw`, headers, {}), CLOUDFLARE_SEND_ERRORS.unauthorized);
-      expectError(await cf(sb, 'GET', LIST, headers), ZONE_AUTH_ERROR);
-      expectError(await cf(sb, 'DELETE', `${LIST}/${MAIL}`, headers), ZONE_AUTH_ERROR);
+      expectCfError(await cf(sb, 'POST', SEND, auth(headers, MESSAGE)), CLOUDFLARE_SEND_ERRORS.unauthorized);
+      expectCfError(
+        await cf(sb, 'POST', `${SEND}_raw`, auth(headers, {})),
+        CLOUDFLARE_SEND_ERRORS.unauthorized,
+      );
+      expectCfError(await cf(sb, 'GET', LIST, auth(headers)), ZONE_AUTH_ERROR);
+      expectCfError(await cf(sb, 'DELETE', `${LIST}/${MAIL}`, auth(headers)), ZONE_AUTH_ERROR);
     }
     expect(sb.cloudflare.sent()).toEqual([]);
     expect(sb.cloudflare.subdomains(ZONE).every((s) => s.enabled)).toBe(true);
@@ -98,23 +76,28 @@ describe('Cloudflare authentication', () => {
     const sb = await sandbox();
     for (const account of ['account_id', 'ffffffffffffffffffffffffffffffff']) {
       for (const route of ['send', 'send_raw']) {
-        const reply = await cf(sb, 'POST', `/accounts/${account}/email/sending/${route}`, KEY_PAIR, MESSAGE);
-        expectError(reply, CLOUDFLARE_SEND_ERRORS.forbidden);
+        const reply = await cf(
+          sb,
+          'POST',
+          `/accounts/${account}/email/sending/${route}`,
+          auth(KEY_PAIR, MESSAGE),
+        );
+        expectCfError(reply, CLOUDFLARE_SEND_ERRORS.forbidden);
       }
     }
     const forbidden = { status: 403, code: 10000, message: 'Authentication error' };
     for (const zone of ['ffffffffffffffffffffffffffffffff', 'zone_id']) {
-      expectError(await cf(sb, 'GET', `/zones/${zone}/email/sending/subdomains`), forbidden);
-      expectError(await cf(sb, 'GET', `/zones/${zone}/email/sending/subdomains/${MAIL}/dns`), forbidden);
+      expectCfError(await cf(sb, 'GET', `/zones/${zone}/email/sending/subdomains`), forbidden);
+      expectCfError(await cf(sb, 'GET', `/zones/${zone}/email/sending/subdomains/${MAIL}/dns`), forbidden);
     }
   });
 
   it('records every call with how it authenticated', async () => {
     const sb = await sandbox();
     await cf(sb, 'GET', LIST);
-    await cf(sb, 'GET', `${LIST}?page=2`, KEY_PAIR);
-    await cf(sb, 'GET', LIST, {});
-    await cf(sb, 'GET', LIST, { authorization: 'Bearer nope' });
+    await cf(sb, 'GET', `${LIST}?page=2`, auth(KEY_PAIR));
+    await cf(sb, 'GET', LIST, auth({}));
+    await cf(sb, 'GET', LIST, auth({ authorization: 'Bearer nope' }));
     const path = `/cloudflare/client/v4${LIST}`;
     expect(sb.calls).toEqual([
       { method: 'GET', path, query: {}, status: 200, auth: 'api-token' },
@@ -136,8 +119,8 @@ describe('Cloudflare HTTP surface', () => {
       `${LIST}/${MAIL}/dns/other`,
       `${SEND}/`,
     ]) {
-      expectError(await cf(sb, 'GET', path), CLOUDFLARE_SUBDOMAIN_ERRORS.couldNotRoute);
-      expectError(await cf(sb, 'GET', path, {}), CLOUDFLARE_SUBDOMAIN_ERRORS.couldNotRoute);
+      expectCfError(await cf(sb, 'GET', path), CLOUDFLARE_SUBDOMAIN_ERRORS.couldNotRoute);
+      expectCfError(await cf(sb, 'GET', path, auth({})), CLOUDFLARE_SUBDOMAIN_ERRORS.couldNotRoute);
     }
     const cases: Array<[string, string, string]> = [
       ['GET', SEND, 'POST'],
@@ -148,13 +131,13 @@ describe('Cloudflare HTTP surface', () => {
       ['GET', `${LIST}/preview`, ''],
     ];
     for (const [method, path, allow] of cases) {
-      const reply = await cf(sb, method, path, {});
+      const reply = await cf(sb, method, path, auth({}));
       if (allow === '') {
         // GET …/subdomains/preview routes to the subdomain GET and is refused by the credential first.
         expect(reply.status).toBe(401);
         continue;
       }
-      expectError(reply, { status: 405, code: 7001, message: 'Method not allowed' });
+      expectCfError(reply, { status: 405, code: 7001, message: 'Method not allowed' });
       expect(reply.headers.get('allow')).toBe(allow);
     }
     expect((await fetch(`${sb.url}/cloudflare/client/v5/zones`)).status).toBe(404);
@@ -163,7 +146,7 @@ describe('Cloudflare HTTP surface', () => {
   it('400/7003 for a path that is not valid percent-encoding', async () => {
     const sb = await sandbox();
     const reply = await cf(sb, 'GET', `${LIST}/%E0%A4%A`);
-    expectError(reply, { status: 400, code: 7003, message: 'Could not route' });
+    expectCfError(reply, { status: 400, code: 7003, message: 'Could not route' });
     expect(reply.headers.get('ratelimit')).toBe('"default";r=1200;t=0');
   });
 
@@ -172,11 +155,11 @@ describe('Cloudflare HTTP surface', () => {
     const sb = await sandbox({ rateLimits: true, now: clock.now });
     const replies = [
       await cf(sb, 'GET', LIST),
-      await cf(sb, 'POST', SEND, BEARER, MESSAGE),
-      await cf(sb, 'POST', SEND, BEARER, { ...MESSAGE, text: '' }),
-      await cf(sb, 'GET', `${LIST}/${MAIL}/dns`, KEY_PAIR),
+      await cf(sb, 'POST', SEND, auth(BEARER, MESSAGE)),
+      await cf(sb, 'POST', SEND, auth(BEARER, { ...MESSAGE, text: '' })),
+      await cf(sb, 'GET', `${LIST}/${MAIL}/dns`, auth(KEY_PAIR)),
       await cf(sb, 'GET', '/nowhere'),
-      await cf(sb, 'GET', LIST, {}),
+      await cf(sb, 'GET', LIST, auth({})),
     ];
     expect(replies.map((r) => r.status)).toEqual([200, 200, 400, 200, 404, 401]);
     for (const reply of replies) {
@@ -222,7 +205,7 @@ describe(`Cloudflare rate limit (${CLOUDFLARE_LIMITS.requestsPerWindow} per ${CL
       clock.advance(1_000);
     }
     const limited = await cf(sb, 'GET', LIST);
-    expectError(limited, throttled);
+    expectCfError(limited, throttled);
     expect(limited.body.messages).toEqual(['more than 1200 calls in 300 s']);
     expect(limited.headers.get('retry-after')).toBe('288');
     expect(limited.headers.get('ratelimit')).toBe('"default";r=0;t=288');
@@ -236,11 +219,11 @@ describe(`Cloudflare rate limit (${CLOUDFLARE_LIMITS.requestsPerWindow} per ${CL
     const sb = await sandbox({ rateLimits: true, cloudflareRequestsPerWindow: 3, now: clock.now });
     expect((await cf(sb, 'GET', LIST)).status).toBe(200);
     clock.advance(100_000);
-    expect((await cf(sb, 'POST', SEND, BEARER, MESSAGE)).status).toBe(200);
+    expect((await cf(sb, 'POST', SEND, auth(BEARER, MESSAGE))).status).toBe(200);
     expect((await cf(sb, 'GET', `${LIST}/ffffffffffffffffffffffffffffffff`)).status).toBe(404);
     for (let i = 0; i < 3; i++) {
-      const reply = await cf(sb, 'POST', SEND, BEARER, MESSAGE);
-      expectError(reply, throttled);
+      const reply = await cf(sb, 'POST', SEND, auth(BEARER, MESSAGE));
+      expectCfError(reply, throttled);
       expect(reply.headers.get('retry-after')).toBe('200');
       expect(reply.headers.get('ratelimit-policy')).toBe('"burst";q=3;w=300');
     }
@@ -257,26 +240,34 @@ describe(`Cloudflare rate limit (${CLOUDFLARE_LIMITS.requestsPerWindow} per ${CL
     const clock = fakeClock();
     const sb = await sandbox({ rateLimits: true, cloudflareRequestsPerWindow: 2, now: clock.now });
     for (let i = 0; i < 5; i++)
-      expect((await cf(sb, 'GET', LIST, { authorization: 'Bearer x' })).status).toBe(401);
+      expect((await cf(sb, 'GET', LIST, auth({ authorization: 'Bearer x' }))).status).toBe(401);
     for (let i = 0; i < 5; i++) expect((await cf(sb, 'GET', '/nowhere')).status).toBe(404);
-    expect((await cf(sb, 'GET', LIST, BEARER)).status).toBe(200);
-    expect((await cf(sb, 'GET', LIST, KEY_PAIR)).status).toBe(200);
-    expectError(await cf(sb, 'GET', LIST, BEARER), throttled);
-    expectError(await cf(sb, 'POST', SEND, KEY_PAIR, MESSAGE), throttled);
+    expect((await cf(sb, 'GET', LIST, auth(BEARER))).status).toBe(200);
+    expect((await cf(sb, 'GET', LIST, auth(KEY_PAIR))).status).toBe(200);
+    expectCfError(await cf(sb, 'GET', LIST, auth(BEARER)), throttled);
+    expectCfError(await cf(sb, 'POST', SEND, auth(KEY_PAIR, MESSAGE)), throttled);
     // A throttled caller is throttled before its account is checked.
-    expectError(await cf(sb, 'POST', '/accounts/other/email/sending/send', BEARER, MESSAGE), throttled);
+    expectCfError(
+      await cf(sb, 'POST', '/accounts/other/email/sending/send', auth(BEARER, MESSAGE)),
+      throttled,
+    );
   });
 });
 
 describe('Cloudflare emulator determinism', () => {
   async function script(sb: Sandbox) {
-    const created = await cf(sb, 'POST', LIST, BEARER, { name: 'new.example.com' });
-    const sent = await cf(sb, 'POST', SEND, BEARER, MESSAGE);
-    const raw = await cf(sb, 'POST', `${SEND}_raw`, BEARER, {
-      from: MESSAGE.from,
-      recipients: ['x@example.org'],
-      mime_message: 'From: a@mail.example.com\r\n\r\nHi',
-    });
+    const created = await cf(sb, 'POST', LIST, auth(BEARER, { name: 'new.example.com' }));
+    const sent = await cf(sb, 'POST', SEND, auth(BEARER, MESSAGE));
+    const raw = await cf(
+      sb,
+      'POST',
+      `${SEND}_raw`,
+      auth(BEARER, {
+        from: MESSAGE.from,
+        recipients: ['x@example.org'],
+        mime_message: 'From: a@mail.example.com\r\n\r\nHi',
+      }),
+    );
     return [created.body, sent.body, raw.body];
   }
 

@@ -1,26 +1,29 @@
-import { readFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { SANDBOX_CLOUDFLARE as CF } from '../../src/sandbox/accounts.js';
 import { DEMO_CLOUDFLARE } from '../../src/sandbox/cloudflare-demo.js';
-import type { Sandbox } from '../../src/sandbox/server.js';
 import {
   CLOUDFLARE_LIMITS,
   CLOUDFLARE_SEND_ERRORS,
-  envelopeSchema,
   sendResultSchema,
 } from '../../src/upstream/cloudflare-wire.js';
-import { sharedPath } from '../helpers/shared.js';
-import { type Reply, fakeClock, keysOf, sandbox } from './helpers.js';
+import { cloudflareSdkParams } from '../helpers/shared.js';
+import {
+  CF,
+  type Reply,
+  cf,
+  cfSuccess,
+  expectCfError,
+  fakeClock,
+  keysOf,
+  rawRequest,
+  sandbox,
+} from './helpers.js';
 
 const SEND = `/accounts/${CF.accountId}/email/sending/send`;
 const SEND_RAW = `/accounts/${CF.accountId}/email/sending/send_raw`;
 const MiB = 1024 * 1024;
 
 /** `examples/sdk-test-params.json`: what the official SDK's generated tests send. */
-const SDK = JSON.parse(
-  readFileSync(sharedPath('upstream/cloudflare/examples/sdk-test-params.json'), 'utf8'),
-) as Record<string, Record<string, { body: Record<string, unknown> }>>;
+const SDK = cloudflareSdkParams<Record<string, Record<string, { body: Record<string, unknown> }>>>();
 const sdkBody = (method: string, variant: string) => structuredClone(SDK[method]?.[variant]?.body ?? {});
 /**
  * The SDK's fixtures send from `sender@example.com`, the zone apex, which the demo account has not
@@ -42,55 +45,20 @@ function adapted(method: string, variant: string): Record<string, unknown> {
   return body;
 }
 
-interface Options {
-  json?: unknown;
-  raw?: string;
-  headers?: Record<string, string>;
-  /** Bearer token; `null` sends none. Default: the sandbox API token. */
-  token?: string | null;
-}
-
-async function cf(sb: Sandbox, method: string, path: string, options: Options = {}): Promise<Reply> {
-  const headers: Record<string, string> = { ...options.headers };
-  const token = options.token === undefined ? CF.apiToken : options.token;
-  if (token !== null) headers.authorization = `Bearer ${token}`;
-  let body = options.raw;
-  if (options.json !== undefined) {
-    body = JSON.stringify(options.json);
-    headers['content-type'] ??= 'application/json';
-  }
-  const response = await fetch(`${sb.cloudflareUrl}${path}`, { method, headers, body });
-  const text = await response.text();
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: text === '' ? undefined : JSON.parse(text),
-  };
-}
-
 function expectError(
   reply: Reply,
   error: { status: number; code: number; message: string },
   pointer?: string,
 ) {
-  expect(reply.status, JSON.stringify(reply.body)).toBe(error.status);
-  expect(keysOf(reply.body)).toEqual(['errors', 'messages', 'result', 'success']);
-  const envelope = envelopeSchema.parse(reply.body);
-  expect(envelope).toMatchObject({ success: false, result: null });
-  expect(envelope.errors.map(({ code, message }) => ({ code, message }))).toEqual([
-    { code: error.code, message: error.message },
-  ]);
+  expectCfError(reply, error);
   expect(reply.body.errors[0].code).toBeTypeOf('number');
   if (pointer !== undefined) expect(reply.body.errors[0].source).toEqual({ pointer });
 }
 
 function result(reply: Reply) {
-  expect(reply.status, JSON.stringify(reply.body)).toBe(200);
-  expect(keysOf(reply.body)).toEqual(['errors', 'messages', 'result', 'success']);
-  const envelope = envelopeSchema.parse(reply.body);
-  expect(envelope).toMatchObject({ success: true, errors: [], messages: [] });
-  expect(keysOf(envelope.result)).toEqual(['delivered', 'message_id', 'permanent_bounces', 'queued']);
-  return sendResultSchema.parse(envelope.result);
+  const sent = cfSuccess(reply);
+  expect(keysOf(sent)).toEqual(['delivered', 'message_id', 'permanent_bounces', 'queued']);
+  return sendResultSchema.parse(sent);
 }
 
 const MESSAGE = { from: 'news@mail.example.com', to: 'reader@example.org', subject: 'Hello', text: 'Hi' };
@@ -380,31 +348,12 @@ describe('Cloudflare POST /accounts/{account_id}/email/sending/send', () => {
 
   it('400/10201 for a body sent without Content-Length (chunked)', async () => {
     const sb = await sandbox();
-    const url = new URL(`${sb.cloudflareUrl}${SEND}`);
-    const reply = await new Promise<Reply>((resolve, reject) => {
-      const req = httpRequest(
-        {
-          host: url.hostname,
-          port: url.port,
-          path: url.pathname,
-          method: 'POST',
-          headers: { authorization: `Bearer ${CF.apiToken}`, 'content-type': 'application/json' },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () =>
-            resolve({
-              status: res.statusCode ?? 0,
-              headers: new Headers(),
-              body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
-            }),
-          );
-        },
-      );
-      req.on('error', reject);
-      req.write(JSON.stringify(MESSAGE).slice(0, 10));
-      req.end(JSON.stringify(MESSAGE).slice(10));
+    const body = JSON.stringify(MESSAGE);
+    const reply = await rawRequest(sb, {
+      method: 'POST',
+      path: new URL(`${sb.cloudflareUrl}${SEND}`).pathname,
+      headers: { authorization: `Bearer ${CF.apiToken}`, 'content-type': 'application/json' },
+      chunks: [body.slice(0, 10), body.slice(10)],
     });
     expectError(reply, CLOUDFLARE_SEND_ERRORS.noContentLength);
   });

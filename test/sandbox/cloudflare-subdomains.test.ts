@@ -1,18 +1,15 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { SANDBOX_CLOUDFLARE as CF } from '../../src/sandbox/accounts.js';
 import { DEMO_CLOUDFLARE } from '../../src/sandbox/cloudflare-demo.js';
 import type { Sandbox } from '../../src/sandbox/server.js';
 import {
   CLOUDFLARE_LIMITS,
   CLOUDFLARE_SUBDOMAIN_ERRORS,
   dnsRecordSchema,
-  envelopeSchema,
   subdomainSchema,
 } from '../../src/upstream/cloudflare-wire.js';
-import { sharedPath } from '../helpers/shared.js';
-import { type Reply, fakeClock, keysOf, sandbox } from './helpers.js';
+import { cloudflareSdkParams } from '../helpers/shared.js';
+import { type Reply, cf, cfSuccess, expectCfError, fakeClock, keysOf, sandbox } from './helpers.js';
 
 const { primary: ZONE, secondary: ZONE2 } = DEMO_CLOUDFLARE.zones;
 const { mail: MAIL, notify: NOTIFY, send: SEND, legacy: LEGACY } = DEMO_CLOUDFLARE.subdomains;
@@ -32,58 +29,13 @@ const SUBDOMAIN_KEYS = [
 ];
 
 /** `examples/sdk-test-params.json`. */
-const SDK = JSON.parse(
-  readFileSync(sharedPath('upstream/cloudflare/examples/sdk-test-params.json'), 'utf8'),
-) as Record<string, { only_required: { zone_id: string; subdomain_id?: string; body?: { name: string } } }>;
-
-async function cf(sb: Sandbox, method: string, path: string, json?: unknown): Promise<Reply> {
-  const headers: Record<string, string> = { authorization: `Bearer ${CF.apiToken}` };
-  if (json !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${sb.cloudflareUrl}${path}`, {
-    method,
-    headers,
-    body: json === undefined ? undefined : JSON.stringify(json),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: text === '' ? undefined : JSON.parse(text),
-  };
-}
-
-function expectError(reply: Reply, error: { status: number; code: number; message: string }) {
-  expect(reply.status, JSON.stringify(reply.body)).toBe(error.status);
-  expect(keysOf(reply.body)).toEqual(['errors', 'messages', 'result', 'success']);
-  const envelope = envelopeSchema.parse(reply.body);
-  expect(envelope).toMatchObject({ success: false, result: null });
-  expect(envelope.errors.map(({ code, message }) => ({ code, message }))).toEqual([
-    { code: error.code, message: error.message },
-  ]);
-}
-
-/** The success envelope's `result`, after checking the envelope itself. */
-function success(reply: Reply, collection = false): unknown {
-  expect(reply.status, JSON.stringify(reply.body)).toBe(200);
-  const keys = ['errors', 'messages', 'result', 'success'];
-  expect(keysOf(reply.body)).toEqual(collection ? [...keys, 'result_info'].sort() : keys);
-  const envelope = envelopeSchema.parse(reply.body);
-  expect(envelope).toMatchObject({ success: true, errors: [], messages: [] });
-  if (collection) {
-    const count = (envelope.result as unknown[]).length;
-    expect(envelope.result_info).toEqual({
-      page: 1,
-      per_page: Math.max(20, count),
-      count,
-      total_count: count,
-      total_pages: count === 0 ? 0 : 1,
-    });
-  }
-  return envelope.result;
-}
+const SDK =
+  cloudflareSdkParams<
+    Record<string, { only_required: { zone_id: string; subdomain_id?: string; body?: { name: string } } }>
+  >();
 
 function subdomain(reply: Reply) {
-  const result = success(reply);
+  const result = cfSuccess(reply);
   expect(keysOf(result)).toEqual(SUBDOMAIN_KEYS);
   return subdomainSchema.parse(result);
 }
@@ -91,7 +43,7 @@ function subdomain(reply: Reply) {
 describe('Cloudflare sending subdomains', () => {
   it('lists the demo subdomains of each zone in the spec shape, with id = tag', async () => {
     const sb = await sandbox();
-    const list = success(await cf(sb, 'GET', subdomains(ZONE.id)), true) as Array<Record<string, unknown>>;
+    const list = cfSuccess(await cf(sb, 'GET', subdomains(ZONE.id)), true) as Array<Record<string, unknown>>;
     expect(list.map((item) => [item.tag, item.id, item.name])).toEqual([
       [MAIL.tag, MAIL.tag, 'mail.example.com'],
       [NOTIFY.tag, NOTIFY.tag, 'notify.example.com'],
@@ -110,7 +62,7 @@ describe('Cloudflare sending subdomains', () => {
     });
     expect(parsed[1]).toMatchObject({ preview_enabled: true, modified: '2026-10-22T00:00:00.000Z' });
     // The deleted legacy.example.net is not listed.
-    const second = success(await cf(sb, 'GET', subdomains(ZONE2.id)), true) as Array<{ name: string }>;
+    const second = cfSuccess(await cf(sb, 'GET', subdomains(ZONE2.id)), true) as Array<{ name: string }>;
     expect(second.map((item) => item.name)).toEqual([SEND.name]);
     expect(sb.cloudflare.zones()).toEqual([
       { id: ZONE.id, name: 'example.com' },
@@ -128,15 +80,15 @@ describe('Cloudflare sending subdomains', () => {
     expect(sdk).toMatchObject({ zone_id: ZONE.id, subdomain_id: MAIL.tag });
     expect(subdomain(await cf(sb, 'GET', one(ZONE.id, MAIL.tag))).name).toBe('mail.example.com');
     expect(subdomain(await cf(sb, 'GET', one(ZONE.id, MAIL.tag.toUpperCase()))).id).toBe(MAIL.tag);
-    expectError(
+    expectCfError(
       await cf(sb, 'GET', one(ZONE.id, 'ffffffffffffffffffffffffffffffff')),
       CLOUDFLARE_SUBDOMAIN_ERRORS.notFound,
     );
-    expectError(await cf(sb, 'GET', one(ZONE2.id, LEGACY.tag)), CLOUDFLARE_SUBDOMAIN_ERRORS.notFound);
+    expectCfError(await cf(sb, 'GET', one(ZONE2.id, LEGACY.tag)), CLOUDFLARE_SUBDOMAIN_ERRORS.notFound);
     // A tag of another zone is not found in this one.
-    expectError(await cf(sb, 'GET', one(ZONE2.id, MAIL.tag)), CLOUDFLARE_SUBDOMAIN_ERRORS.notFound);
+    expectCfError(await cf(sb, 'GET', one(ZONE2.id, MAIL.tag)), CLOUDFLARE_SUBDOMAIN_ERRORS.notFound);
     for (const bad of ['aabbccdd', `${MAIL.tag}0`, 'zzbbccdd11223344aabbccdd11223344', 'preview']) {
-      expectError(await cf(sb, 'GET', one(ZONE.id, bad)), CLOUDFLARE_SUBDOMAIN_ERRORS.invalidId);
+      expectCfError(await cf(sb, 'GET', one(ZONE.id, bad)), CLOUDFLARE_SUBDOMAIN_ERRORS.invalidId);
     }
   });
 
@@ -145,7 +97,7 @@ describe('Cloudflare sending subdomains', () => {
     const sb = await sandbox({ now: clock.now });
     const sdk = SDK['emailSending.subdomains.create']?.only_required;
     expect(sdk).toEqual({ zone_id: ZONE.id, body: { name: 'sub.example.com' } });
-    const created = subdomain(await cf(sb, 'POST', subdomains(ZONE.id), sdk?.body));
+    const created = subdomain(await cf(sb, 'POST', subdomains(ZONE.id), { json: sdk?.body }));
     const at = new Date(clock.now()).toISOString();
     expect(created).toEqual({
       id: expect.stringMatching(/^[0-9a-f]{32}$/),
@@ -158,33 +110,38 @@ describe('Cloudflare sending subdomains', () => {
       modified: at,
     });
     expect(subdomain(await cf(sb, 'GET', one(ZONE.id, created.id)))).toEqual(created);
-    const listed = success(await cf(sb, 'GET', subdomains(ZONE.id)), true) as Array<{ tag: string }>;
+    const listed = cfSuccess(await cf(sb, 'GET', subdomains(ZONE.id)), true) as Array<{ tag: string }>;
     expect(listed.map((item) => item.tag)).toEqual([MAIL.tag, NOTIFY.tag, created.id]);
 
-    expectError(
-      await cf(sb, 'POST', subdomains(ZONE.id), { name: 'Sub.Example.com.' }),
+    expectCfError(
+      await cf(sb, 'POST', subdomains(ZONE.id), { json: { name: 'Sub.Example.com.' } }),
       CLOUDFLARE_SUBDOMAIN_ERRORS.alreadyExists,
     );
 
     clock.advance(60_000);
     const deleted = await cf(sb, 'DELETE', one(ZONE.id, created.id));
-    expect(success(deleted)).toBeNull();
+    expect(cfSuccess(deleted)).toBeNull();
     expect(deleted.body).toEqual({ success: true, errors: [], messages: [], result: null });
-    expectError(await cf(sb, 'DELETE', one(ZONE.id, created.id)), CLOUDFLARE_SUBDOMAIN_ERRORS.notFound);
-    expectError(await cf(sb, 'GET', one(ZONE.id, created.id)), CLOUDFLARE_SUBDOMAIN_ERRORS.notFound);
-    expectError(await cf(sb, 'GET', `${one(ZONE.id, created.id)}/dns`), CLOUDFLARE_SUBDOMAIN_ERRORS.notFound);
+    expectCfError(await cf(sb, 'DELETE', one(ZONE.id, created.id)), CLOUDFLARE_SUBDOMAIN_ERRORS.notFound);
+    expectCfError(await cf(sb, 'GET', one(ZONE.id, created.id)), CLOUDFLARE_SUBDOMAIN_ERRORS.notFound);
+    expectCfError(
+      await cf(sb, 'GET', `${one(ZONE.id, created.id)}/dns`),
+      CLOUDFLARE_SUBDOMAIN_ERRORS.notFound,
+    );
     expect(sb.cloudflare.subdomains(ZONE.id).at(-1)).toMatchObject({ tag: created.id, enabled: false });
 
     clock.advance(60_000);
-    const again = subdomain(await cf(sb, 'POST', subdomains(ZONE.id), { name: 'sub.example.com' }));
+    const again = subdomain(await cf(sb, 'POST', subdomains(ZONE.id), { json: { name: 'sub.example.com' } }));
     expect(again).toEqual({ ...created, modified: new Date(clock.now()).toISOString() });
-    const status = success(await cf(sb, 'GET', `${one(ZONE.id, again.id)}/dns/status`)) as { status: string };
+    const status = cfSuccess(await cf(sb, 'GET', `${one(ZONE.id, again.id)}/dns/status`)) as {
+      status: string;
+    };
     expect(status.status).toBe('ready');
   });
 
   it('re-enables the deleted demo subdomain legacy.example.net under its old tag', async () => {
     const sb = await sandbox();
-    const again = subdomain(await cf(sb, 'POST', subdomains(ZONE2.id), { name: LEGACY.name }));
+    const again = subdomain(await cf(sb, 'POST', subdomains(ZONE2.id), { json: { name: LEGACY.name } }));
     expect(again).toMatchObject({ id: LEGACY.tag, enabled: true, created: '2026-08-03T00:00:00.000Z' });
   });
 
@@ -200,12 +157,14 @@ describe('Cloudflare sending subdomains', () => {
     ['a wildcard', { name: '*.example.com' }],
   ])('refuses to create with %s: 400/2001', async (_, json) => {
     const sb = await sandbox();
-    expectError(await cf(sb, 'POST', subdomains(ZONE.id), json), INVALID_REQUEST);
+    expectCfError(await cf(sb, 'POST', subdomains(ZONE.id), { json }), INVALID_REQUEST);
   });
 
   it('accepts the zone apex and ignores unknown properties', async () => {
     const sb = await sandbox();
-    const apex = subdomain(await cf(sb, 'POST', subdomains(ZONE.id), { name: 'EXAMPLE.com', extra: true }));
+    const apex = subdomain(
+      await cf(sb, 'POST', subdomains(ZONE.id), { json: { name: 'EXAMPLE.com', extra: true } }),
+    );
     expect(apex).toMatchObject({ name: 'example.com', return_path_domain: 'cf-bounce.example.com' });
   });
 
@@ -213,25 +172,31 @@ describe('Cloudflare sending subdomains', () => {
     const sb = await sandbox();
     const tags: string[] = [];
     for (let i = 0; i < CLOUDFLARE_LIMITS.maxDomainsPerZone - 2; i++) {
-      tags.push(subdomain(await cf(sb, 'POST', subdomains(ZONE.id), { name: `s${i}.example.com` })).id);
+      tags.push(
+        subdomain(await cf(sb, 'POST', subdomains(ZONE.id), { json: { name: `s${i}.example.com` } })).id,
+      );
     }
-    const full = await cf(sb, 'POST', subdomains(ZONE.id), { name: 'one-too-many.example.com' });
-    expectError(full, INVALID_REQUEST);
+    const full = await cf(sb, 'POST', subdomains(ZONE.id), { json: { name: 'one-too-many.example.com' } });
+    expectCfError(full, INVALID_REQUEST);
     expect(full.body.messages).toEqual(['the zone already has 30 email domains, at most 30']);
     // The other zone is not affected.
-    expect((await cf(sb, 'POST', subdomains(ZONE2.id), { name: 'x.example.net' })).status).toBe(200);
-    expect((await cf(sb, 'DELETE', one(ZONE.id, tags[0] ?? ''))).status).toBe(200);
-    expect((await cf(sb, 'POST', subdomains(ZONE.id), { name: 'one-too-many.example.com' })).status).toBe(
+    expect((await cf(sb, 'POST', subdomains(ZONE2.id), { json: { name: 'x.example.net' } })).status).toBe(
       200,
     );
+    expect((await cf(sb, 'DELETE', one(ZONE.id, tags[0] ?? ''))).status).toBe(200);
+    expect(
+      (await cf(sb, 'POST', subdomains(ZONE.id), { json: { name: 'one-too-many.example.com' } })).status,
+    ).toBe(200);
   });
 
   it('updates preview_enabled with PATCH and refuses anything else', async () => {
     const clock = fakeClock();
     const sb = await sandbox({ now: clock.now });
-    const patched = subdomain(await cf(sb, 'PATCH', one(ZONE.id, MAIL.tag), { preview_enabled: true }));
+    const patched = subdomain(
+      await cf(sb, 'PATCH', one(ZONE.id, MAIL.tag), { json: { preview_enabled: true } }),
+    );
     expect(patched).toMatchObject({ preview_enabled: true, modified: new Date(clock.now()).toISOString() });
-    expect(subdomain(await cf(sb, 'PATCH', one(ZONE.id, MAIL.tag), {}))).toEqual(patched);
+    expect(subdomain(await cf(sb, 'PATCH', one(ZONE.id, MAIL.tag), { json: {} }))).toEqual(patched);
     for (const json of [
       { name: 'x.example.com' },
       { enabled: false },
@@ -239,10 +204,10 @@ describe('Cloudflare sending subdomains', () => {
       { preview_enabled: 'yes' },
       undefined,
     ]) {
-      expectError(await cf(sb, 'PATCH', one(ZONE.id, MAIL.tag), json), INVALID_REQUEST);
+      expectCfError(await cf(sb, 'PATCH', one(ZONE.id, MAIL.tag), { json }), INVALID_REQUEST);
     }
-    expectError(
-      await cf(sb, 'PATCH', one(ZONE.id, LEGACY.tag), { preview_enabled: true }),
+    expectCfError(
+      await cf(sb, 'PATCH', one(ZONE.id, LEGACY.tag), { json: { preview_enabled: true } }),
       CLOUDFLARE_SUBDOMAIN_ERRORS.notFound,
     );
   });
@@ -255,7 +220,7 @@ describe('Cloudflare sending subdomain DNS', () => {
     expect(sdk).toMatchObject({ zone_id: ZONE.id, subdomain_id: MAIL.tag });
     const records = z
       .array(dnsRecordSchema)
-      .parse(success(await cf(sb, 'GET', `${one(ZONE.id, MAIL.tag)}/dns`), true));
+      .parse(cfSuccess(await cf(sb, 'GET', `${one(ZONE.id, MAIL.tag)}/dns`), true));
     const dkim = records[4]?.content ?? '';
     expect(records).toEqual([
       {
@@ -307,14 +272,14 @@ describe('Cloudflare sending subdomain DNS', () => {
 
   it('reports the DNS status: ready, or unconfigured with the missing DMARC record until POST …/dns fixes it', async () => {
     const sb = await sandbox();
-    const ready = success(await cf(sb, 'GET', `${one(ZONE.id, MAIL.tag)}/dns/status`));
+    const ready = cfSuccess(await cf(sb, 'GET', `${one(ZONE.id, MAIL.tag)}/dns/status`));
     expect(ready).toEqual({
       status: 'ready',
       records: sb.cloudflare.dnsRecords(ZONE.id, MAIL.tag),
       errors: [],
     });
     const status = `${one(ZONE2.id, SEND.tag)}/dns/status`;
-    expect(success(await cf(sb, 'GET', status))).toEqual({
+    expect(cfSuccess(await cf(sb, 'GET', status))).toEqual({
       status: 'unconfigured',
       records: sb.cloudflare.dnsRecords(ZONE2.id, SEND.tag),
       errors: [
@@ -324,18 +289,18 @@ describe('Cloudflare sending subdomain DNS', () => {
         },
       ],
     });
-    const fixed = success(await cf(sb, 'POST', `${one(ZONE2.id, SEND.tag)}/dns`));
+    const fixed = cfSuccess(await cf(sb, 'POST', `${one(ZONE2.id, SEND.tag)}/dns`));
     expect(fixed).toMatchObject({ status: 'ready', errors: [] });
-    expect(success(await cf(sb, 'GET', status))).toMatchObject({ status: 'ready', errors: [] });
-    expectError(
+    expect(cfSuccess(await cf(sb, 'GET', status))).toMatchObject({ status: 'ready', errors: [] });
+    expectCfError(
       await cf(sb, 'GET', `${one(ZONE2.id, LEGACY.tag)}/dns/status`),
       CLOUDFLARE_SUBDOMAIN_ERRORS.notFound,
     );
-    expectError(
+    expectCfError(
       await cf(sb, 'GET', `${one(ZONE2.id, 'x')}/dns/status`),
       CLOUDFLARE_SUBDOMAIN_ERRORS.invalidId,
     );
-    expectError(
+    expectCfError(
       await cf(sb, 'POST', `${one(ZONE2.id, LEGACY.tag)}/dns`),
       CLOUDFLARE_SUBDOMAIN_ERRORS.notFound,
     );
@@ -343,8 +308,8 @@ describe('Cloudflare sending subdomain DNS', () => {
 
   it('previews a new name (every record missing) without creating it, and an existing one as it stands', async () => {
     const sb = await sandbox();
-    const preview = success(
-      await cf(sb, 'POST', `${subdomains(ZONE.id)}/preview`, { name: 'new.example.com' }),
+    const preview = cfSuccess(
+      await cf(sb, 'POST', `${subdomains(ZONE.id)}/preview`, { json: { name: 'new.example.com' } }),
     ) as {
       records: unknown[];
       errors: Array<{ code: string }>;
@@ -360,14 +325,16 @@ describe('Cloudflare sending subdomain DNS', () => {
     ]);
     expect(sb.cloudflare.subdomains(ZONE.id)).toHaveLength(2);
     // The key previewed is the key a create then publishes.
-    const created = subdomain(await cf(sb, 'POST', subdomains(ZONE.id), { name: 'new.example.com' }));
+    const created = subdomain(
+      await cf(sb, 'POST', subdomains(ZONE.id), { json: { name: 'new.example.com' } }),
+    );
     expect(sb.cloudflare.dnsRecords(ZONE.id, created.id)).toEqual(preview.records);
-    const existing = success(
-      await cf(sb, 'POST', `${subdomains(ZONE.id)}/preview`, { name: 'mail.example.com' }),
+    const existing = cfSuccess(
+      await cf(sb, 'POST', `${subdomains(ZONE.id)}/preview`, { json: { name: 'mail.example.com' } }),
     );
     expect(existing).toEqual({ records: sb.cloudflare.dnsRecords(ZONE.id, MAIL.tag), errors: [] });
-    expectError(
-      await cf(sb, 'POST', `${subdomains(ZONE.id)}/preview`, { name: 'x.example.net' }),
+    expectCfError(
+      await cf(sb, 'POST', `${subdomains(ZONE.id)}/preview`, { json: { name: 'x.example.net' } }),
       INVALID_REQUEST,
     );
   });

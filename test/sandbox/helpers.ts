@@ -1,9 +1,11 @@
 import { request as httpRequest } from 'node:http';
-import { afterEach } from 'vitest';
-import { SANDBOX_CLOUDMAILIN } from '../../src/sandbox/accounts.js';
+import { afterEach, expect } from 'vitest';
+import { SANDBOX_CLOUDFLARE, SANDBOX_CLOUDMAILIN } from '../../src/sandbox/accounts.js';
 import { type Sandbox, type SandboxOptions, startSandbox } from '../../src/sandbox/server.js';
+import { envelopeSchema } from '../../src/upstream/cloudflare-wire.js';
 
 export const CM = SANDBOX_CLOUDMAILIN;
+export const CF = SANDBOX_CLOUDFLARE;
 export const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 /** The keys each object has in the seed (`000_f4f25a1e2223f55e.txt`), plus what NOTES documents. */
@@ -79,43 +81,87 @@ export interface Reply {
   body: any;
 }
 
-export interface CallOptions {
+export interface RequestOptions {
   /** Sent as JSON unless `raw` is given. */
   json?: unknown;
   raw?: string;
-  /** Bearer token; `null` sends no Authorization header. Default: the account API key. */
+  /** Bearer token; `null` sends no Authorization header. Default: the account's API key or token. */
   token?: string | null;
-  /** `{accountID}` path segment. Default: the management account id. */
-  account?: string;
   headers?: Record<string, string>;
 }
 
-/** One request to `{cloudmailinUrl}/{account}{path}`. */
-export async function cm(
-  sb: Sandbox,
+export interface CallOptions extends RequestOptions {
+  /** `{accountID}` path segment. Default: the management account id. */
+  account?: string;
+}
+
+/** One fetch, its body parsed as JSON (`undefined` when empty). */
+async function request(
+  url: string,
   method: string,
-  path: string,
-  options: CallOptions = {},
+  defaultToken: string,
+  options: RequestOptions,
 ): Promise<Reply> {
   const headers: Record<string, string> = { ...options.headers };
-  const token = options.token === undefined ? CM.apiKey : options.token;
+  const token = options.token === undefined ? defaultToken : options.token;
   if (token !== null && headers.authorization === undefined) headers.authorization = `Bearer ${token}`;
   let body: string | undefined = options.raw;
   if (options.json !== undefined) {
     body = JSON.stringify(options.json);
     headers['content-type'] ??= 'application/json';
   }
-  const response = await fetch(`${sb.cloudmailinUrl}/${options.account ?? CM.accountId}${path}`, {
-    method,
-    headers,
-    body,
-  });
+  const response = await fetch(url, { method, headers, body });
   const text = await response.text();
   return {
     status: response.status,
     headers: response.headers,
     body: text === '' ? undefined : JSON.parse(text),
   };
+}
+
+/** One request to `{cloudmailinUrl}/{account}{path}`. */
+export function cm(sb: Sandbox, method: string, path: string, options: CallOptions = {}): Promise<Reply> {
+  const url = `${sb.cloudmailinUrl}/${options.account ?? CM.accountId}${path}`;
+  return request(url, method, CM.apiKey, options);
+}
+
+/** One request to `{cloudflareUrl}{path}`, `path` being below `/client/v4`. Default token: the API token. */
+export function cf(sb: Sandbox, method: string, path: string, options: RequestOptions = {}): Promise<Reply> {
+  return request(`${sb.cloudflareUrl}${path}`, method, CF.apiToken, options);
+}
+
+/** A Cloudflare v4 error envelope with exactly one error, `error`. */
+export function expectCfError(reply: Reply, error: { status: number; code: number; message: string }) {
+  expect(reply.status, JSON.stringify(reply.body)).toBe(error.status);
+  expect(keysOf(reply.body)).toEqual(['errors', 'messages', 'result', 'success']);
+  const envelope = envelopeSchema.parse(reply.body);
+  expect(envelope).toMatchObject({ success: false, result: null });
+  expect(envelope.errors.map(({ code, message }) => ({ code, message }))).toEqual([
+    { code: error.code, message: error.message },
+  ]);
+}
+
+/**
+ * The `result` of a Cloudflare v4 success envelope, after checking the envelope itself; a `collection` also
+ * carries `result_info` for its one page.
+ */
+export function cfSuccess(reply: Reply, collection = false): unknown {
+  expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+  const keys = ['errors', 'messages', 'result', 'success'];
+  expect(keysOf(reply.body)).toEqual(collection ? [...keys, 'result_info'].sort() : keys);
+  const envelope = envelopeSchema.parse(reply.body);
+  expect(envelope).toMatchObject({ success: true, errors: [], messages: [] });
+  if (collection) {
+    const count = (envelope.result as unknown[]).length;
+    expect(envelope.result_info).toEqual({
+      page: 1,
+      per_page: Math.max(20, count),
+      count,
+      total_count: count,
+      total_pages: count === 0 ? 0 : 1,
+    });
+  }
+  return envelope.result;
 }
 
 /** `POST /messages` as the outbound account. */
@@ -141,34 +187,40 @@ export async function allPages(sb: Sandbox, path: string, options: CallOptions =
   throw new Error('no empty page');
 }
 
-/** A GET whose path goes on the wire verbatim (fetch would resolve `..` and `%2e%2e` first). */
-export function rawGet(sb: Sandbox, path: string, token: string = CM.apiKey): Promise<Reply> {
+export interface RawRequest {
+  method: string;
+  /** Goes on the wire verbatim (fetch would resolve `..` and `%2e%2e` first). */
+  path: string;
+  headers: Record<string, string>;
+  /** Written one after the other, so that the body goes chunked, without Content-Length. */
+  chunks?: string[];
+}
+
+/** One request through node:http to the sandbox, its body parsed as JSON. */
+export function rawRequest(sb: Sandbox, { method, path, headers, chunks = [] }: RawRequest): Promise<Reply> {
   const url = new URL(sb.url);
   return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      {
-        host: url.hostname,
-        port: url.port,
-        path,
-        method: 'GET',
-        headers: { authorization: `Bearer ${token}` },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          const headers = new Headers();
-          for (const [name, value] of Object.entries(res.headers))
-            if (typeof value === 'string') headers.set(name, value);
-          resolve({
-            status: res.statusCode ?? 0,
-            headers,
-            body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
-          });
+    const req = httpRequest({ host: url.hostname, port: url.port, path, method, headers }, (res) => {
+      const received: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => received.push(chunk));
+      res.on('end', () => {
+        const replyHeaders = new Headers();
+        for (const [name, value] of Object.entries(res.headers))
+          if (typeof value === 'string') replyHeaders.set(name, value);
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: replyHeaders,
+          body: JSON.parse(Buffer.concat(received).toString('utf8')),
         });
-      },
-    );
+      });
+    });
     req.on('error', reject);
-    req.end();
+    for (const chunk of chunks.slice(0, -1)) req.write(chunk);
+    req.end(chunks.at(-1));
   });
+}
+
+/** A GET whose path goes on the wire verbatim. */
+export function rawGet(sb: Sandbox, path: string, token: string = CM.apiKey): Promise<Reply> {
+  return rawRequest(sb, { method: 'GET', path, headers: { authorization: `Bearer ${token}` } });
 }

@@ -5,18 +5,14 @@
  * in-flight de-duplication, invalidation, rate budget, stale fallback, 429 penalties, tenant isolation).
  * Every test counts the calls that reached the mock exactly.
  */
-import { readFileSync } from 'node:fs';
-import { type Interceptable, MockAgent, type MockCallHistoryLog } from 'undici';
+import type { MockCallHistoryLog } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CloudflareConfig, UpstreamConfig } from '../../src/config.js';
 import { CLOUDFLARE_LIMITS } from '../../src/upstream/cloudflare-wire.js';
 import {
   CLOUDFLARE_BUDGET,
-  CloudflareClient,
+  type CloudflareClient,
   type CloudflareSendInput,
   type CloudflareSendRawInput,
-  type UpstreamShared,
-  createUpstreamShared,
 } from '../../src/upstream/cloudflare.js';
 import {
   NotConfiguredError,
@@ -25,44 +21,29 @@ import {
   UpstreamError,
   ValidationError,
 } from '../../src/upstream/errors.js';
-import type { UpstreamCall } from '../../src/upstream/http.js';
 import type { BudgetLimit } from '../../src/upstream/rate-budget.js';
-import { sharedPath } from '../helpers/shared.js';
+import {
+  ACCOUNT,
+  BASE,
+  type CloudflareHarness,
+  ORIGIN,
+  SDK_PARAMS,
+  SEND_RESULT,
+  SUB,
+  TOKEN,
+  ZONE,
+  ZONE2,
+  cloudflareHarness as harness,
+  ok,
+} from './cloudflare-helpers.js';
+import { T0, closeHarnesses, header, recordCacheReads } from './helpers.js';
 
 // Fixtures
 
-const SDK_PARAMS = JSON.parse(
-  readFileSync(sharedPath('upstream/cloudflare/examples/sdk-test-params.json'), 'utf8'),
-) as {
-  'emailSending.send': {
-    only_required: { account_id: string; body: CloudflareSendInput };
-    required_and_optional: { account_id: string; body: CloudflareSendInput };
-  };
-  'emailSending.sendRaw': { only_required: { account_id: string; body: CloudflareSendRawInput } };
-  'emailSending.subdomains.create': { only_required: { zone_id: string; body: { name: string } } };
-  'emailSending.subdomains.get': { only_required: { zone_id: string; subdomain_id: string } };
-};
-
-const ORIGIN = 'https://cloudflare.test';
-const BASE = '/client/v4';
-const ACCOUNT = '01a7362d577a6c3019a474fd6f485823';
-const TOKEN = 'cf-api-token-A-0123456789';
-/** The SDK tests' zone and subdomain ids. */
-const ZONE = SDK_PARAMS['emailSending.subdomains.get'].only_required.zone_id;
-const SUB = SDK_PARAMS['emailSending.subdomains.get'].only_required.subdomain_id;
-const ZONE2 = '9a7806061c88ada191ed06f989cc3dac';
 const SEND = `${BASE}/accounts/${ACCOUNT}/email/sending/send`;
 const SEND_RAW = `${BASE}/accounts/${ACCOUNT}/email/sending/send_raw`;
-const T0 = 1_700_000_000_000;
 
 const subs = (zone = ZONE) => `${BASE}/zones/${zone}/email/sending/subdomains`;
-const ok = (result: unknown, extra: Record<string, unknown> = {}) => ({
-  success: true,
-  errors: [],
-  messages: [],
-  result,
-  ...extra,
-});
 const failure = (code: number | string, message: string) => ({
   success: false,
   errors: [{ code, message }],
@@ -117,12 +98,6 @@ const DNS_RECORDS = [
   { type: 'TXT', name: '_dmarc.sub.example.com', content: 'v=DMARC1; p=reject;' },
 ];
 
-const SEND_RESULT = {
-  delivered: ['recipient@example.com'],
-  message_id: '<aB3xK9mP2qR5sT8uV0wX1yZ4cD6fG7hJ9kL0@example.com>',
-  permanent_bounces: [],
-  queued: [],
-};
 const MESSAGE: CloudflareSendInput = {
   from: 'sender@example.com',
   subject: 'Hi',
@@ -132,87 +107,9 @@ const MESSAGE: CloudflareSendInput = {
 
 // Harness
 
-const baseConfig: CloudflareConfig = {
-  apiUrl: `${ORIGIN}${BASE}`,
-  apiToken: TOKEN,
-  accountId: ACCOUNT,
-  zoneIds: [ZONE, ZONE2],
-};
+let h: CloudflareHarness;
 
-const baseUpstream: UpstreamConfig = {
-  timeoutMs: 2_000,
-  cacheTtlSeconds: 30,
-  rateWaitMs: 2_000,
-  maxResponseBytes: 64 * 1024,
-};
-
-interface HarnessOptions {
-  config?: Partial<CloudflareConfig>;
-  upstream?: Partial<UpstreamConfig>;
-  budget?: BudgetLimit;
-}
-
-interface Harness {
-  pool: Interceptable;
-  client: CloudflareClient;
-  shared: UpstreamShared;
-  clock: { now: number };
-  sleeps: number[];
-  calls: UpstreamCall[];
-  history: () => MockCallHistoryLog[];
-  makeClient: (config?: Partial<CloudflareConfig>) => CloudflareClient;
-}
-
-const openAgents: MockAgent[] = [];
-let h: Harness;
-
-afterEach(async () => {
-  const agents = openAgents.splice(0);
-  try {
-    for (const agent of agents) agent.assertNoPendingInterceptors();
-  } finally {
-    await Promise.all(agents.map((agent) => agent.close()));
-  }
-});
-
-function harness(options: HarnessOptions = {}): Harness {
-  const agent = new MockAgent({ enableCallHistory: true });
-  agent.disableNetConnect();
-  openAgents.push(agent);
-  const clock = { now: T0 };
-  const sleeps: number[] = [];
-  const calls: UpstreamCall[] = [];
-  const shared = createUpstreamShared({
-    now: () => clock.now,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-      clock.now += ms;
-    },
-  });
-  const makeClient = (config: Partial<CloudflareConfig> = {}) =>
-    new CloudflareClient({
-      config: { ...baseConfig, ...options.config, ...config },
-      upstream: { ...baseUpstream, ...options.upstream },
-      shared,
-      dispatcher: agent,
-      onCall: (call) => calls.push(call),
-      budget: options.budget,
-    });
-  return {
-    pool: agent.get<Interceptable>(ORIGIN),
-    client: makeClient(),
-    shared,
-    clock,
-    sleeps,
-    calls,
-    history: () => agent.getCallHistory()?.calls() ?? [],
-    makeClient,
-  };
-}
-
-function header(log: MockCallHistoryLog | undefined, name: string): string | undefined {
-  return (log?.headers as Record<string, string> | undefined)?.[name];
-}
+afterEach(closeHarnesses);
 
 function only(): MockCallHistoryLog | undefined {
   const history = h.history();
@@ -1325,13 +1222,7 @@ describe('tenant isolation', () => {
     h = harness();
     h.pool.intercept(getSub()).reply(200, ok(subdomain(SUB)));
     await h.client.getSubdomain(ZONE, SUB);
-    const seen: string[] = [];
-    const cache = h.shared.cache;
-    const original = cache.get.bind(cache);
-    cache.get = async (scope, key) => {
-      seen.push(scope, key);
-      return original(scope, key);
-    };
+    const seen = recordCacheReads(h.shared);
     await h.client.getSubdomain(ZONE, SUB);
     expect(seen).toEqual([expect.stringMatching(/^[0-9a-f]{32}$/), `${subs()}/${SUB}`]);
     expect(seen.join(' ')).not.toContain(TOKEN);

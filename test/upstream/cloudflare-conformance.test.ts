@@ -10,37 +10,26 @@
  * AND api_token (all three at once, literally), and the subdomain routes declare only api_email + api_key;
  * in practice a Bearer token works for all of them, and it is what mailgraph sends.
  */
-import { readFileSync } from 'node:fs';
-import { type Interceptable, MockAgent, type MockCallHistoryLog } from 'undici';
+import type { Interceptable, MockAgent, MockCallHistoryLog } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CloudflareClient,
-  type CloudflareSendInput,
-  type CloudflareSendRawInput,
-  createUpstreamShared,
-} from '../../src/upstream/cloudflare.js';
+import { type CloudflareClient, createUpstreamShared } from '../../src/upstream/cloudflare.js';
 import { type OpenApiValidator, type SpecPatch, loadOpenApi, objectAt } from '../conformance/openapi.js';
 import { sharedPath } from '../helpers/shared.js';
+import {
+  BASE,
+  ORIGIN,
+  SDK_PARAMS as SDK,
+  SEND_RESULT,
+  SUB,
+  TOKEN,
+  ZONE,
+  cloudflareClient,
+  ok,
+} from './cloudflare-helpers.js';
+import { callHistory, closeHarnesses, mockAgent } from './helpers.js';
 
 const SPEC = sharedPath('upstream/cloudflare/email-sending.openapi.json');
-const SDK = JSON.parse(
-  readFileSync(sharedPath('upstream/cloudflare/examples/sdk-test-params.json'), 'utf8'),
-) as {
-  'emailSending.send': {
-    only_required: { account_id: string; body: CloudflareSendInput };
-    required_and_optional: { account_id: string; body: CloudflareSendInput };
-  };
-  'emailSending.sendRaw': { only_required: { account_id: string; body: CloudflareSendRawInput } };
-  'emailSending.subdomains.create': { only_required: { zone_id: string; body: { name: string } } };
-  'emailSending.subdomains.get': { only_required: { zone_id: string; subdomain_id: string } };
-};
-
-const ORIGIN = 'https://cloudflare.test';
-const BASE = '/client/v4';
 const ACCOUNT = SDK['emailSending.send'].only_required.account_id;
-const ZONE = SDK['emailSending.subdomains.get'].only_required.zone_id;
-const SUB = SDK['emailSending.subdomains.get'].only_required.subdomain_id;
-const TOKEN = 'cf-api-token-A-0123456789';
 
 const BEARER_WORKS: SpecPatch = {
   id: 'bearer-token-on-every-route',
@@ -58,19 +47,6 @@ const BEARER_WORKS: SpecPatch = {
   },
 };
 
-const ok = (result: unknown, extra: Record<string, unknown> = {}) => ({
-  success: true,
-  errors: [],
-  messages: [],
-  result,
-  ...extra,
-});
-const SEND_RESULT = {
-  delivered: ['recipient@example.com'],
-  message_id: '<aB3xK9mP2qR5sT8uV0wX1yZ4cD6fG7hJ9kL0@example.com>',
-  permanent_bounces: [],
-  queued: [],
-};
 const SUBDOMAIN = {
   tag: SUB,
   name: 'sub.example.com',
@@ -111,16 +87,14 @@ const replies: Array<[string, string, number, object]> = [
 
 beforeAll(async () => {
   [spec, unpatched] = await Promise.all([loadOpenApi(SPEC, { patches: [BEARER_WORKS] }), loadOpenApi(SPEC)]);
-  agent = new MockAgent({ enableCallHistory: true });
-  agent.disableNetConnect();
+  agent = mockAgent();
   const pool = agent.get<Interceptable>(ORIGIN);
   for (const [method, path, status, body] of replies)
     pool.intercept({ path: `${BASE}${path}`, method }).reply(status, body);
-  client = new CloudflareClient({
-    config: { apiUrl: `${ORIGIN}${BASE}`, apiToken: TOKEN, accountId: ACCOUNT, zoneIds: [ZONE] },
-    upstream: { timeoutMs: 2_000, cacheTtlSeconds: 0, rateWaitMs: 0, maxResponseBytes: 64 * 1024 },
+  client = cloudflareClient(agent, {
+    config: { accountId: ACCOUNT, zoneIds: [ZONE] },
+    upstream: { cacheTtlSeconds: 0, rateWaitMs: 0 },
     shared: createUpstreamShared(),
-    dispatcher: agent,
   });
   await client.send(SDK['emailSending.send'].only_required.body);
   await client.send(SDK['emailSending.send'].required_and_optional.body);
@@ -132,13 +106,10 @@ beforeAll(async () => {
   await client.deleteSubdomain(ZONE, SUB);
 });
 
-afterAll(async () => {
-  agent.assertNoPendingInterceptors();
-  await agent.close();
-});
+afterAll(closeHarnesses);
 
 function recorded(): MockCallHistoryLog[] {
-  return agent.getCallHistory()?.calls() ?? [];
+  return callHistory(agent);
 }
 
 /** A recorded call as the validator takes it: the path below the server URL, headers, parsed body. */

@@ -18,6 +18,7 @@ import {
   harness,
   header,
   outboundMessage,
+  recordCacheReads,
   sendingDomain,
   sentMessage,
 } from './helpers.js';
@@ -520,13 +521,7 @@ describe('credential scopes', () => {
     h = harness();
     getAddressReplies('a1');
     await h.client.getAddress('a1');
-    const seen: string[] = [];
-    const spy = h.shared.cache;
-    const original = spy.get.bind(spy);
-    spy.get = async (scope, key) => {
-      seen.push(scope, key);
-      return original(scope, key);
-    };
+    const seen = recordCacheReads(h.shared);
     await h.client.getAddress('a1');
     expect(seen).toHaveLength(2);
     expect(seen[0]).toMatch(/^[0-9a-f]{32}$/);

@@ -37,10 +37,9 @@ export const baseUpstream: UpstreamConfig = {
   maxResponseBytes: 64 * 1024,
 };
 
-export interface Harness {
+/** What every client harness shares: the MockAgent, a hand-driven clock and what the client reported. */
+export interface MockUpstream {
   agent: MockAgent;
-  pool: Interceptable;
-  client: CloudMailinClient;
   shared: UpstreamShared;
   clock: { now: number };
   /** Every wait the rate budget asked for, in ms (each advanced the clock). */
@@ -48,10 +47,28 @@ export interface Harness {
   calls: UpstreamCall[];
   /** Requests that reached the mock, in order. */
   history: () => MockCallHistoryLog[];
+}
+
+export interface Harness extends MockUpstream {
+  pool: Interceptable;
+  client: CloudMailinClient;
   makeClient: (config?: Partial<CloudMailinConfig>, upstream?: Partial<UpstreamConfig>) => CloudMailinClient;
 }
 
 const openAgents: MockAgent[] = [];
+
+/** A MockAgent that refuses real network and records every call; `closeHarnesses` checks and closes it. */
+export function mockAgent(): MockAgent {
+  const agent = new MockAgent({ enableCallHistory: true });
+  agent.disableNetConnect();
+  openAgents.push(agent);
+  return agent;
+}
+
+/** Requests that reached `agent`, in order. */
+export function callHistory(agent: MockAgent): MockCallHistoryLog[] {
+  return agent.getCallHistory()?.calls() ?? [];
+}
 
 /** For `afterEach`: every mocked reply must have been used (so call counts are exact), then close. */
 export async function closeHarnesses(): Promise<void> {
@@ -63,15 +80,11 @@ export async function closeHarnesses(): Promise<void> {
   }
 }
 
-export function harness(
-  options: { config?: Partial<CloudMailinConfig>; upstream?: Partial<UpstreamConfig> } = {},
-) {
-  const agent = new MockAgent({ enableCallHistory: true });
-  agent.disableNetConnect();
-  openAgents.push(agent);
+/** A fresh `mockAgent()` and an UpstreamShared on a clock that starts at T0 and moves only when slept. */
+export function mockUpstream(): MockUpstream {
+  const agent = mockAgent();
   const clock = { now: T0 };
   const sleeps: number[] = [];
-  const calls: UpstreamCall[] = [];
   const shared = createUpstreamShared({
     now: () => clock.now,
     sleep: async (ms) => {
@@ -79,26 +92,40 @@ export function harness(
       clock.now += ms;
     },
   });
+  return { agent, shared, clock, sleeps, calls: [], history: () => callHistory(agent) };
+}
+
+export function harness(
+  options: { config?: Partial<CloudMailinConfig>; upstream?: Partial<UpstreamConfig> } = {},
+) {
+  const mock = mockUpstream();
   const makeClient = (config: Partial<CloudMailinConfig> = {}, upstream: Partial<UpstreamConfig> = {}) =>
     new CloudMailinClient({
       config: { ...baseConfig, ...options.config, ...config },
       upstream: { ...baseUpstream, ...options.upstream, ...upstream },
-      shared,
-      dispatcher: agent,
-      onCall: (call) => calls.push(call),
+      shared: mock.shared,
+      dispatcher: mock.agent,
+      onCall: (call) => mock.calls.push(call),
     });
   const h: Harness = {
-    agent,
-    pool: agent.get<Interceptable>(ORIGIN),
+    ...mock,
+    pool: mock.agent.get<Interceptable>(ORIGIN),
     client: makeClient(),
-    shared,
-    clock,
-    sleeps,
-    calls,
-    history: () => agent.getCallHistory()?.calls() ?? [],
     makeClient,
   };
   return h;
+}
+
+/** From now on, records the scope and the key of every cache read of `shared`, in order. */
+export function recordCacheReads(shared: UpstreamShared): string[] {
+  const seen: string[] = [];
+  const cache = shared.cache;
+  const original = cache.get.bind(cache);
+  cache.get = async (scope, key) => {
+    seen.push(scope, key);
+    return original(scope, key);
+  };
+  return seen;
 }
 
 export function header(log: MockCallHistoryLog | undefined, name: string): string | undefined {

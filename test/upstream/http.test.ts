@@ -31,6 +31,16 @@ function transport(options: Partial<HttpTransportOptions> = {}) {
   });
 }
 
+/** GETs `/api/v1/{name}` for each name, in turn, through one transport: every one must reject. */
+async function expectGetsRejected(...names: string[]) {
+  const t = transport();
+  for (const name of names) {
+    await expect(
+      t.request({ method: 'GET', segments: [name], schema: item, expect: [200] }),
+    ).rejects.toThrow();
+  }
+}
+
 function requests() {
   return agent.getCallHistory()?.calls() ?? [];
 }
@@ -185,13 +195,7 @@ describe('responses', () => {
   it('passes parsed JSON error bodies and short text error bodies to mapError', async () => {
     pool.intercept({ path: '/api/v1/a', method: 'GET' }).reply(404, { status: 404, error: 'Not Found' });
     pool.intercept({ path: '/api/v1/b', method: 'GET' }).reply(404, '<html>gone</html>');
-    const t = transport();
-    await expect(
-      t.request({ method: 'GET', segments: ['a'], schema: item, expect: [200] }),
-    ).rejects.toThrow();
-    await expect(
-      t.request({ method: 'GET', segments: ['b'], schema: item, expect: [200] }),
-    ).rejects.toThrow();
+    await expectGetsRejected('a', 'b');
     expect(mapped).toEqual([
       { status: 404, body: { status: 404, error: 'Not Found' } },
       { status: 404, body: '<html>gone</html>' },
@@ -298,13 +302,7 @@ describe('timeouts and retries', () => {
   it('never retries a 4xx or a 500', async () => {
     pool.intercept({ path: '/api/v1/a', method: 'GET' }).reply(404, '');
     pool.intercept({ path: '/api/v1/b', method: 'GET' }).reply(500, '');
-    const t = transport();
-    await expect(
-      t.request({ method: 'GET', segments: ['a'], schema: item, expect: [200] }),
-    ).rejects.toThrow();
-    await expect(
-      t.request({ method: 'GET', segments: ['b'], schema: item, expect: [200] }),
-    ).rejects.toThrow();
+    await expectGetsRejected('a', 'b');
     expect(requests()).toHaveLength(2);
   });
 

@@ -17,17 +17,17 @@ const SCENARIOS: Scenario[] = [
   {
     name: 'outbound-20-with-events',
     query:
-      '{ outboundMessages(first: 20) { ... on QueryOutboundMessagesConnection { edges { node { id subject recipients { email lastEvent events { kind timestamp details { replyCode remoteHost } } } } } } } }',
+      '{ outboundMessages(first: 20) { edges { node { id subject recipients { email lastEvent events { kind timestamp details { replyCode remoteHost } } } } } } }',
   },
   {
     name: 'addresses-with-statuses-and-domains',
     query:
-      '{ inboundAddresses(first: 10) { ... on QueryInboundAddressesConnection { edges { node { id nickname incomingStatuses(first: 10) { edges { node { subject outcome } } } customDomains(first: 5) { edges { node { domain } } } } } } } }',
+      '{ inboundAddresses(first: 10) { edges { node { id nickname incomingStatuses(first: 10) { edges { node { subject outcome } } } customDomains(first: 5) { edges { node { domain } } } } } } }',
   },
   {
     name: 'sending-domains-dns-records',
     query:
-      '{ sendingDomains(first: 20) { ... on QuerySendingDomainsConnection { edges { node { domain verified dnsRecords { type name value verified } } } } } }',
+      '{ sendingDomains(first: 20) { edges { node { domain verified dnsRecords { type name value verified } } } } }',
   },
 ];
 

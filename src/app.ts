@@ -17,8 +17,10 @@ import { GRAPHIQL_TABS } from './graphiql.js';
 import { type IdempotencyStore, MemoryIdempotencyStore } from './idempotency.js';
 import type { Providers } from './loaders.js';
 import type { Metrics } from './metrics.js';
+import { useQueryCost } from './query-cost.js';
+import { extensionsOf } from './schema/errors.js';
 import { schema } from './schema/index.js';
-import { MailgraphError, RateLimitedError, UpstreamError, ValidationError } from './upstream/errors.js';
+import { MailgraphError } from './upstream/errors.js';
 
 export interface AppDeps {
   config: Config;
@@ -35,19 +37,15 @@ export interface AppDeps {
 
 export type App = YogaServerInstance<Record<string, never>, Context>;
 
-/** Expected failures outside a result union (nested fields) keep their code; anything else is masked. */
+/** Expected failures of reads keep their message and get their code and details; anything else is masked. */
 function maskError(error: unknown, message: string, isDev?: boolean): Error {
   const original = error instanceof GraphQLError ? error.originalError : error;
   if (original instanceof MailgraphError && error instanceof GraphQLError) {
-    const extensions: Record<string, unknown> = { code: original.code };
-    if (original.providerCode !== null) extensions.providerCode = original.providerCode;
-    if (original instanceof RateLimitedError) extensions.retryAfterSeconds = original.retryAfterSeconds;
-    if (original instanceof UpstreamError) {
-      extensions.provider = original.provider;
-      extensions.status = original.status;
-    }
-    if (original instanceof ValidationError) extensions.issues = original.issues;
-    return new GraphQLError(original.message, { nodes: error.nodes, path: error.path, extensions });
+    return new GraphQLError(original.message, {
+      nodes: error.nodes,
+      path: error.path,
+      extensions: extensionsOf(original),
+    });
   }
   return defaultMaskError(error, message, isDev);
 }
@@ -67,10 +65,21 @@ function useUpstreamExtensions(): Plugin<Context> {
   };
 }
 
-/** Armor throws out of validation by default, which yoga answers with 200; reported errors get a 400. */
+/**
+ * Armor throws out of validation by default, which yoga answers with 200; reported errors get the status
+ * GraphQL over HTTP gives validation errors. Armor's messages start with "Syntax Error:", which they are not.
+ */
 const reportAsValidationError = {
   propagateOnRejection: false,
-  onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)],
+  onReject: [
+    (context: ValidationContext | null, error: GraphQLError) =>
+      context?.reportError(
+        new GraphQLError(error.message.replace(/^Syntax Error: /, ''), {
+          nodes: error.nodes,
+          extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+        }),
+      ),
+  ],
 };
 
 export function createApp(deps: AppDeps): App {
@@ -99,9 +108,11 @@ export function createApp(deps: AppDeps): App {
         maxAliases: { n: 15, ...reportAsValidationError },
         maxDirectives: { n: 20, ...reportAsValidationError },
         maxTokens: { n: 3000 },
-        costLimit: { maxCost: 20_000, ...reportAsValidationError },
+        // The cost that matters here is upstream calls, with the variables known: see useQueryCost.
+        costLimit: { enabled: false },
         blockFieldSuggestion: { enabled: !deps.config.sandbox },
       }),
+      useQueryCost({ limit: deps.config.queryCostLimit }),
       useUpstreamExtensions(),
       ...(deps.metrics ? [deps.metrics.plugin()] : []),
     ],

@@ -58,6 +58,8 @@ export interface Config {
   redisUrl: string | null;
   dataDir: string;
   logLevel: string;
+  /** The most upstream calls one operation may cost, by the query cost model (`src/query-cost.ts`). */
+  queryCostLimit: number;
   upstream: UpstreamConfig;
   sandboxOptions: SandboxConfig;
 }
@@ -267,6 +269,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl,
     dataDir: text(env, 'MAILGRAPH_DATA_DIR') ?? './data',
     logLevel,
+    queryCostLimit: int(env, 'MAILGRAPH_QUERY_COST_LIMIT', 1000, 1, 1_000_000),
     upstream: {
       timeoutMs: int(env, 'MAILGRAPH_UPSTREAM_TIMEOUT_MS', 10_000, 100, 120_000),
       cacheTtlSeconds: int(env, 'MAILGRAPH_CACHE_TTL_SECONDS', 30, 0, 86_400),

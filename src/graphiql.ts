@@ -1,76 +1,72 @@
 /** The operations GraphiQL opens with, one tab each: a tour of the graph that runs as-is against the sandbox. */
 const EXAMPLES = `# Welcome to mailgraph: one graph over CloudMailin and Cloudflare Email Sending.
 # Pick an operation with the play button. In sandbox mode everything runs against demo data.
+# Lists are Relay connections (edges or nodes); a read that fails is null with an entry in "errors"
+# (extensions.code); mutations answer their payload or an error: "... on Error { code message }".
+# extensions.cost says what an operation may cost in upstream calls and what it did cost.
 
-query InboundAddresses {
-  inboundAddresses(first: 5) {
-    __typename
-    ... on QueryInboundAddressesConnection {
-      edges {
-        node {
-          id
-          emailAddress
-          nickname
-          targetFormat
-          incomingStatuses(first: 5) {
-            edges { node { subject from outcome httpStatus receivedAt } }
-            pageInfo { hasNextPage endCursor }
-          }
-          customDomains(first: 3) { edges { node { domain authRegex } } }
-        }
+query Dashboard {
+  inboundAddresses(first: 20) {
+    nodes {
+      id
+      emailAddress
+      nickname
+      targetFormat
+      incomingStatuses(first: 20) {
+        nodes { id subject from { address } outcome httpStatus receivedAt }
+        pageInfo { hasNextPage endCursor }
       }
+      customDomains(first: 3) { nodes { domain authRegex } }
     }
-    ... on Error { message }
+    pageInfo { hasNextPage endCursor }
   }
+  rateLimits { provider remaining limit resetAt }
 }
 
 query RejectedMail {
   inboundAddresses(first: 1) {
-    ... on QueryInboundAddressesConnection {
-      edges { node { incomingStatuses(first: 10, query: "status_category:rejected") { edges { node { subject rawStatus } } } } }
+    nodes {
+      emailAddress
+      incomingStatuses(first: 10, query: "status_category:rejected") {
+        nodes { subject rawStatus from { address } }
+      }
     }
   }
 }
 
 query OutboundWithEvents {
-  outboundMessages(first: 10) {
-    __typename
-    ... on QueryOutboundMessagesConnection {
-      edges {
-        node {
-          id
-          subject
-          createdAt
-          recipients {
-            email
-            lastEvent
-            events { kind timestamp details { replyCode smtpResponse remoteHost } }
-          }
-        }
+  outboundMessages(first: 20) {
+    nodes {
+      id
+      subject
+      createdAt
+      from { address name }
+      to { address name }
+      recipients {
+        email
+        lastEvent
+        events { kind timestamp details { replyCode smtpResponse remoteHost } }
       }
-      pageInfo { hasNextPage endCursor }
     }
-    ... on RateLimitedError { retryAfterSeconds }
-    ... on Error { message }
+    pageInfo { hasNextPage endCursor }
   }
 }
 
 query SendingDomains {
   sendingDomains(first: 10) {
-    ... on QuerySendingDomainsConnection {
-      edges {
-        node {
-          id
-          provider
-          domain
-          verified
-          dnsRecords { type name value purpose verified }
-          ... on CloudflareSendingSubdomain { zoneId enabled }
-        }
-      }
+    nodes {
+      id
+      provider
+      domain
+      verified
+      dnsRecords { type name value purpose verified }
+      ... on CloudflareSendingSubdomain { zoneId enabled }
     }
-    ... on Error { message }
   }
+}
+
+query RateLimits {
+  rateLimits { provider limit used remaining windowSeconds retryAfterSeconds nextCallAt resetAt }
 }
 
 mutation SendEmail {
@@ -78,7 +74,7 @@ mutation SendEmail {
     input: {
       provider: CLOUDMAILIN
       from: { email: "hello@example.com", name: "mailgraph demo" }
-      to: [{ email: "alice@example.net" }]
+      to: [{ email: "alice@example.net", name: "Alice" }]
       subject: "Hello from mailgraph"
       text: "It works."
       tags: ["demo"]
@@ -86,9 +82,12 @@ mutation SendEmail {
     }
   ) {
     __typename
-    ... on SendEmailPayload { email { messageId testMode outboundMessage { recipients { email lastEvent } } } }
-    ... on ValidationError { message issues { path message } }
-    ... on Error { message }
+    ... on SendEmailPayload {
+      replayed
+      email { messageId testMode to { address name } outboundMessage { recipients { email lastEvent } } }
+    }
+    ... on ValidationError { issues { path code message } }
+    ... on Error { code message providerCode }
   }
 }
 
@@ -105,8 +104,8 @@ mutation SendWithCloudflare {
   ) {
     __typename
     ... on SendEmailPayload { email { messageId delivery { delivered queued permanentBounces } } }
-    ... on UnsupportedFieldError { message fields }
-    ... on Error { message }
+    ... on ValidationError { issues { path code message } }
+    ... on Error { code message providerCode }
   }
 }
 `;

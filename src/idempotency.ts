@@ -9,8 +9,14 @@
 import { createHash } from 'node:crypto';
 import { ValidationError } from './upstream/errors.js';
 
+export interface Idempotent<T> {
+  result: T;
+  /** True when this answer is the first attempt's, returned again without calling the provider. */
+  replayed: boolean;
+}
+
 export interface IdempotencyStore {
-  run<T>(principal: string, key: string, input: unknown, work: () => Promise<T>): Promise<T>;
+  run<T>(principal: string, key: string, input: unknown, work: () => Promise<T>): Promise<Idempotent<T>>;
 }
 
 interface Entry {
@@ -34,7 +40,12 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async run<T>(principal: string, key: string, input: unknown, work: () => Promise<T>): Promise<T> {
+  async run<T>(
+    principal: string,
+    key: string,
+    input: unknown,
+    work: () => Promise<T>,
+  ): Promise<Idempotent<T>> {
     if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
       const message = 'idempotencyKey must be 1-255 printable ASCII characters without spaces.';
       throw new ValidationError(message, [{ path: 'input.idempotencyKey', message }]);
@@ -47,7 +58,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
         const message = 'This idempotencyKey was already used with a different input.';
         throw new ValidationError(message, [{ path: 'input.idempotencyKey', message }]);
       }
-      return existing.result as Promise<T>;
+      return { result: (await existing.result) as T, replayed: true };
     }
     this.evict();
     const result = work();
@@ -56,7 +67,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     result.catch(() => {
       if (this.entries.get(id) === entry) this.entries.delete(id);
     });
-    return result;
+    return { result: await result, replayed: false };
   }
 
   private evict(): void {

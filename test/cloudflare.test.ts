@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SANDBOX_CLOUDFLARE } from '../src/sandbox/accounts.js';
 import { DEMO_CLOUDFLARE } from '../src/sandbox/cloudflare-demo.js';
 import { graphql } from './gql/index.js';
 import { type RecordingProxy, startRecordingProxy } from './helpers/recording-proxy.js';
 import { cloudflareSdkParams } from './helpers/shared.js';
-import { type Stack, expectTypename, startStack } from './helpers/stack.js';
+import { type GraphQLResponse, type Stack, expectTypename, startStack } from './helpers/stack.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the fixture's values go into GraphQL inputs as they are
 const SDK_PARAMS = cloudflareSdkParams<any>();
@@ -11,40 +12,32 @@ const SDK_PARAMS = cloudflareSdkParams<any>();
 const CloudflareDomains = graphql(`
   query CloudflareDomains($provider: EmailProvider, $query: String) {
     sendingDomains(provider: $provider, query: $query, first: 50) {
-      __typename
-      ... on QuerySendingDomainsConnection {
-        edges {
-          node {
-            __typename
-            id
-            provider
-            domain
-            verified
-            dnsRecords { type rawType name value priority purpose verified }
-            ... on CloudflareSendingSubdomain { subdomainTag zoneId enabled dkimSelector returnPathDomain createdAt }
-          }
+      edges {
+        node {
+          __typename
+          id
+          provider
+          domain
+          verified
+          dnsRecords { type rawType name value priority purpose verified }
+          ... on CloudflareSendingSubdomain { subdomainTag zoneId enabled dkimSelector returnPathDomain createdAt }
         }
-        pageInfo { hasNextPage endCursor }
       }
-      ... on Error { message }
+      pageInfo { hasNextPage endCursor }
     }
   }
 `);
 
 const DomainNames = graphql(`
   query DomainNames($provider: EmailProvider) {
-    sendingDomains(provider: $provider, first: 50) {
-      __typename
-      ... on QuerySendingDomainsConnection { edges { node { __typename domain provider } } }
-      ... on NotConfiguredError { message provider }
-    }
+    sendingDomains(provider: $provider, first: 50) { edges { node { __typename domain provider } } }
   }
 `);
 
 const TwiceInOneRequest = graphql(`
   query TwiceInOneRequest($id: ID!) {
-    a: sendingDomain(id: $id) { ... on QuerySendingDomainSuccess { data { dnsRecords { name } } } }
-    b: sendingDomain(id: $id) { ... on QuerySendingDomainSuccess { data { dnsRecords { name } } } }
+    a: sendingDomain(id: $id) { dnsRecords { name } }
+    b: sendingDomain(id: $id) { dnsRecords { name } }
     c: node(id: $id) { ... on SendingDomain { dnsRecords { name } } }
   }
 `);
@@ -53,11 +46,12 @@ const CreateSubdomain = graphql(`
   mutation CreateSubdomain($domain: String!, $zoneId: ID) {
     createSendingDomain(provider: CLOUDFLARE, domain: $domain, zoneId: $zoneId) {
       __typename
-      ... on SendingDomainPayload {
+      ... on CreateSendingDomainPayload {
         domain { id domain provider verified dnsRecords { type name purpose } ... on CloudflareSendingSubdomain { zoneId subdomainTag } }
       }
-      ... on ValidationError { message refusedBy issues { path message } }
-      ... on NotConfiguredError { message }
+      ... on ValidationError { code message refusedBy providerCode issues { path message code } }
+      ... on UpstreamError { code message provider status providerCode }
+      ... on NotConfiguredError { code message }
     }
   }
 `);
@@ -67,14 +61,14 @@ const DeleteDomain = graphql(`
     deleteSendingDomain(id: $id) {
       __typename
       ... on DeleteSendingDomainPayload { deletedId domain { domain provider } }
-      ... on NotFoundError { resource resourceId }
+      ... on NotFoundError { code resource resourceId }
     }
   }
 `);
 
 const VerifyDomain = graphql(`
   mutation VerifyCloudflareDomain($id: ID!) {
-    verifySendingDomain(id: $id) { __typename ... on ValidationError { issues { path message } } }
+    verifySendingDomain(id: $id) { __typename ... on ValidationError { code issues { path message } } }
   }
 `);
 
@@ -82,17 +76,31 @@ const NodeLookup = graphql(`
   query CloudflareNode($id: ID!) { node(id: $id) { __typename id ... on CloudflareSendingSubdomain { domain zoneId } } }
 `);
 
+const SubdomainLookup = graphql(`
+  query CloudflareSubdomainLookup($id: ID!) { sendingDomain(id: $id) { id domain } }
+`);
+
 const Send = graphql(`
   mutation CloudflareSend($input: SendEmailInput!) {
     sendEmail(input: $input) {
       __typename
       ... on SendEmailPayload {
-        email { provider messageId from to cc bcc subject delivery { delivered queued permanentBounces } outboundMessage { id } }
+        replayed
+        email {
+          provider
+          messageId
+          from { address name formatted }
+          to { address name }
+          cc { address name }
+          bcc { address }
+          subject
+          delivery { delivered queued permanentBounces }
+          outboundMessage { id }
+        }
       }
-      ... on UnsupportedFieldError { message provider fields }
-      ... on ValidationError { message refusedBy issues { path message } }
-      ... on UpstreamError { message provider status code }
-      ... on NotConfiguredError { message provider }
+      ... on ValidationError { code message refusedBy providerCode issues { path message code } }
+      ... on UpstreamError { code message provider status providerCode }
+      ... on NotConfiguredError { code message provider providerCode }
     }
   }
 `);
@@ -101,9 +109,9 @@ const SendRaw = graphql(`
   mutation CloudflareSendRaw($input: SendRawEmailInput!) {
     sendRawEmail(input: $input) {
       __typename
-      ... on SendEmailPayload { email { provider messageId to bcc delivery { delivered queued permanentBounces } } }
-      ... on UnsupportedFieldError { provider fields }
-      ... on ValidationError { issues { path } }
+      ... on SendEmailPayload { email { provider messageId to { address } bcc { address } delivery { delivered queued permanentBounces } } }
+      ... on ValidationError { code refusedBy issues { path code } }
+      ... on UpstreamError { code provider status providerCode }
     }
   }
 `);
@@ -126,6 +134,14 @@ afterAll(async () => {
   await proxy.close();
 });
 
+/** A list read directly: the connection, with no error beside it. */
+function connectionOf<T>(result: GraphQLResponse<{ sendingDomains?: T | null }>): T {
+  expect(result.errors).toBeUndefined();
+  const connection = result.data?.sendingDomains;
+  if (!connection) throw new Error(`expected a connection, got ${JSON.stringify(result)}`);
+  return connection;
+}
+
 const cloudflareCalls = () => stack.sandbox.calls.filter((call) => call.path.startsWith('/cloudflare/'));
 const sends = () => proxy.requests.filter((request) => /\/email\/sending\/send(_raw)?$/.test(request.url));
 
@@ -133,7 +149,7 @@ describe('Cloudflare sending subdomains in the graph', () => {
   it('lists every configured zone with uniform DNS records: one call per zone and per subdomain, none again', async () => {
     stack.sandbox.resetCalls();
     const result = await stack.gql(CloudflareDomains, { provider: 'CLOUDFLARE' });
-    const connection = expectTypename(result.data?.sendingDomains, 'QuerySendingDomainsConnection');
+    const connection = connectionOf(result);
     const upstream = [zones.primary.id, zones.secondary.id].flatMap((zone) =>
       stack.sandbox.cloudflare.subdomains(zone).filter((s) => s.enabled),
     );
@@ -196,17 +212,12 @@ describe('Cloudflare sending subdomains in the graph', () => {
   });
 
   it('lists both providers together, CloudMailin first, and searches across them', async () => {
-    const all = expectTypename(
-      (await stack.gql(DomainNames, {})).data?.sendingDomains,
-      'QuerySendingDomainsConnection',
-    );
+    const all = connectionOf(await stack.gql(DomainNames, {}));
     const providers = all.edges.map((e) => e.node.provider);
     expect(providers.indexOf('CLOUDFLARE')).toBeGreaterThan(providers.lastIndexOf('CLOUDMAILIN'));
     expect(new Set(providers)).toEqual(new Set(['CLOUDMAILIN', 'CLOUDFLARE']));
     const searched = await stack.gql(CloudflareDomains, { query: 'example.net' });
-    const names = expectTypename(searched.data?.sendingDomains, 'QuerySendingDomainsConnection').edges.map(
-      (e) => e.node.domain,
-    );
+    const names = connectionOf(searched).edges.map((e) => e.node.domain);
     expect(names).toContain(subdomains.send.name);
     expect(names.every((name) => name.includes('example.net'))).toBe(true);
   });
@@ -216,7 +227,7 @@ describe('Cloudflare sending subdomains in the graph', () => {
       domain: 'News.Example.com',
       zoneId: zones.primary.id,
     });
-    const domain = expectTypename(created.data?.createSendingDomain, 'SendingDomainPayload').domain;
+    const domain = expectTypename(created.data?.createSendingDomain, 'CreateSendingDomainPayload').domain;
     expect(domain).toMatchObject({
       domain: 'news.example.com',
       provider: 'CLOUDFLARE',
@@ -237,15 +248,19 @@ describe('Cloudflare sending subdomains in the graph', () => {
     });
 
     const verify = await stack.gql(VerifyDomain, { id: domain.id });
-    expect(expectTypename(verify.data?.verifySendingDomain, 'ValidationError').issues[0]?.path).toBe('id');
+    const refused = expectTypename(verify.data?.verifySendingDomain, 'ValidationError');
+    expect(refused.code).toBe('VALIDATION_FAILED');
+    expect(refused.issues[0]?.path).toBe('id');
 
     const duplicate = await stack.gql(CreateSubdomain, {
       domain: 'news.example.com',
       zoneId: zones.primary.id,
     });
-    expect(expectTypename(duplicate.data?.createSendingDomain, 'ValidationError').refusedBy).toBe(
-      'CLOUDFLARE',
-    );
+    expect(expectTypename(duplicate.data?.createSendingDomain, 'ValidationError')).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      refusedBy: 'CLOUDFLARE',
+      providerCode: '2040',
+    });
 
     const deleted = await stack.gql(DeleteDomain, { id: domain.id });
     const payload = expectTypename(deleted.data?.deleteSendingDomain, 'DeleteSendingDomainPayload');
@@ -260,7 +275,10 @@ describe('Cloudflare sending subdomains in the graph', () => {
         .map((s) => s.name),
     ).not.toContain('news.example.com');
     const again = await stack.gql(DeleteDomain, { id: domain.id });
-    expectTypename(again.data?.deleteSendingDomain, 'NotFoundError');
+    expect(expectTypename(again.data?.deleteSendingDomain, 'NotFoundError')).toMatchObject({
+      code: 'NOT_FOUND',
+      resource: 'CloudflareSendingSubdomain',
+    });
     expect((await stack.gql(NodeLookup, { id: domain.id })).data?.node).toBeNull();
   });
 
@@ -278,7 +296,10 @@ describe('Cloudflare sending subdomains in the graph', () => {
       domain: 'mail.elsewhere.org',
       zoneId: zones.primary.id,
     });
-    expect(expectTypename(outside.data?.createSendingDomain, 'ValidationError').refusedBy).toBe('CLOUDFLARE');
+    expect(expectTypename(outside.data?.createSendingDomain, 'ValidationError')).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      refusedBy: 'CLOUDFLARE',
+    });
     expect(cloudflareCalls().map((call) => call.method)).toEqual(['POST']);
   });
 });
@@ -311,13 +332,25 @@ describe('sendEmail and sendRawEmail through Cloudflare', () => {
         ],
       },
     });
-    const email = expectTypename(result.data?.sendEmail, 'SendEmailPayload').email;
+    const payload = expectTypename(result.data?.sendEmail, 'SendEmailPayload');
+    expect(payload.replayed).toBe(false);
+    const email = payload.email;
     expect(email).toMatchObject({
       provider: 'CLOUDFLARE',
       subject: 'Monthly Report',
-      bcc: ['audit@example.com'],
+      from: { address: from.email, name: 'Reports', formatted: `"Reports" <${from.email}>` },
+      cc: [
+        { address: 'recipient-a@example.com', name: null },
+        { address: 'recipient-b@example.com', name: 'Recipient B' },
+      ],
+      bcc: [{ address: 'audit@example.com' }],
       outboundMessage: null,
     });
+    expect(email.to.map((mailbox) => mailbox.address)).toEqual([
+      'recipient@example.com',
+      'someone@bounce.example.org',
+      'later@defer.example.org',
+    ]);
     expect(email.messageId).toMatch(/^<[^@>]+@[^>]+>$/);
     expect(email.delivery?.permanentBounces).toEqual(['someone@bounce.example.org']);
     expect(email.delivery?.queued).toEqual(['later@defer.example.org']);
@@ -363,6 +396,8 @@ describe('sendEmail and sendRawEmail through Cloudflare', () => {
       },
     });
     const email = expectTypename(result.data?.sendRawEmail, 'SendEmailPayload').email;
+    expect(email.to).toEqual([{ address: 'recipient@example.com' }]);
+    expect(email.bcc).toEqual([{ address: 'audit@example.com' }]);
     expect(email.delivery?.delivered.sort()).toEqual(['audit@example.com', 'recipient@example.com']);
     expect(JSON.parse(sends().at(-1)?.body ?? '{}')).toEqual({
       from: from.email,
@@ -371,7 +406,7 @@ describe('sendEmail and sendRawEmail through Cloudflare', () => {
     });
   });
 
-  it('names the fields a provider cannot honour, before any upstream call', async () => {
+  it('refuses the fields a provider cannot honour as UNSUPPORTED_FIELD issues, with every other problem, before any upstream call', async () => {
     const before = proxy.requests.length;
     const cloudflare = await stack.gql(Send, {
       input: {
@@ -379,17 +414,43 @@ describe('sendEmail and sendRawEmail through Cloudflare', () => {
         from,
         to: [{ email: 'r@example.com' }],
         subject: 's',
+        text: 't',
         markdown: '# hi',
         tags: ['a'],
         priority: 'DIGEST',
         testMode: true,
       },
     });
-    const unsupported = expectTypename(cloudflare.data?.sendEmail, 'UnsupportedFieldError');
+    const unsupported = expectTypename(cloudflare.data?.sendEmail, 'ValidationError');
     expect(unsupported).toMatchObject({
-      provider: 'CLOUDFLARE',
-      fields: ['input.markdown', 'input.tags', 'input.priority', 'input.testMode'],
+      code: 'VALIDATION_FAILED',
+      refusedBy: 'MAILGRAPH',
+      providerCode: null,
     });
+    expect(unsupported.issues.map(({ path, code }) => ({ path, code }))).toEqual([
+      { path: 'input.markdown', code: 'UNSUPPORTED_FIELD' },
+      { path: 'input.tags', code: 'UNSUPPORTED_FIELD' },
+      { path: 'input.priority', code: 'UNSUPPORTED_FIELD' },
+      { path: 'input.testMode', code: 'UNSUPPORTED_FIELD' },
+    ]);
+
+    // One answer names every problem: the unsupported field and the malformed recipient together.
+    const both = await stack.gql(Send, {
+      input: {
+        provider: 'CLOUDFLARE',
+        from,
+        to: [{ email: 'not an address' }],
+        subject: 's',
+        text: 't',
+        tags: ['a'],
+      },
+    });
+    const issues = expectTypename(both.data?.sendEmail, 'ValidationError').issues;
+    expect(issues.map(({ path, code }) => ({ path, code }))).toEqual([
+      { path: 'input.tags', code: 'UNSUPPORTED_FIELD' },
+      { path: 'input.to.0.email', code: 'INVALID' },
+    ]);
+
     const cloudmailin = await stack.gql(Send, {
       input: {
         provider: 'CLOUDMAILIN',
@@ -400,9 +461,12 @@ describe('sendEmail and sendRawEmail through Cloudflare', () => {
         text: 't',
       },
     });
-    expect(expectTypename(cloudmailin.data?.sendEmail, 'UnsupportedFieldError').fields).toEqual([
-      'input.bcc',
-    ]);
+    expect(
+      expectTypename(cloudmailin.data?.sendEmail, 'ValidationError').issues.map(({ path, code }) => ({
+        path,
+        code,
+      })),
+    ).toEqual([{ path: 'input.bcc', code: 'UNSUPPORTED_FIELD' }]);
     const raw = await stack.gql(SendRaw, {
       input: {
         provider: 'CLOUDMAILIN',
@@ -412,7 +476,9 @@ describe('sendEmail and sendRawEmail through Cloudflare', () => {
         raw: 'A: b\r\n\r\nc',
       },
     });
-    expect(expectTypename(raw.data?.sendRawEmail, 'UnsupportedFieldError').fields).toEqual(['input.bcc']);
+    const rawError = expectTypename(raw.data?.sendRawEmail, 'ValidationError');
+    expect(rawError.code).toBe('VALIDATION_FAILED');
+    expect(rawError.issues).toEqual([{ path: 'input.bcc', code: 'UNSUPPORTED_FIELD' }]);
     expect(proxy.requests).toHaveLength(before);
     expect(stack.sandbox.calls.filter((call) => call.path.endsWith('/messages'))).toHaveLength(0);
   });
@@ -446,6 +512,7 @@ describe('sendEmail and sendRawEmail through Cloudflare', () => {
     for (const [override, path] of cases) {
       const result = await stack.gql(Send, { input: { ...base, ...override } } as never);
       const error = expectTypename(result.data?.sendEmail, 'ValidationError');
+      expect(error).toMatchObject({ code: 'VALIDATION_FAILED', refusedBy: 'MAILGRAPH' });
       expect(error.issues.map((issue) => issue.path)).toContain(path);
     }
     // 50 across to, cc and bcc is fine; only bcc-less recipients count for CloudMailin's 20.
@@ -456,8 +523,86 @@ describe('sendEmail and sendRawEmail through Cloudflare', () => {
     expect(proxy.requests.length).toBe(before + 1);
   });
 
-  it('relays Cloudflare’s refusal of a sender that is not an enabled sending subdomain', async () => {
-    const result = await stack.gql(Send, {
+  it('relays Cloudflare’s refusal of a sender with the provider’s code: 10204 not configured, 10203 disabled', async () => {
+    const send = (email: string) =>
+      stack.gql(Send, {
+        input: {
+          provider: 'CLOUDFLARE',
+          from: { email },
+          to: [{ email: 'r@example.com' }],
+          subject: 's',
+          text: 't',
+        },
+      });
+    const before = sends().length;
+    const notConfigured = expectTypename(
+      (await send('x@not-a-zone.example')).data?.sendEmail,
+      'UpstreamError',
+    );
+    expect(notConfigured).toMatchObject({
+      provider: 'CLOUDFLARE',
+      status: 403,
+      providerCode: '10204',
+    });
+    expect(notConfigured.message).toMatch(/10204|sender/i);
+
+    const disabled = expectTypename(
+      (await send(`x@${subdomains.legacy.name}`)).data?.sendEmail,
+      'UpstreamError',
+    );
+    expect(disabled).toMatchObject({
+      provider: 'CLOUDFLARE',
+      status: 403,
+      providerCode: '10203',
+    });
+    expect(sends()).toHaveLength(before + 2);
+  });
+});
+
+describe('the provider’s own error code (providerCode)', () => {
+  // A zone mailgraph is configured with but the emulator's account does not have: 403 with code 10000.
+  const foreignZone = '0123456789abcdef0123456789abcdef';
+  let refusing: Stack;
+  beforeAll(async () => {
+    refusing = await startStack({
+      env: {
+        CLOUDFLARE_API_TOKEN: SANDBOX_CLOUDFLARE.apiToken,
+        CLOUDFLARE_ACCOUNT_ID: SANDBOX_CLOUDFLARE.accountId,
+        CLOUDFLARE_ZONE_IDS: `${zones.primary.id},${foreignZone}`,
+      },
+    });
+  });
+  afterAll(() => refusing.close());
+
+  it('is in errors[].extensions of a read the provider refused, beside its ErrorCode', async () => {
+    const id = Buffer.from(`CloudflareSendingSubdomain:${foreignZone}/${subdomains.mail.tag}`).toString(
+      'base64',
+    );
+    const lookup = await refusing.gql(SubdomainLookup, { id });
+    expect(lookup.data?.sendingDomain).toBeNull();
+    expect(lookup.errors).toHaveLength(1);
+    expect(lookup.errors?.[0]?.path).toEqual(['sendingDomain']);
+    expect(lookup.errors?.[0]?.extensions).toMatchObject({
+      code: 'UPSTREAM_FORBIDDEN',
+      provider: 'CLOUDFLARE',
+      status: 403,
+      providerCode: '10000',
+    });
+
+    const list = await refusing.gql(DomainNames, { provider: 'CLOUDFLARE' });
+    expect(list.data?.sendingDomains).toBeNull();
+    expect(list.errors).toHaveLength(1);
+    expect(list.errors?.[0]?.extensions).toMatchObject({
+      code: 'UPSTREAM_FORBIDDEN',
+      provider: 'CLOUDFLARE',
+      status: 403,
+      providerCode: '10000',
+    });
+  });
+
+  const refusedWrites = async () => {
+    const created = await refusing.gql(CreateSubdomain, { domain: 'x.example.com', zoneId: foreignZone });
+    const sent = await refusing.gql(Send, {
       input: {
         provider: 'CLOUDFLARE',
         from: { email: 'x@not-a-zone.example' },
@@ -466,9 +611,31 @@ describe('sendEmail and sendRawEmail through Cloudflare', () => {
         text: 't',
       },
     });
-    const error = expectTypename(result.data?.sendEmail, 'UpstreamError');
-    expect(error).toMatchObject({ provider: 'CLOUDFLARE', status: 403, code: 'FORBIDDEN' });
-    expect(error.message).toMatch(/10204|sender/i);
+    return {
+      created: expectTypename(created.data?.createSendingDomain, 'UpstreamError'),
+      sent: expectTypename(sent.data?.sendEmail, 'UpstreamError'),
+    };
+  };
+
+  it('is on the typed error of a mutation the provider refused', async () => {
+    const { created, sent } = await refusedWrites();
+    expect(created).toMatchObject({ provider: 'CLOUDFLARE', status: 403, providerCode: '10000' });
+    expect(sent).toMatchObject({ provider: 'CLOUDFLARE', status: 403, providerCode: '10204' });
+  });
+
+  it('names the failure with the UPSTREAM_ ErrorCode on the typed error too', async () => {
+    const { created, sent } = await refusedWrites();
+    expect(created.code).toBe('UPSTREAM_FORBIDDEN');
+    expect(sent.code).toBe('UPSTREAM_FORBIDDEN');
+  });
+
+  it('is null for mailgraph’s own checks', async () => {
+    const refused = await stack.gql(CreateSubdomain, { domain: 'not a domain', zoneId: zones.primary.id });
+    expect(expectTypename(refused.data?.createSendingDomain, 'ValidationError')).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      refusedBy: 'MAILGRAPH',
+      providerCode: null,
+    });
   });
 });
 
@@ -499,15 +666,20 @@ describe('a provider without credentials', () => {
         },
         auth,
       );
-      expect(expectTypename(send.data?.sendEmail, 'NotConfiguredError').provider).toBe('CLOUDFLARE');
+      expect(expectTypename(send.data?.sendEmail, 'NotConfiguredError')).toMatchObject({
+        code: 'NOT_CONFIGURED',
+        provider: 'CLOUDFLARE',
+        providerCode: null,
+      });
       const cloudflareOnly = await live.gql(DomainNames, { provider: 'CLOUDFLARE' }, auth);
-      expect(expectTypename(cloudflareOnly.data?.sendingDomains, 'NotConfiguredError').provider).toBe(
-        'CLOUDFLARE',
-      );
+      expect(cloudflareOnly.data?.sendingDomains).toBeNull();
+      expect(cloudflareOnly.errors).toHaveLength(1);
+      expect(cloudflareOnly.errors?.[0]?.extensions).toMatchObject({
+        code: 'NOT_CONFIGURED',
+        provider: 'CLOUDFLARE',
+      });
       const all = await live.gql(DomainNames, {}, auth);
-      const providers = expectTypename(all.data?.sendingDomains, 'QuerySendingDomainsConnection').edges.map(
-        (e) => e.node.provider,
-      );
+      const providers = connectionOf(all).edges.map((e) => e.node.provider);
       expect(new Set(providers)).toEqual(new Set(['CLOUDMAILIN']));
       expect(live.sandbox.calls.filter((call) => call.path.startsWith('/cloudflare/'))).toHaveLength(0);
     } finally {

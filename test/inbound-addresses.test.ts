@@ -8,11 +8,9 @@ const Addresses = graphql(`
   query Addresses($first: Int, $after: String) {
     inboundAddresses(first: $first, after: $after) {
       __typename
-      ... on QueryInboundAddressesConnection {
-        edges { node { id addressId emailAddress target targetFormat nickname } }
-        pageInfo { hasNextPage endCursor }
-      }
-      ... on Error { message }
+      edges { node { id addressId emailAddress target targetFormat nickname } }
+      nodes { addressId }
+      pageInfo { hasNextPage endCursor }
     }
   }
 `);
@@ -21,15 +19,11 @@ const Address = graphql(`
   query Address($id: ID!) {
     inboundAddress(id: $id) {
       __typename
-      ... on InboundAddress {
-        id
-        addressId
-        nickname
-        customDomains(first: 5) { edges { node { domain } } }
-        incomingStatuses(first: 2) { edges { node { subject } } }
-      }
-      ... on NotFoundError { resource resourceId }
-      ... on ValidationError { issues { path message } }
+      id
+      addressId
+      nickname
+      customDomains(first: 5) { edges { node { domain } } }
+      incomingStatuses(first: 2) { edges { node { subject } } }
     }
   }
 `);
@@ -38,8 +32,9 @@ const Create = graphql(`
   mutation CreateAddress($input: CreateInboundAddressInput!) {
     createInboundAddress(input: $input) {
       __typename
-      ... on InboundAddressPayload { address { id addressId target targetFormat nickname } }
-      ... on ValidationError { message refusedBy issues { path message } }
+      ... on CreateInboundAddressPayload { address { id addressId target targetFormat nickname } }
+      ... on Error { code message }
+      ... on ValidationError { refusedBy issues { path message code } }
     }
   }
 `);
@@ -48,8 +43,9 @@ const Update = graphql(`
   mutation UpdateAddress($input: UpdateInboundAddressInput!) {
     updateInboundAddress(input: $input) {
       __typename
-      ... on InboundAddressPayload { address { addressId target targetFormat nickname } }
-      ... on NotFoundError { resourceId }
+      ... on UpdateInboundAddressPayload { address { addressId target targetFormat nickname } }
+      ... on Error { code message }
+      ... on NotFoundError { resource resourceId }
       ... on ValidationError { issues { path } }
     }
   }
@@ -60,7 +56,8 @@ const Delete = graphql(`
     deleteInboundAddress(id: $id) {
       __typename
       ... on DeleteInboundAddressPayload { deletedId address { addressId } }
-      ... on NotFoundError { resourceId }
+      ... on Error { code message }
+      ... on NotFoundError { resource resourceId }
     }
   }
 `);
@@ -78,9 +75,11 @@ afterAll(() => stack.close());
 describe('inbound addresses', () => {
   it('lists the account’s addresses with global ids and redacted target passwords', async () => {
     const result = await stack.gql(Addresses, { first: 10 });
-    const connection = expectTypename(result.data?.inboundAddresses, 'QueryInboundAddressesConnection');
+    expect(result.errors).toBeUndefined();
+    const connection = expectTypename(result.data?.inboundAddresses, 'InboundAddressConnection');
     const ids = connection.edges.map((edge) => edge.node.addressId);
     expect(ids).toEqual(stack.sandbox.cloudmailin.addresses().map((address) => address.id));
+    expect(connection.nodes.map((node) => node.addressId)).toEqual(ids);
     const support = connection.edges.find(
       (edge) => edge.node.addressId === DEMO_CLOUDMAILIN.addressIds.support,
     )?.node;
@@ -97,12 +96,12 @@ describe('inbound addresses', () => {
     try {
       const first = expectTypename(
         (await fresh.gql(Addresses, { first: 2 })).data?.inboundAddresses,
-        'QueryInboundAddressesConnection',
+        'InboundAddressConnection',
       );
       expect(first.pageInfo.hasNextPage).toBe(true);
       const second = expectTypename(
         (await fresh.gql(Addresses, { first: 10, after: first.pageInfo.endCursor })).data?.inboundAddresses,
-        'QueryInboundAddressesConnection',
+        'InboundAddressConnection',
       );
       expect([...first.edges, ...second.edges].map((e) => e.node.addressId)).toEqual(
         fresh.sandbox.cloudmailin.addresses().map((a) => a.id),
@@ -114,8 +113,9 @@ describe('inbound addresses', () => {
     }
   });
 
-  it('fetches one address by either id, with its custom domains and statuses, and NotFoundError otherwise', async () => {
+  it('fetches one address by either id, with its custom domains and statuses, and null otherwise', async () => {
     const raw = await stack.gql(Address, { id: DEMO_CLOUDMAILIN.addressIds.support });
+    expect(raw.errors).toBeUndefined();
     const address = expectTypename(raw.data?.inboundAddress, 'InboundAddress');
     expect(address.customDomains?.edges.length).toBeGreaterThan(0);
     expect(address.incomingStatuses?.edges).toHaveLength(2);
@@ -125,22 +125,37 @@ describe('inbound addresses', () => {
     expect(node.data?.node).toMatchObject({ __typename: 'InboundAddress', addressId: address.addressId });
 
     const missing = await stack.gql(Address, { id: 'ffffffffffffffffffff' });
-    expect(expectTypename(missing.data?.inboundAddress, 'NotFoundError').resourceId).toBe(
-      'ffffffffffffffffffff',
-    );
+    expect(missing.errors).toBeUndefined();
+    expect(missing.data).toEqual({ inboundAddress: null });
+    const missingGlobal = await stack.gql(Address, {
+      id: globalId('InboundAddress', 'ffffffffffffffffffff'),
+    });
+    expect(missingGlobal.errors).toBeUndefined();
+    expect(missingGlobal.data).toEqual({ inboundAddress: null });
     const missingNode = await stack.gql(NodeLookup, {
       id: globalId('InboundAddress', 'ffffffffffffffffffff'),
     });
+    expect(missingNode.errors).toBeUndefined();
     expect(missingNode.data?.node).toBeNull();
+    stack.sandbox.resetCalls();
     const hostile = await stack.gql(Address, { id: '../../sending_domains' });
-    expect(expectTypename(hostile.data?.inboundAddress, 'ValidationError').issues[0]?.path).toBe('id');
+    expect(hostile.data).toEqual({ inboundAddress: null });
+    expect(hostile.errors).toHaveLength(1);
+    expect(hostile.errors?.[0]?.path).toEqual(['inboundAddress']);
+    expect(hostile.errors?.[0]?.extensions).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      refusedBy: 'MAILGRAPH',
+    });
+    const issues = hostile.errors?.[0]?.extensions?.issues as Array<{ path: string; code: string }>;
+    expect(issues[0]).toMatchObject({ path: 'id', code: 'INVALID' });
+    expect(stack.sandbox.calls).toHaveLength(0);
   });
 
   it('creates, updates (keeping omitted fields) and deletes an address', async () => {
     const created = await stack.gql(Create, {
       input: { target: 'https://hooks.example.com/in', targetFormat: 'MULTIPART_NORMALIZED', nickname: 'ci' },
     });
-    const address = expectTypename(created.data?.createInboundAddress, 'InboundAddressPayload').address;
+    const address = expectTypename(created.data?.createInboundAddress, 'CreateInboundAddressPayload').address;
     expect(address).toMatchObject({
       target: 'https://hooks.example.com/in',
       targetFormat: 'MULTIPART_NORMALIZED',
@@ -150,27 +165,30 @@ describe('inbound addresses', () => {
 
     const listed = expectTypename(
       (await stack.gql(Addresses, { first: 50 })).data?.inboundAddresses,
-      'QueryInboundAddressesConnection',
+      'InboundAddressConnection',
     );
     expect(listed.edges.some((edge) => edge.node.addressId === address.addressId)).toBe(true);
 
     const updated = await stack.gql(Update, { input: { id: address.id, nickname: 'renamed' } });
-    expect(expectTypename(updated.data?.updateInboundAddress, 'InboundAddressPayload').address).toMatchObject(
-      {
-        nickname: 'renamed',
-        target: 'https://hooks.example.com/in',
-        targetFormat: 'MULTIPART_NORMALIZED',
-      },
-    );
+    expect(
+      expectTypename(updated.data?.updateInboundAddress, 'UpdateInboundAddressPayload').address,
+    ).toMatchObject({
+      nickname: 'renamed',
+      target: 'https://hooks.example.com/in',
+      targetFormat: 'MULTIPART_NORMALIZED',
+    });
     const deleted = await stack.gql(Delete, { id: address.id });
     expect(expectTypename(deleted.data?.deleteInboundAddress, 'DeleteInboundAddressPayload').deletedId).toBe(
       address.id,
     );
     expect(stack.sandbox.cloudmailin.addresses().some((a) => a.id === address.addressId)).toBe(false);
     const again = await stack.gql(Delete, { id: address.id });
-    expect(expectTypename(again.data?.deleteInboundAddress, 'NotFoundError').resourceId).toBe(
-      address.addressId,
-    );
+    expect(expectTypename(again.data?.deleteInboundAddress, 'NotFoundError')).toMatchObject({
+      code: 'NOT_FOUND',
+      resource: 'InboundAddress',
+      resourceId: address.addressId,
+    });
+    expect((await stack.gql(Address, { id: address.id })).data).toEqual({ inboundAddress: null });
   });
 
   it('refuses malformed and hostile input before calling CloudMailin', async () => {
@@ -195,6 +213,7 @@ describe('inbound addresses', () => {
     for (const [input, path] of cases) {
       const result = await stack.gql(Create, { input } as never);
       const error = expectTypename(result.data?.createInboundAddress, 'ValidationError');
+      expect(error.code).toBe('VALIDATION_FAILED');
       expect(error.refusedBy).toBe('MAILGRAPH');
       expect(error.issues.map((issue) => issue.path)).toContain(path);
     }

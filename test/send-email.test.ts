@@ -8,20 +8,22 @@ const Send = graphql(`
     sendEmail(input: $input) {
       __typename
       ... on SendEmailPayload {
+        replayed
         email {
           provider
           messageId
-          from
-          to
-          cc
+          from { address name formatted }
+          to { address name formatted }
+          cc { address name formatted }
+          replyTo { address name formatted }
           subject
           tags
           testMode
           outboundMessage { messageUuid subject recipients { email events { kind } } }
         }
       }
-      ... on ValidationError { message refusedBy issues { path message } }
-      ... on Error { message }
+      ... on ValidationError { refusedBy issues { path message code } }
+      ... on Error { code message }
     }
   }
 `);
@@ -30,8 +32,9 @@ const SendRaw = graphql(`
   mutation SendRaw($input: SendRawEmailInput!) {
     sendRawEmail(input: $input) {
       __typename
-      ... on SendEmailPayload { email { messageId to testMode } }
-      ... on ValidationError { message refusedBy issues { path message } }
+      ... on SendEmailPayload { replayed email { messageId to { address name formatted } testMode } }
+      ... on ValidationError { refusedBy issues { path message code } }
+      ... on Error { code message }
     }
   }
 `);
@@ -97,6 +100,30 @@ describe('sendEmail', () => {
       'cc@example.org',
     ]);
     expect(message.outboundMessage?.recipients[0]?.events?.[0]?.kind).toBe('REGISTRATION');
+    expect(expectTypename(result.data?.sendEmail, 'SendEmailPayload').replayed).toBe(false);
+
+    // Structured addresses, with the display names given in the input.
+    expect(message.from).toEqual({
+      address: 'sender@example.com',
+      name: 'Sender "Q" Name',
+      formatted: '"Sender \\"Q\\" Name" <sender@example.com>',
+    });
+    expect(message.to).toEqual([
+      {
+        address: 'recipient@example.net',
+        name: 'Recipient',
+        formatted: '"Recipient" <recipient@example.net>',
+      },
+      { address: 'another@example.net', name: null, formatted: 'another@example.net' },
+    ]);
+    expect(message.cc).toEqual([
+      { address: 'cc@example.org', name: 'Carbon Copy', formatted: '"Carbon Copy" <cc@example.org>' },
+    ]);
+    expect(message.replyTo).toEqual({
+      address: 'replies@example.com',
+      name: null,
+      formatted: 'replies@example.com',
+    });
 
     expect(sends()).toHaveLength(before + 1);
     const wire = sends().at(-1);
@@ -129,19 +156,44 @@ describe('sendEmail', () => {
     expect(stack.sandbox.cloudmailin.outboundMessages()).toHaveLength(count);
   });
 
-  it('sends once per idempotency key and refuses the key with a different input', async () => {
+  it('answers a repeated idempotency key with the first result, replayed: true, and sends once', async () => {
+    const before = sends().length;
+    const input = {
+      ...base,
+      replyTo: { email: 'replies@example.com', name: 'Replies' },
+      idempotencyKey: 'invoice-2026-0042',
+    };
+    const first = expectTypename((await stack.gql(Send, { input })).data?.sendEmail, 'SendEmailPayload');
+    expect(first.replayed).toBe(false);
+    expect(sends()).toHaveLength(before + 1);
+
+    const second = expectTypename((await stack.gql(Send, { input })).data?.sendEmail, 'SendEmailPayload');
+    expect(second.replayed).toBe(true);
+    expect(second.email).toEqual(first.email);
+    expect(second.email.replyTo).toEqual({
+      address: 'replies@example.com',
+      name: 'Replies',
+      formatted: '"Replies" <replies@example.com>',
+    });
+    expect(sends()).toHaveLength(before + 1);
+  });
+
+  it('sends once per idempotency key, also when retried concurrently, and refuses the key with a different input', async () => {
     const before = sends().length;
     const input = { ...base, idempotencyKey: 'order-4711' };
     const [a, b] = await Promise.all([stack.gql(Send, { input }), stack.gql(Send, { input })]);
     const c = await stack.gql(Send, { input });
-    const ids = [a, b, c].map((r) => expectTypename(r.data?.sendEmail, 'SendEmailPayload').email.messageId);
-    expect(new Set(ids).size).toBe(1);
+    const payloads = [a, b, c].map((r) => expectTypename(r.data?.sendEmail, 'SendEmailPayload'));
+    expect(new Set(payloads.map((payload) => payload.email.messageId)).size).toBe(1);
+    // Exactly one of the two concurrent attempts sent; the other and the later one replayed it.
+    expect(payloads.map((payload) => payload.replayed).sort()).toEqual([false, true, true]);
+    expect(payloads[2]?.replayed).toBe(true);
     expect(sends()).toHaveLength(before + 1);
 
     const conflict = await stack.gql(Send, { input: { ...input, subject: 'Something else' } });
-    expect(expectTypename(conflict.data?.sendEmail, 'ValidationError').issues[0]?.path).toBe(
-      'input.idempotencyKey',
-    );
+    const refused = expectTypename(conflict.data?.sendEmail, 'ValidationError');
+    expect(refused.code).toBe('VALIDATION_FAILED');
+    expect(refused.issues[0]?.path).toBe('input.idempotencyKey');
     expect(sends()).toHaveLength(before + 1);
   });
 
@@ -191,8 +243,10 @@ describe('sendEmail', () => {
     for (const [override, path] of cases) {
       const result = await stack.gql(Send, { input: { ...base, ...override } } as never);
       const error = expectTypename(result.data?.sendEmail, 'ValidationError');
+      expect(error.code).toBe('VALIDATION_FAILED');
       expect(error.refusedBy).toBe('MAILGRAPH');
       expect(error.issues.map((issue) => issue.path)).toContain(path);
+      expect(error.issues.every((issue) => issue.code === 'INVALID')).toBe(true);
     }
     expect(proxy.requests).toHaveLength(before);
   });
@@ -202,11 +256,35 @@ describe('sendEmail', () => {
       input: { ...base, text: null, to: [{ email: 'bad' }], subject: 'x\n' },
     } as never);
     const error = expectTypename(result.data?.sendEmail, 'ValidationError');
+    expect(error.code).toBe('VALIDATION_FAILED');
     expect(error.issues.map((issue) => issue.path).sort()).toEqual([
       'input',
       'input.subject',
       'input.to.0.email',
     ]);
+  });
+
+  it('refuses bcc with CloudMailin in the same ValidationError as every other problem, before any upstream call', async () => {
+    const before = proxy.requests.length;
+    const result = await stack.gql(Send, {
+      input: {
+        ...base,
+        to: [{ email: 'not-an-address' }],
+        cc: [{ email: 'also bad', name: 'Carbon Copy' }],
+        bcc: [{ email: 'hidden@example.net' }],
+      },
+    });
+    const error = expectTypename(result.data?.sendEmail, 'ValidationError');
+    expect(error.code).toBe('VALIDATION_FAILED');
+    expect(error.refusedBy).toBe('MAILGRAPH');
+    expect(
+      error.issues.map(({ path, code }) => ({ path, code })).sort((a, b) => a.path.localeCompare(b.path)),
+    ).toEqual([
+      { path: 'input.bcc', code: 'UNSUPPORTED_FIELD' },
+      { path: 'input.cc.0.email', code: 'INVALID' },
+      { path: 'input.to.0.email', code: 'INVALID' },
+    ]);
+    expect(proxy.requests).toHaveLength(before);
   });
 });
 
@@ -222,14 +300,38 @@ describe('sendRawEmail', () => {
         raw,
       },
     });
-    expect(expectTypename(result.data?.sendRawEmail, 'SendEmailPayload').email.to).toEqual([
-      'recipient@example.net',
+    const payload = expectTypename(result.data?.sendRawEmail, 'SendEmailPayload');
+    expect(payload.replayed).toBe(false);
+    expect(payload.email.to).toEqual([
+      { address: 'recipient@example.net', name: null, formatted: 'recipient@example.net' },
     ]);
     expect(JSON.parse(sends().at(-1)?.body ?? '{}')).toEqual({
       from: 'sender@example.com',
       to: ['recipient@example.net'],
       raw,
     });
+  });
+
+  it('replays a raw send with the same idempotencyKey instead of sending again', async () => {
+    const before = sends().length;
+    const input = {
+      provider: 'CLOUDMAILIN' as const,
+      from: { email: 'sender@example.com', name: 'Sender' },
+      to: [{ email: 'recipient@example.net' }],
+      raw: 'From: Sender <sender@example.com>\r\nTo: recipient@example.net\r\nSubject: Raw\r\n\r\nOnce\r\n',
+      idempotencyKey: 'raw-once-1',
+    };
+    const first = expectTypename(
+      (await stack.gql(SendRaw, { input })).data?.sendRawEmail,
+      'SendEmailPayload',
+    );
+    const second = expectTypename(
+      (await stack.gql(SendRaw, { input })).data?.sendRawEmail,
+      'SendEmailPayload',
+    );
+    expect([first.replayed, second.replayed]).toEqual([false, true]);
+    expect(second.email.messageId).toBe(first.email.messageId);
+    expect(sends()).toHaveLength(before + 1);
   });
 
   it('refuses a raw message without headers and body', async () => {
@@ -241,8 +343,8 @@ describe('sendRawEmail', () => {
         raw: 'just text',
       },
     });
-    expect(expectTypename(result.data?.sendRawEmail, 'ValidationError').issues.map((i) => i.path)).toContain(
-      'input.raw',
-    );
+    const error = expectTypename(result.data?.sendRawEmail, 'ValidationError');
+    expect(error.code).toBe('VALIDATION_FAILED');
+    expect(error.issues.map((i) => i.path)).toContain('input.raw');
   });
 });

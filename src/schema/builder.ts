@@ -4,8 +4,12 @@
  */
 import SchemaBuilder from '@pothos/core';
 import ErrorsPlugin from '@pothos/plugin-errors';
-import RelayPlugin from '@pothos/plugin-relay';
+import RelayPlugin, { decodeGlobalID } from '@pothos/plugin-relay';
 import type { Context } from '../context.js';
+import { ValidationError } from '../upstream/errors.js';
+
+/** `nodes(ids:)` answers at most this many ids: each may cost an upstream call. */
+export const MAX_NODES_IDS = 100;
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -26,24 +30,53 @@ export const builder = new SchemaBuilder<{
   },
   relay: {
     clientMutationId: 'omit',
+    // A malformed global id is the caller's mistake: VALIDATION_FAILED, like every other bad argument.
+    decodeGlobalID: (globalID) => {
+      try {
+        return decodeGlobalID(globalID);
+      } catch {
+        const message = 'Not a global id of this API.';
+        throw new ValidationError(message, [{ path: 'id', message }]);
+      }
+    },
     cursorType: 'String',
     nodeTypeOptions: { description: 'An object with a global identity, fetchable through `node(id:)`.' },
     pageInfoTypeOptions: { description: 'Where a page of a connection sits in the whole list.' },
-    nodeQueryOptions: { description: 'Fetches any object by its global id.' },
-    nodesQueryOptions: { description: 'Fetches several objects by their global ids, in the order given.' },
+    nodeQueryOptions: {
+      description:
+        'Fetches any object by its global id: the object, or null when it no longer exists. When it cannot be looked up now, null with an error in `errors[]` says why.',
+      args: { id: { description: 'A global id.' } },
+    },
+    nodesQueryOptions: {
+      description: `Fetches several objects by their global ids (at most ${MAX_NODES_IDS}), in the order given; each is null when it does not exist.`,
+      args: { ids: { description: `Global ids, at most ${MAX_NODES_IDS}.` } },
+      resolve: (_root, args, _context, _info, resolveNodes) => {
+        if (args.ids.length > MAX_NODES_IDS) {
+          const message = `At most ${MAX_NODES_IDS} ids per request.`;
+          throw new ValidationError(message, [{ path: 'ids', message }]);
+        }
+        return resolveNodes(args.ids);
+      },
+    },
     idFieldOptions: { description: 'The global id of this object (opaque; use it with `node(id:)`).' },
     cursorFieldOptions: { description: 'An opaque cursor for this edge, stable while the list grows.' },
     nodeFieldOptions: { description: 'The item at the end of this edge.', nullable: false },
     edgesFieldOptions: { description: 'The items of this page, each with its cursor.', nullable: false },
     pageInfoFieldOptions: { description: 'Where this page sits in the whole list.' },
-    hasNextPageFieldOptions: { description: 'Whether more items follow this page.' },
-    hasPreviousPageFieldOptions: { description: 'Whether items precede this page.' },
+    hasNextPageFieldOptions: {
+      description:
+        'Whether at least one more item follows this page (exact: never true before an empty page).',
+    },
+    hasPreviousPageFieldOptions: {
+      description: 'Whether items precede this page (true when `after` was given).',
+    },
     startCursorFieldOptions: { description: 'The cursor of the first item of this page.' },
     endCursorFieldOptions: { description: 'The cursor of the last item of this page.' },
     firstArgOptions: { description: 'How many items to return (1 to 100, default 20).' },
     afterArgOptions: { description: 'Return the items after this cursor.' },
     lastArgOptions: { description: 'How many items to return, counting back from `before`.' },
     beforeArgOptions: { description: 'Return the items before this cursor.' },
+    nodesOnConnection: { description: 'The items of this page, without cursors (as `edges { node }`).' },
   },
 });
 
@@ -62,5 +95,11 @@ builder.scalarType('DateTime', {
   },
 });
 
-builder.queryType({ description: 'Reads across CloudMailin (and, later, Cloudflare Email Sending).' });
-builder.mutationType({ description: 'Changes to provider resources and sending mail.' });
+builder.queryType({
+  description:
+    'Reads across CloudMailin and Cloudflare Email Sending. A field that could not be read is null, with an entry in `errors[]` carrying `extensions.code`.',
+});
+builder.mutationType({
+  description:
+    'Changes to provider resources, and sending mail. Each returns a `<Field>Result` union: its payload, or an error implementing `Error`.',
+});

@@ -6,17 +6,17 @@ import { requireScope } from '../context.js';
 import { dataOf } from '../loaders.js';
 import type { CustomDomain, CustomDomainInput } from '../upstream/cloudmailin-wire.js';
 import { builder } from './builder.js';
-import { EXPECTED_ERRORS } from './errors.js';
+import { asksHasNextPage, connectionOf, forwardPageArgs } from './connection.js';
+import { mutationResult } from './errors.js';
 import { joinIds, localIdOf, splitIds } from './ids.js';
 import { InboundAddressRef, addressIdOf } from './inbound-address.js';
+import { locate } from './locate.js';
 import { type ConnectionArgs, paginateUpstream } from './pagination.js';
 import { InputIssues, hasControlCharacters, isDomain, searchQueryOf } from './validate.js';
 
 export type CustomDomainShape = CustomDomain & { address_id: string };
 
 export const CustomDomainRef = builder.objectRef<CustomDomainShape>('CustomDomain');
-
-const MAX_NODE_SCAN_PAGES = 5;
 
 async function fetchDomains(
   context: Context,
@@ -31,17 +31,21 @@ async function fetchDomains(
   return domains.map((domain) => ({ ...domain, address_id: addressId }));
 }
 
-async function findDomain(
+/** No show endpoint and no creation time: pages are read in order, up to the locate limit (then an error). */
+function findDomain(
   context: Context,
   addressId: string,
   domainId: string,
 ): Promise<CustomDomainShape | null> {
-  for (let page = 1; page <= MAX_NODE_SCAN_PAGES; page += 1) {
-    const rows = await fetchDomains(context, addressId, null, page);
-    const found = rows.find((row) => row.id === domainId);
-    if (found || rows.length === 0) return found ?? null;
-  }
-  return null;
+  return locate(
+    {
+      fetchPage: (page) => fetchDomains(context, addressId, null, page),
+      key: (row) => row.id,
+      time: () => null,
+    },
+    domainId,
+    null,
+  );
 }
 
 builder.node(CustomDomainRef, {
@@ -79,6 +83,7 @@ function resolveDomains(
   addressId: string,
   query: string | null | undefined,
   args: ConnectionArgs,
+  exactEnd: boolean,
 ) {
   requireScope(context, 'read');
   const q = searchQueryOf(query);
@@ -90,30 +95,44 @@ function resolveDomains(
       fetchPage: (page) => fetchDomains(context, addressId, q, page),
     },
     args,
+    { exactEnd },
   );
 }
 
+export const CustomDomainConnection = connectionOf(CustomDomainRef, 'CustomDomain', 'custom domains');
+
 builder.queryField('customDomains', (t) =>
-  t.connection({
-    type: CustomDomainRef,
+  t.field({
+    type: CustomDomainConnection,
+    nullable: true,
     description: 'The custom domains of an inbound address.',
     args: {
+      ...forwardPageArgs,
       addressId: t.arg.id({ required: true, description: 'A global id or a CloudMailin address id.' }),
       query: t.arg.string({ description: 'A domain or part of one to search for.' }),
     },
-    errors: { types: [...EXPECTED_ERRORS] },
-    resolve: (_root, args, context) =>
-      resolveDomains(context, addressIdOf(String(args.addressId), 'addressId'), args.query, args),
+    resolve: (_root, args, context, info) =>
+      resolveDomains(
+        context,
+        addressIdOf(String(args.addressId), 'addressId'),
+        args.query,
+        args,
+        asksHasNextPage(info),
+      ),
   }),
 );
 
 builder.objectField(InboundAddressRef, 'customDomains', (t) =>
-  t.connection({
-    type: CustomDomainRef,
+  t.field({
+    type: CustomDomainConnection,
     nullable: true,
     description: 'The custom domains of this address; null, with an error, when they could not be loaded.',
-    args: { query: t.arg.string({ description: 'A domain or part of one to search for.' }) },
-    resolve: (address, args, context) => resolveDomains(context, address.id, args.query, args),
+    args: {
+      ...forwardPageArgs,
+      query: t.arg.string({ description: 'A domain or part of one to search for.' }),
+    },
+    resolve: (address, args, context, info) =>
+      resolveDomains(context, address.id, args.query, args, asksHasNextPage(info)),
   }),
 );
 
@@ -132,10 +151,10 @@ const CreateCustomDomainInput = builder.inputType('CreateCustomDomainInput', {
   }),
 });
 
-const CustomDomainPayload = builder
-  .objectRef<{ customDomain: CustomDomainShape }>('CustomDomainPayload')
+const CreateCustomDomainPayload = builder
+  .objectRef<{ customDomain: CustomDomainShape }>('CreateCustomDomainPayload')
   .implement({
-    description: 'The custom domain as the provider stored it.',
+    description: 'The created custom domain, as the provider stored it.',
     fields: (t) => ({
       customDomain: t.field({
         type: CustomDomainRef,
@@ -168,7 +187,7 @@ const DeleteCustomDomainPayload = builder
 
 builder.mutationFields((t) => ({
   createCustomDomain: t.field({
-    type: CustomDomainPayload,
+    type: CreateCustomDomainPayload,
     description: 'Adds a custom domain to an inbound address.',
     args: {
       input: t.arg({
@@ -177,7 +196,7 @@ builder.mutationFields((t) => ({
         description: 'The input of this operation.',
       }),
     },
-    errors: { types: [...EXPECTED_ERRORS] },
+    errors: mutationResult('createCustomDomain'),
     resolve: async (_root, { input }, context) => {
       requireScope(context, 'manage');
       const addressId = addressIdOf(String(input.addressId), 'input.addressId');
@@ -227,7 +246,7 @@ builder.mutationFields((t) => ({
     type: DeleteCustomDomainPayload,
     description: 'Removes a custom domain from its inbound address.',
     args: { id: t.arg.id({ required: true, description: 'The global id of the custom domain.' }) },
-    errors: { types: [...EXPECTED_ERRORS] },
+    errors: mutationResult('deleteCustomDomain'),
     resolve: async (_root, args, context) => {
       requireScope(context, 'manage');
       // CloudMailin needs the address id too, so only the global id (which carries it) will do.

@@ -5,9 +5,9 @@ import { requireScope } from '../context.js';
  */
 import { dataOf } from '../loaders.js';
 import type { Address, AddressInput, TargetFormat } from '../upstream/cloudmailin-wire.js';
-import { NotFoundError } from '../upstream/errors.js';
 import { builder } from './builder.js';
-import { EXPECTED_ERRORS } from './errors.js';
+import { asksHasNextPage, connectionOf, forwardPageArgs } from './connection.js';
+import { mutationResult, orNull } from './errors.js';
 import { localIdOf } from './ids.js';
 import { paginateUpstream } from './pagination.js';
 import { InputIssues, hasControlCharacters, isHttpUrl } from './validate.js';
@@ -50,10 +50,7 @@ builder.node(InboundAddressRef, {
   id: { resolve: (address) => address.id },
   loadWithoutCache: async (id, context) => {
     requireScope(context, 'read');
-    return context.loaders.address.load(id).catch((error) => {
-      if (error instanceof NotFoundError) return null;
-      throw error;
-    });
+    return orNull(context.loaders.address.load(id));
   },
   fields: (t) => ({
     addressId: t.exposeString('id', { description: "CloudMailin's own id of the address." }),
@@ -82,12 +79,19 @@ builder.node(InboundAddressRef, {
   }),
 });
 
+export const InboundAddressConnection = connectionOf(
+  InboundAddressRef,
+  'InboundAddress',
+  'inbound addresses',
+);
+
 builder.queryFields((t) => ({
-  inboundAddresses: t.connection({
-    type: InboundAddressRef,
+  inboundAddresses: t.field({
+    type: InboundAddressConnection,
+    nullable: true,
     description: 'The CloudMailin inbound addresses of the account.',
-    errors: { types: [...EXPECTED_ERRORS] },
-    resolve: async (_root, args, context) => {
+    args: forwardPageArgs,
+    resolve: async (_root, args, context, info) => {
       requireScope(context, 'read');
       return paginateUpstream<Address>(
         {
@@ -101,17 +105,18 @@ builder.queryFields((t) => ({
           },
         },
         args,
+        { exactEnd: asksHasNextPage(info) },
       );
     },
   }),
   inboundAddress: t.field({
     type: InboundAddressRef,
-    description: 'One inbound address, by global id or CloudMailin address id.',
+    nullable: true,
+    description: 'One inbound address, by global id or CloudMailin address id; null when it does not exist.',
     args: { id: t.arg.id({ required: true, description: 'A global id or a CloudMailin address id.' }) },
-    errors: { types: [...EXPECTED_ERRORS] },
     resolve: (_root, args, context) => {
       requireScope(context, 'read');
-      return loadAddress(context, addressIdOf(String(args.id), 'id'));
+      return orNull(loadAddress(context, addressIdOf(String(args.id), 'id')));
     },
   }),
 }));
@@ -162,16 +167,26 @@ interface InboundAddressFields {
   nickname?: string | null;
 }
 
-const InboundAddressPayload = builder.objectRef<{ address: Address }>('InboundAddressPayload').implement({
-  description: 'The inbound address as the provider stored it.',
-  fields: (t) => ({
-    address: t.field({
-      type: InboundAddressRef,
-      description: 'The address.',
-      resolve: (payload) => payload.address,
+const addressPayload = (name: string, description: string) =>
+  builder.objectRef<{ address: Address }>(name).implement({
+    description,
+    fields: (t) => ({
+      address: t.field({
+        type: InboundAddressRef,
+        description: 'The address as the provider stored it.',
+        resolve: (payload) => payload.address,
+      }),
     }),
-  }),
-});
+  });
+
+const CreateInboundAddressPayload = addressPayload(
+  'CreateInboundAddressPayload',
+  'The created inbound address.',
+);
+const UpdateInboundAddressPayload = addressPayload(
+  'UpdateInboundAddressPayload',
+  'The changed inbound address.',
+);
 
 const DeleteInboundAddressPayload = builder
   .objectRef<{ address: Address }>('DeleteInboundAddressPayload')
@@ -193,7 +208,7 @@ const DeleteInboundAddressPayload = builder
 
 builder.mutationFields((t) => ({
   createInboundAddress: t.field({
-    type: InboundAddressPayload,
+    type: CreateInboundAddressPayload,
     description: 'Creates a CloudMailin inbound address.',
     args: {
       input: t.arg({
@@ -202,7 +217,7 @@ builder.mutationFields((t) => ({
         description: 'The input of this operation.',
       }),
     },
-    errors: { types: [...EXPECTED_ERRORS] },
+    errors: mutationResult('createInboundAddress'),
     resolve: async (_root, { input }, context) => {
       requireScope(context, 'manage');
       const checks = new InputIssues();
@@ -217,7 +232,7 @@ builder.mutationFields((t) => ({
     },
   }),
   updateInboundAddress: t.field({
-    type: InboundAddressPayload,
+    type: UpdateInboundAddressPayload,
     description: 'Changes an inbound address (CloudMailin replaces it whole; omitted fields are kept).',
     args: {
       input: t.arg({
@@ -226,7 +241,7 @@ builder.mutationFields((t) => ({
         description: 'The input of this operation.',
       }),
     },
-    errors: { types: [...EXPECTED_ERRORS] },
+    errors: mutationResult('updateInboundAddress'),
     resolve: async (_root, { input }, context) => {
       requireScope(context, 'manage');
       const id = addressIdOf(String(input.id), 'input.id');
@@ -257,7 +272,7 @@ builder.mutationFields((t) => ({
     type: DeleteInboundAddressPayload,
     description: 'Deletes an inbound address.',
     args: { id: t.arg.id({ required: true, description: 'A global id or a CloudMailin address id.' }) },
-    errors: { types: [...EXPECTED_ERRORS] },
+    errors: mutationResult('deleteInboundAddress'),
     resolve: async (_root, args, context) => {
       requireScope(context, 'manage');
       return { address: await context.cloudmailin.deleteAddress(addressIdOf(String(args.id), 'id')) };

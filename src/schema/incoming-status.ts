@@ -6,10 +6,12 @@ import { requireScope } from '../context.js';
  */
 import { dataOf } from '../loaders.js';
 import type { IncomingStatus } from '../upstream/cloudmailin-wire.js';
+import { ValidationError } from '../upstream/errors.js';
 import { builder } from './builder.js';
-import { EXPECTED_ERRORS } from './errors.js';
-import { joinIds, splitIds } from './ids.js';
+import { asksHasNextPage, connectionOf, forwardPageArgs } from './connection.js';
+import { EmailAddressRef, parseAddress } from './email-address.js';
 import { InboundAddressRef, addressIdOf } from './inbound-address.js';
+import { locate } from './locate.js';
 import { type ConnectionArgs, paginateUpstream } from './pagination.js';
 import { dateOrNull, searchQueryOf } from './validate.js';
 
@@ -42,22 +44,50 @@ const DeliveryOutcomeEnum = builder.enumType('DeliveryOutcome', {
 
 export const IncomingStatusRef = builder.objectRef<IncomingStatusShape>('IncomingStatus');
 
-const MAX_NODE_SCAN_PAGES = 5;
+const timeOf = (status: IncomingStatusShape) => dateOrNull(status.created_at)?.getTime() ?? null;
+
+/**
+ * The local id carries the address (every call about a status needs it) and the time the mail arrived,
+ * which `node(id)` uses to find the row's page without a show endpoint: `address/status/ms`.
+ */
+function localIdOfStatus(status: IncomingStatusShape): string {
+  const time = timeOf(status);
+  const base = `${encodeURIComponent(status.address_id)}/${encodeURIComponent(status.id)}`;
+  return time === null ? base : `${base}/${time}`;
+}
+
+function parseStatusId(local: string): { addressId: string; statusId: string; time: number | null } {
+  const parts = local.split('/');
+  const refuse = () => {
+    const message = 'Not an id of this API.';
+    return new ValidationError(message, [{ path: 'id', message }]);
+  };
+  if (parts.length < 2 || parts.length > 3 || !parts[0] || !parts[1]) throw refuse();
+  const time = parts[2] === undefined ? null : Number(parts[2]);
+  if (time !== null && !Number.isSafeInteger(time)) throw refuse();
+  try {
+    return { addressId: decodeURIComponent(parts[0]), statusId: decodeURIComponent(parts[1]), time };
+  } catch {
+    throw refuse();
+  }
+}
 
 builder.node(IncomingStatusRef, {
   description: 'A mail received by an inbound address and what happened when it was POSTed to the target.',
-  id: { resolve: (status) => joinIds(status.address_id, status.id) },
+  id: { resolve: localIdOfStatus },
   loadWithoutCache: async (id, context) => {
     requireScope(context, 'read');
-    const [addressId, statusId] = splitIds(id, 'id');
-    // There is no show endpoint: look through the newest pages (cached, budgeted).
-    for (let page = 1; page <= MAX_NODE_SCAN_PAGES; page += 1) {
-      const rows = await fetchStatuses(context, addressId, null, page);
-      const found = rows.find((row) => row.id === statusId);
-      if (found) return found;
-      if (rows.length === 0) break;
-    }
-    return null;
+    const { addressId, statusId, time } = parseStatusId(id);
+    // There is no show endpoint: find the row's page by its time (cached and budgeted pages).
+    return locate(
+      {
+        fetchPage: (page) => fetchStatuses(context, addressId, null, page),
+        key: (row) => row.id,
+        time: timeOf,
+      },
+      statusId,
+      time,
+    );
   },
   fields: (t) => ({
     statusId: t.exposeString('id', { description: "CloudMailin's own id of this status." }),
@@ -72,8 +102,18 @@ builder.node(IncomingStatusRef, {
       nullable: true,
       description: 'The Message-ID header, without angle brackets.',
     }),
-    from: t.exposeString('from', { nullable: true, description: 'The SMTP envelope sender.' }),
-    to: t.exposeString('to', { nullable: true, description: 'The SMTP envelope recipient.' }),
+    from: t.field({
+      type: EmailAddressRef,
+      nullable: true,
+      description: 'The SMTP envelope sender (no display name); null for a bounce (`<>`).',
+      resolve: (status) => parseAddress(status.from),
+    }),
+    to: t.field({
+      type: EmailAddressRef,
+      nullable: true,
+      description: 'The SMTP envelope recipient (no display name).',
+      resolve: (status) => parseAddress(status.to),
+    }),
     subject: t.exposeString('subject', { nullable: true, description: 'The subject line.' }),
     outcome: t.field({
       type: DeliveryOutcomeEnum,
@@ -128,6 +168,7 @@ function resolveStatuses(
   addressId: string,
   query: string | null | undefined,
   args: ConnectionArgs,
+  exactEnd: boolean,
 ) {
   requireScope(context, 'read');
   const q = searchQueryOf(query);
@@ -136,38 +177,53 @@ function resolveStatuses(
       identity: `cloudmailin:incoming_statuses?address_id=${addressId}&query=${q ?? ''}`,
       paged: true,
       key: (status) => status.id,
-      time: (status) => dateOrNull(status.created_at)?.getTime() ?? null,
+      time: timeOf,
       fetchPage: (page) => fetchStatuses(context, addressId, q, page),
     },
     args,
+    { exactEnd },
   );
 }
 
 const queryArgDescription =
   "A search in CloudMailin's query syntax, e.g. `status_category:rejected AND from:alice@example.com`.";
 
+export const IncomingStatusConnection = connectionOf(
+  IncomingStatusRef,
+  'IncomingStatus',
+  'incoming statuses',
+);
+
 builder.queryField('incomingStatuses', (t) =>
-  t.connection({
-    type: IncomingStatusRef,
+  t.field({
+    type: IncomingStatusConnection,
+    nullable: true,
     description:
       'Mail received by an inbound address, newest first. Cursors stay valid while new mail arrives: no row is repeated or skipped.',
     args: {
+      ...forwardPageArgs,
       addressId: t.arg.id({ required: true, description: 'A global id or a CloudMailin address id.' }),
       query: t.arg.string({ description: queryArgDescription }),
     },
-    errors: { types: [...EXPECTED_ERRORS] },
-    resolve: (_root, args, context) =>
-      resolveStatuses(context, addressIdOf(String(args.addressId), 'addressId'), args.query, args),
+    resolve: (_root, args, context, info) =>
+      resolveStatuses(
+        context,
+        addressIdOf(String(args.addressId), 'addressId'),
+        args.query,
+        args,
+        asksHasNextPage(info),
+      ),
   }),
 );
 
 builder.objectField(InboundAddressRef, 'incomingStatuses', (t) =>
-  t.connection({
-    type: IncomingStatusRef,
+  t.field({
+    type: IncomingStatusConnection,
     nullable: true,
     description:
       'Mail received by this address, newest first (see `Query.incomingStatuses`); null, with an error, when it could not be loaded.',
-    args: { query: t.arg.string({ description: queryArgDescription }) },
-    resolve: (address, args, context) => resolveStatuses(context, address.id, args.query, args),
+    args: { ...forwardPageArgs, query: t.arg.string({ description: queryArgDescription }) },
+    resolve: (address, args, context, info) =>
+      resolveStatuses(context, address.id, args.query, args, asksHasNextPage(info)),
   }),
 );

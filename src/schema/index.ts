@@ -1,7 +1,6 @@
 /** Assembles the schema: importing each domain file registers its types and fields on the builder. */
 import { lexicographicSortSchema, printSchema } from 'graphql';
 import { builder } from './builder.js';
-import { describeGeneratedTypes } from './generated-descriptions.js';
 import './errors.js';
 import './inbound-address.js';
 import './incoming-status.js';
@@ -12,8 +11,9 @@ import './cloudmailin-sending-domain.js';
 import './cloudflare-sending-subdomain.js';
 import './sending-domain-operations.js';
 import './send-email.js';
+import './rate-limit.js';
 
-export const schema = describeGeneratedTypes(builder.toSchema({ sortSchema: true }));
+export const schema = builder.toSchema({ sortSchema: true });
 
 /** The SDL checked in at `schema/schema.graphql`. */
 export function printSortedSchema(): string {

@@ -11,9 +11,10 @@ import {
   type MessageEvent,
   type OutboundMessage,
 } from '../upstream/cloudmailin-wire.js';
-import { NotFoundError } from '../upstream/errors.js';
 import { builder } from './builder.js';
-import { EXPECTED_ERRORS } from './errors.js';
+import { asksHasNextPage, connectionOf, forwardPageArgs } from './connection.js';
+import { EmailAddressRef, parseAddress, parseAddresses } from './email-address.js';
+import { orNull } from './errors.js';
 import { localIdOf } from './ids.js';
 import { paginateUpstream } from './pagination.js';
 import { dateOrNull, listOf, searchQueryOf } from './validate.js';
@@ -147,10 +148,7 @@ builder.node(OutboundMessageRef, {
   id: { resolve: (message) => message.id },
   loadWithoutCache: async (id, context) => {
     requireScope(context, 'read');
-    return context.loaders.outboundMessage.load(id).catch((error) => {
-      if (error instanceof NotFoundError) return null;
-      throw error;
-    });
+    return orNull(context.loaders.outboundMessage.load(id));
   },
   fields: (t) => ({
     messageUuid: t.exposeString('id', { description: "CloudMailin's id of the message (a UUID)." }),
@@ -158,9 +156,22 @@ builder.node(OutboundMessageRef, {
       nullable: true,
       description: 'The Message-ID header, e.g. `<uuid@cloudmta.net>`.',
     }),
-    from: t.exposeString('from', { nullable: true, description: 'The From address.' }),
-    to: t.stringList({ description: 'The To recipients.', resolve: (message) => listOf(message.to) }),
-    cc: t.stringList({ description: 'The Cc recipients.', resolve: (message) => listOf(message.cc) }),
+    from: t.field({
+      type: EmailAddressRef,
+      nullable: true,
+      description: 'The sender (From).',
+      resolve: (message) => parseAddress(message.from),
+    }),
+    to: t.field({
+      type: [EmailAddressRef],
+      description: 'The To recipients.',
+      resolve: (message) => parseAddresses(message.to),
+    }),
+    cc: t.field({
+      type: [EmailAddressRef],
+      description: 'The Cc recipients.',
+      resolve: (message) => parseAddresses(message.cc),
+    }),
     subject: t.exposeString('subject', { nullable: true, description: 'The subject line.' }),
     tags: t.stringList({
       description: 'Tags given when sending.',
@@ -202,15 +213,22 @@ async function fetchOutbound(
   return dataOf(context.upstream, await context.cloudmailin.listOutboundMessages({ query, page }));
 }
 
+export const OutboundMessageConnection = connectionOf(
+  OutboundMessageRef,
+  'OutboundMessage',
+  'outbound messages',
+);
+
 builder.queryFields((t) => ({
-  outboundMessages: t.connection({
-    type: OutboundMessageRef,
+  outboundMessages: t.field({
+    type: OutboundMessageConnection,
+    nullable: true,
     description: 'Messages sent through CloudMailin, newest first.',
     args: {
+      ...forwardPageArgs,
       query: t.arg.string({ description: 'Search recipients, message id or subject.' }),
     },
-    errors: { types: [...EXPECTED_ERRORS] },
-    resolve: (_root, args, context) => {
+    resolve: (_root, args, context, info) => {
       requireScope(context, 'read');
       const q = searchQueryOf(args.query);
       return paginateUpstream<OutboundMessage>(
@@ -222,19 +240,21 @@ builder.queryFields((t) => ({
           fetchPage: (page) => fetchOutbound(context, q, page),
         },
         args,
+        { exactEnd: asksHasNextPage(info) },
       );
     },
   }),
   outboundMessage: t.field({
     type: OutboundMessageRef,
-    description: 'One outbound message with the full event history of each recipient.',
+    nullable: true,
+    description:
+      'One outbound message with the full event history of each recipient; null when it does not exist.',
     args: {
       id: t.arg.id({ required: true, description: 'A global id or a CloudMailin message id (UUID).' }),
     },
-    errors: { types: [...EXPECTED_ERRORS] },
     resolve: (_root, args, context) => {
       requireScope(context, 'read');
-      return context.loaders.outboundMessage.load(outboundMessageIdOf(String(args.id), 'id'));
+      return orNull(context.loaders.outboundMessage.load(outboundMessageIdOf(String(args.id), 'id')));
     },
   }),
 }));

@@ -10,8 +10,10 @@
  * are taken.
  *
  * A page shorter than the longest page seen for that list ends it (the page size is not documented, so
- * it is learned). A full last page makes `hasNextPage` true without fetching the next page just to
- * find out: that saves an upstream call per request, at the price of an occasional empty next page.
+ * it is learned). `hasNextPage` is exact: when the client reads it, one item more than asked for is
+ * collected, which costs the next upstream page only when this page ends exactly where a provider page
+ * ends (that page is then cached for the next request). When the client does not read it, nothing extra
+ * is fetched.
  */
 import { createHash } from 'node:crypto';
 import { NotFoundError, ValidationError } from '../upstream/errors.js';
@@ -19,8 +21,11 @@ import { NotFoundError, ValidationError } from '../upstream/errors.js';
 export interface ConnectionArgs {
   first?: number | null;
   after?: string | null;
-  last?: number | null;
-  before?: string | null;
+}
+
+export interface PageOptions {
+  /** Whether `hasNextPage` must be exact (the client reads it); see above. */
+  exactEnd?: boolean;
 }
 
 export interface Connection<T> {
@@ -101,10 +106,6 @@ function decodeCursor(raw: string, identity: string, argName: string): Cursor {
 }
 
 export function pageSizeOf(args: ConnectionArgs): number {
-  if (args.last != null || args.before != null) {
-    const message = 'Only forward pagination (first/after) is supported: the provider lists newest first.';
-    throw new ValidationError(message, [{ path: args.last != null ? 'last' : 'before', message }]);
-  }
   const first = args.first ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
     const message = `first must be between 1 and ${MAX_PAGE_SIZE}.`;
@@ -116,8 +117,11 @@ export function pageSizeOf(args: ConnectionArgs): number {
 export async function paginateUpstream<T>(
   list: UpstreamList<T>,
   args: ConnectionArgs,
+  options: PageOptions = {},
 ): Promise<Connection<T>> {
   const first = pageSizeOf(args);
+  // One item beyond the page tells whether another exists.
+  const wanted = options.exactEnd ? first + 1 : first;
   const anchor = args.after ? decodeCursor(args.after, list.identity, 'after') : null;
   const listHash = identityHash(list.identity);
   const lengthKey = list.identity.split('?')[0] ?? list.identity;
@@ -133,7 +137,7 @@ export async function paginateUpstream<T>(
   let steppedBack = false;
   let exhausted = false;
 
-  for (let scanned = 0; collected.length < first; scanned += 1) {
+  for (let scanned = 0; collected.length < wanted; scanned += 1) {
     if (scanned >= MAX_PAGES_SCANNED) {
       if (!anchorPassed) throw staleCursor();
       break;

@@ -1,11 +1,11 @@
 /**
- * Everything a send input is checked for before any upstream call: first the fields the chosen provider
- * cannot honour (an `UnsupportedFieldError`), then every malformed, oversized or hostile value at once (a
- * `ValidationError` listing them all), against that provider's documented limits.
+ * Everything a send input is checked for before any upstream call, reported at once in one
+ * `ValidationError`: the fields the chosen provider cannot honour (issues with code UNSUPPORTED_FIELD) and
+ * every malformed, oversized or hostile value, against that provider's documented limits.
  */
 import { CLOUDFLARE_LIMITS } from '../upstream/cloudflare-wire.js';
 import { CLOUDMAILIN_LIMITS } from '../upstream/cloudmailin-wire.js';
-import { type Provider, UnsupportedFieldError } from '../upstream/errors.js';
+import type { Provider } from '../upstream/errors.js';
 import { InputIssues, hasControlCharacters, isEmail } from './validate.js';
 
 export interface Mailbox {
@@ -112,17 +112,18 @@ function used(value: unknown): boolean {
   return !Array.isArray(value) || value.length > 0;
 }
 
-function refuseUnsupported(
+function checkSupported(
+  checks: InputIssues,
   input: Envelope & Partial<EmailInput>,
   fields: ReadonlyArray<keyof EmailInput>,
 ): void {
   const rules = RULES[input.provider];
-  const offending = fields.filter((field) => used(input[field])).map((field) => `input.${String(field)}`);
-  if (offending.length > 0) {
-    throw new UnsupportedFieldError(
-      `${rules.name} does not support ${offending.join(', ')}; remove ${offending.length === 1 ? 'it' : 'them'} or choose another provider.`,
-      input.provider,
-      offending,
+  for (const field of fields) {
+    checks.check(
+      !used(input[field]),
+      `input.${String(field)}`,
+      `${rules.name} does not support ${String(field)}; remove it or choose another provider`,
+      'UNSUPPORTED_FIELD',
     );
   }
 }
@@ -210,8 +211,8 @@ function checkAttachment(
 
 export function checkEmail(input: EmailInput): void {
   const rules = RULES[input.provider];
-  refuseUnsupported(input, rules.unsupported);
   const checks = new InputIssues();
+  checkSupported(checks, input, rules.unsupported);
   checkEnvelope(checks, input);
   checks.check(
     input.subject.length <= MAX_SUBJECT,
@@ -219,8 +220,9 @@ export function checkEmail(input: EmailInput): void {
     `must be at most ${MAX_SUBJECT} characters`,
   );
   checks.check(!/[\r\n]/.test(input.subject), 'input.subject', 'must be one line');
+  const markdownCounts = !rules.unsupported.includes('markdown');
   checks.check(
-    Boolean(input.text || input.html || input.markdown),
+    Boolean(input.text || input.html || (markdownCounts && input.markdown)),
     'input',
     `needs a body: ${rules.unsupported.includes('markdown') ? 'text or html' : 'text, html or markdown'}`,
   );
@@ -280,8 +282,8 @@ export function checkEmail(input: EmailInput): void {
 
 export function checkRawEmail(input: RawEmailInput): void {
   const rules = RULES[input.provider];
-  refuseUnsupported(input, rules.unsupported);
   const checks = new InputIssues();
+  checkSupported(checks, input, rules.unsupported);
   checkEnvelope(checks, input);
   checks.check(/\r?\n\r?\n/.test(input.raw), 'input.raw', 'must hold headers, a blank line and a body');
   checks.check(/^[\x21-\x39\x3b-\x7e]+:/.test(input.raw), 'input.raw', 'must start with a header');

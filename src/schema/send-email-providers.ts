@@ -16,70 +16,96 @@ import type {
   RawMessageInput,
   SentMessage,
 } from '../upstream/cloudmailin-wire.js';
+import { type EmailAddressShape, formatMailbox, parseAddress, parseAddresses } from './email-address.js';
 import type { EmailInput, Mailbox, RawEmailInput } from './send-email-checks.js';
 import { listOf } from './validate.js';
+
+export { formatMailbox };
 
 export interface SentEmailShape {
   provider: 'CLOUDMAILIN' | 'CLOUDFLARE';
   /** CloudMailin's message UUID, or Cloudflare's Message-ID (which older API versions leave out). */
   id: string | null;
-  from: string | null;
-  to: string[];
-  cc: string[];
-  bcc: string[];
+  from: EmailAddressShape | null;
+  to: EmailAddressShape[];
+  cc: EmailAddressShape[];
+  bcc: EmailAddressShape[];
+  replyTo: EmailAddressShape | null;
   subject: string | null;
   tags: string[];
   testMode: boolean;
   /** Cloudflare's immediate per-recipient outcome; CloudMailin reports delivery through events instead. */
   delivery: { delivered: string[]; queued: string[]; permanentBounces: string[] } | null;
+  /** The same idempotency key and input came before: this is the first attempt's answer, not a new send. */
+  replayed: boolean;
 }
 
-function idempotent<T>(
+async function idempotent<T>(
   context: Context,
   key: string | null | undefined,
   input: unknown,
   work: () => Promise<T>,
-) {
-  return key == null ? work() : context.idempotency.run(context.principal, key, input, work);
+): Promise<{ result: T; replayed: boolean }> {
+  if (key == null) return { result: await work(), replayed: false };
+  return context.idempotency.run(context.principal, key, input, work);
 }
 
-/** `"Name" <email>`, with quotes and backslashes in the name escaped. */
-export function formatMailbox(mailbox: Mailbox): string {
-  if (!mailbox.name) return mailbox.email;
-  return `"${mailbox.name.replace(/["\\]/g, '\\$&')}" <${mailbox.email}>`;
-}
+const structured = (mailbox: Mailbox): EmailAddressShape => ({
+  address: mailbox.email,
+  name: mailbox.name || null,
+});
 
 const cloudflareAddress = (mailbox: Mailbox): CloudflareAddress =>
   mailbox.name ? { address: mailbox.email, name: mailbox.name } : { address: mailbox.email };
 
 const emails = (mailboxes: Mailbox[] | null | undefined) => (mailboxes ?? []).map((mailbox) => mailbox.email);
 
-function fromCloudMailin(sent: SentMessage, request: MessageInput | RawMessageInput): SentEmailShape {
+function fromCloudMailin(
+  sent: SentMessage,
+  request: MessageInput | RawMessageInput,
+  input: { replyTo?: Mailbox | null },
+  replayed: boolean,
+): SentEmailShape {
   // The echo is authoritative where present; the request fills what a terse server leaves out.
   const list = (value: string[] | string | null | undefined, otherwise: string[]) =>
-    value === null || value === undefined ? otherwise : listOf(value);
+    parseAddresses(value === null || value === undefined ? otherwise : value);
   return {
     provider: 'CLOUDMAILIN',
     id: sent.id,
-    from: sent.from ?? request.from,
+    from: parseAddress(sent.from ?? request.from),
     to: list(sent.to, request.to),
     cc: list(sent.cc, request.cc ?? []),
     bcc: [],
+    replyTo: input.replyTo ? structured(input.replyTo) : null,
     subject: sent.subject ?? request.subject ?? null,
-    tags: list(sent.tags, request.tags ?? []),
+    tags: listOf(sent.tags ?? request.tags ?? []),
     testMode: sent.test_mode ?? request.test_mode ?? false,
     delivery: null,
+    replayed,
   };
 }
 
 function fromCloudflare(
   result: CloudflareSendResult,
-  envelope: { from: string; to: string[]; cc: string[]; bcc: string[]; subject: string | null },
+  input: {
+    from: Mailbox;
+    to: Mailbox[];
+    cc?: Mailbox[] | null;
+    bcc?: Mailbox[] | null;
+    replyTo?: Mailbox | null;
+  },
+  subject: string | null,
+  replayed: boolean,
 ): SentEmailShape {
   return {
     provider: 'CLOUDFLARE',
     id: result.message_id ?? null,
-    ...envelope,
+    from: structured(input.from),
+    to: input.to.map(structured),
+    cc: (input.cc ?? []).map(structured),
+    bcc: (input.bcc ?? []).map(structured),
+    replyTo: input.replyTo ? structured(input.replyTo) : null,
+    subject,
     tags: [],
     testMode: false,
     delivery: {
@@ -87,6 +113,7 @@ function fromCloudflare(
       queued: result.queued,
       permanentBounces: result.permanent_bounces,
     },
+    replayed,
   };
 }
 
@@ -122,7 +149,7 @@ export async function sendEmail(context: Context, input: EmailInput & { idempote
     const sent = await idempotent(context, input.idempotencyKey, ['CLOUDMAILIN', message], () =>
       context.cloudmailin.sendMessage(message),
     );
-    return fromCloudMailin(sent, message);
+    return fromCloudMailin(sent.result, message, input, sent.replayed);
   }
 
   const body: CloudflareSendInput = { from: cloudflareAddress(input.from), subject: input.subject };
@@ -145,16 +172,10 @@ export async function sendEmail(context: Context, input: EmailInput & { idempote
         : { ...common, disposition: 'attachment' };
     });
   }
-  const result = await idempotent(context, input.idempotencyKey, ['CLOUDFLARE', body], () =>
+  const sent = await idempotent(context, input.idempotencyKey, ['CLOUDFLARE', body], () =>
     context.cloudflare.send(body),
   );
-  return fromCloudflare(result, {
-    from: formatMailbox(input.from),
-    to: input.to.map(formatMailbox),
-    cc: (input.cc ?? []).map(formatMailbox),
-    bcc: (input.bcc ?? []).map(formatMailbox),
-    subject: input.subject,
-  });
+  return fromCloudflare(sent.result, input, input.subject, sent.replayed);
 }
 
 export async function sendRawEmail(
@@ -173,7 +194,7 @@ export async function sendRawEmail(
     const sent = await idempotent(context, input.idempotencyKey, ['CLOUDMAILIN', message], () =>
       context.cloudmailin.sendRawMessage(message),
     );
-    return fromCloudMailin(sent, message);
+    return fromCloudMailin(sent.result, message, {}, sent.replayed);
   }
   // Cloudflare takes the SMTP envelope apart from the message: every recipient, bcc included, is a RCPT TO.
   const body = {
@@ -181,14 +202,8 @@ export async function sendRawEmail(
     recipients: [...emails(input.to), ...emails(input.cc), ...emails(input.bcc)],
     mime_message: input.raw,
   };
-  const result = await idempotent(context, input.idempotencyKey, ['CLOUDFLARE', body], () =>
+  const sent = await idempotent(context, input.idempotencyKey, ['CLOUDFLARE', body], () =>
     context.cloudflare.sendRaw(body),
   );
-  return fromCloudflare(result, {
-    from: input.from.email,
-    to: emails(input.to),
-    cc: emails(input.cc),
-    bcc: emails(input.bcc),
-    subject: null,
-  });
+  return fromCloudflare(sent.result, input, null, sent.replayed);
 }

@@ -4,14 +4,12 @@
  * provider's wire format. `idempotencyKey` makes retries safe.
  */
 import { requireScope } from '../context.js';
-import { NotFoundError, UnsupportedFieldError } from '../upstream/errors.js';
 import { builder } from './builder.js';
-import { EXPECTED_ERRORS, EmailProviderEnum } from './errors.js';
+import { EmailAddressRef } from './email-address.js';
+import { EmailProviderEnum, mutationResult, orNull } from './errors.js';
 import { OutboundMessageRef } from './outbound-message.js';
 import { checkEmail, checkRawEmail } from './send-email-checks.js';
 import { type SentEmailShape, sendEmail, sendRawEmail } from './send-email-providers.js';
-
-const SEND_ERRORS = [...EXPECTED_ERRORS, UnsupportedFieldError] as const;
 
 const EmailAddressInput = builder.inputType('EmailAddressInput', {
   description: 'A mailbox, optionally with a display name.',
@@ -50,7 +48,7 @@ const SendPriorityEnum = builder.enumType('SendPriority', {
 
 const SendEmailInput = builder.inputType('SendEmailInput', {
   description:
-    'A message to send, to either provider. At least one of `text`, `html` or `markdown` is required. Fields one provider cannot honour answer an `UnsupportedFieldError`.',
+    'A message to send, to either provider. At least one of `text`, `html` or `markdown` is required. A field the chosen provider cannot honour is refused, with every other problem, in one `ValidationError` (issue code UNSUPPORTED_FIELD).',
   fields: (t) => ({
     provider: t.field({ type: EmailProviderEnum, required: true, description: 'Which provider sends it.' }),
     from: t.field({
@@ -83,7 +81,8 @@ const SendEmailInput = builder.inputType('SendEmailInput', {
     priority: t.field({ type: SendPriorityEnum, description: 'CloudMailin only: delivery priority.' }),
     testMode: t.boolean({ description: 'CloudMailin only: validate without delivering.' }),
     idempotencyKey: t.string({
-      description: 'Retrying with the same key and input returns the first result instead of sending again.',
+      description:
+        'Retrying with the same key and input returns the first result (`replayed: true`) instead of sending again; the same key with another input is refused. Keys are kept 24 hours, per API key.',
     }),
   }),
 });
@@ -101,7 +100,8 @@ const SendRawEmailInput = builder.inputType('SendRawEmailInput', {
     tags: t.stringList({ description: 'CloudMailin only: tags to find the message by later.' }),
     testMode: t.boolean({ description: 'CloudMailin only: validate without delivering.' }),
     idempotencyKey: t.string({
-      description: 'Retrying with the same key and input returns the first result instead of sending again.',
+      description:
+        'Retrying with the same key and input returns the first result (`replayed: true`) instead of sending again.',
     }),
   }),
 });
@@ -132,10 +132,25 @@ const SentEmailRef = builder.objectRef<SentEmailShape>('SentEmail').implement({
       description:
         "The provider's id of the message: CloudMailin's UUID, or Cloudflare's Message-ID (null if the API left it out).",
     }),
-    from: t.exposeString('from', { nullable: true, description: 'The sender as the provider recorded it.' }),
-    to: t.exposeStringList('to', { description: 'The To recipients.' }),
-    cc: t.exposeStringList('cc', { description: 'The Cc recipients.' }),
-    bcc: t.exposeStringList('bcc', { description: 'The Bcc recipients (Cloudflare).' }),
+    from: t.field({
+      type: EmailAddressRef,
+      nullable: true,
+      description: 'The sender as the provider recorded it.',
+      resolve: (m) => m.from,
+    }),
+    to: t.field({ type: [EmailAddressRef], description: 'The To recipients.', resolve: (m) => m.to }),
+    cc: t.field({ type: [EmailAddressRef], description: 'The Cc recipients.', resolve: (m) => m.cc }),
+    bcc: t.field({
+      type: [EmailAddressRef],
+      description: 'The Bcc recipients (Cloudflare; CloudMailin has no bcc).',
+      resolve: (m) => m.bcc,
+    }),
+    replyTo: t.field({
+      type: EmailAddressRef,
+      nullable: true,
+      description: 'Where replies go, when the send set it (`sendEmail` only).',
+      resolve: (m) => m.replyTo,
+    }),
     subject: t.exposeString('subject', { nullable: true, description: 'The subject.' }),
     tags: t.exposeStringList('tags', { description: 'The tags (CloudMailin).' }),
     testMode: t.exposeBoolean('testMode', { description: 'Whether it was only validated, not delivered.' }),
@@ -152,21 +167,21 @@ const SentEmailRef = builder.objectRef<SentEmailShape>('SentEmail').implement({
         'CloudMailin: the message with its delivery events; null until the provider lists it, in test mode, and for Cloudflare.',
       resolve: async (message, _args, context) => {
         if (message.provider !== 'CLOUDMAILIN' || message.testMode || message.id === null) return null;
-        try {
-          return await context.loaders.outboundMessage.load(message.id);
-        } catch (error) {
-          if (error instanceof NotFoundError) return null;
-          throw error;
-        }
+        return orNull(context.loaders.outboundMessage.load(message.id));
       },
     }),
   }),
 });
 
 const SendEmailPayload = builder.objectRef<{ email: SentEmailShape }>('SendEmailPayload').implement({
-  description: 'The accepted message.',
+  description: 'The accepted message (of `sendEmail` or `sendRawEmail`).',
   fields: (t) => ({
     email: t.field({ type: SentEmailRef, description: 'The accepted message.', resolve: (p) => p.email }),
+    replayed: t.boolean({
+      description:
+        'True when this `idempotencyKey` was used before with the same input: this is the first answer again, and nothing was sent now.',
+      resolve: (p) => p.email.replayed,
+    }),
   }),
 });
 
@@ -177,7 +192,7 @@ builder.mutationFields((t) => ({
     args: {
       input: t.arg({ type: SendEmailInput, required: true, description: 'The input of this operation.' }),
     },
-    errors: { types: [...SEND_ERRORS] },
+    errors: mutationResult('sendEmail'),
     resolve: async (_root, { input }, context) => {
       requireScope(context, 'send');
       checkEmail(input);
@@ -190,7 +205,7 @@ builder.mutationFields((t) => ({
     args: {
       input: t.arg({ type: SendRawEmailInput, required: true, description: 'The input of this operation.' }),
     },
-    errors: { types: [...SEND_ERRORS] },
+    errors: mutationResult('sendRawEmail'),
     resolve: async (_root, { input }, context) => {
       requireScope(context, 'send');
       checkRawEmail(input);

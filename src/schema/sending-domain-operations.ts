@@ -11,7 +11,8 @@ import { NotConfiguredError, ValidationError } from '../upstream/errors.js';
 import { builder } from './builder.js';
 import { CloudflareSendingSubdomainRef } from './cloudflare-sending-subdomain.js';
 import { CloudMailinSendingDomainRef } from './cloudmailin-sending-domain.js';
-import { EXPECTED_ERRORS, EmailProviderEnum } from './errors.js';
+import { asksHasNextPage, connectionOf, forwardPageArgs } from './connection.js';
+import { EmailProviderEnum, mutationResult, orNull } from './errors.js';
 import { localIdOf, splitIds } from './ids.js';
 import { paginateUpstream } from './pagination.js';
 import {
@@ -118,27 +119,36 @@ function globalIdOf(shape: SendingDomainShape): string {
       );
 }
 
+export const SendingDomainConnection = connectionOf(
+  SendingDomainInterface,
+  'SendingDomain',
+  'sending domains',
+);
+
 builder.queryFields((t) => ({
-  sendingDomains: t.connection({
-    type: SendingDomainInterface,
+  sendingDomains: t.field({
+    type: SendingDomainConnection,
+    nullable: true,
     description:
       'Sending domains of one provider, or of every configured provider when `provider` is omitted (CloudMailin first).',
     args: {
+      ...forwardPageArgs,
       provider: t.arg({
         type: EmailProviderEnum,
         description: 'Only this provider’s domains; all when omitted.',
       }),
       query: t.arg.string({ description: 'A domain or part of one to search for.' }),
     },
-    errors: { types: [...EXPECTED_ERRORS] },
-    resolve: (_root, args, context) => {
+    resolve: (_root, args, context, info) => {
       requireScope(context, 'read');
+      const exactEnd = asksHasNextPage(info);
       const q = searchQueryOf(args.query);
       const identity = `sending_domains?provider=${args.provider ?? 'ALL'}&query=${q ?? ''}`;
       if (args.provider === 'CLOUDMAILIN') {
         return paginateUpstream<SendingDomainShape>(
           { identity, paged: true, key: keyOf, fetchPage: (page) => cloudMailinPage(context, q, page) },
           args,
+          { exactEnd },
         );
       }
       if (args.provider && !configured(context, args.provider)) {
@@ -165,33 +175,29 @@ builder.queryFields((t) => ({
           },
         },
         args,
+        { exactEnd },
       );
     },
   }),
   sendingDomain: t.field({
     type: SendingDomainInterface,
-    description: 'One sending domain of either provider, by global id (or CloudMailin domain id).',
+    nullable: true,
+    description:
+      'One sending domain of either provider, by global id (or CloudMailin domain id); null when it does not exist.',
     args: {
       id: t.arg.id({ required: true, description: 'A global id, or a CloudMailin sending domain id.' }),
     },
-    // An interface cannot stand in a union directly, so the result wraps it in `data`.
-    errors: {
-      types: [...EXPECTED_ERRORS],
-      directResult: false,
-      result: { description: 'The sending domain, in `data`.' },
-      dataField: { description: 'The sending domain.' },
-    },
     resolve: (_root, args, context) => {
       requireScope(context, 'read');
-      return loadSendingDomain(context, String(args.id), 'id');
+      return orNull(loadSendingDomain(context, String(args.id), 'id'));
     },
   }),
 }));
 
-const SendingDomainPayload = builder
-  .objectRef<{ domain: SendingDomainShape }>('SendingDomainPayload')
+const CreateSendingDomainPayload = builder
+  .objectRef<{ domain: SendingDomainShape }>('CreateSendingDomainPayload')
   .implement({
-    description: 'A sending domain as the provider stored it.',
+    description: 'The created sending domain, as the provider stored it.',
     fields: (t) => ({
       domain: t.field({ type: SendingDomainInterface, description: 'The domain.', resolve: (p) => p.domain }),
     }),
@@ -253,7 +259,7 @@ function zoneFor(context: Context, requested: string | null | undefined): string
 
 builder.mutationFields((t) => ({
   createSendingDomain: t.field({
-    type: SendingDomainPayload,
+    type: CreateSendingDomainPayload,
     description:
       'Adds a sending domain. CloudMailin: publish its `dnsRecords`, then call `verifySendingDomain`. Cloudflare: the subdomain must lie within the zone, whose DNS Cloudflare writes itself.',
     args: {
@@ -271,7 +277,7 @@ builder.mutationFields((t) => ({
           'Cloudflare only: the zone to create the subdomain in; optional when one zone is configured.',
       }),
     },
-    errors: { types: [...EXPECTED_ERRORS] },
+    errors: mutationResult('createSendingDomain'),
     resolve: async (_root, args, context) => {
       requireScope(context, 'manage');
       const checks = new InputIssues();
@@ -297,7 +303,7 @@ builder.mutationFields((t) => ({
     args: {
       id: t.arg.id({ required: true, description: 'A global id or a CloudMailin sending domain id.' }),
     },
-    errors: { types: [...EXPECTED_ERRORS] },
+    errors: mutationResult('verifySendingDomain'),
     resolve: async (_root, args, context) => {
       requireScope(context, 'manage');
       const target = sendingDomainIdOf(String(args.id), 'id');
@@ -316,7 +322,7 @@ builder.mutationFields((t) => ({
     args: {
       id: t.arg.id({ required: true, description: 'A global id or a CloudMailin sending domain id.' }),
     },
-    errors: { types: [...EXPECTED_ERRORS] },
+    errors: mutationResult('deleteSendingDomain'),
     resolve: async (_root, args, context) => {
       requireScope(context, 'manage');
       const target = sendingDomainIdOf(String(args.id), 'id');

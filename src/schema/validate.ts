@@ -8,8 +8,8 @@ export class InputIssues {
   readonly issues: ValidationIssue[] = [];
 
   /** Records `message` at `path` unless `ok`; returns `ok` so callers can skip dependent checks. */
-  check(ok: boolean, path: string, message: string): boolean {
-    if (!ok) this.issues.push({ path, message });
+  check(ok: boolean, path: string, message: string, code?: ValidationIssue['code']): boolean {
+    if (!ok) this.issues.push(code ? { path, message, code } : { path, message });
     return ok;
   }
 

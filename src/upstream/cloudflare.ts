@@ -35,7 +35,7 @@ import {
   type UpstreamCall,
   describeZodError,
 } from './http.js';
-import type { BudgetLimit, RateBudget } from './rate-budget.js';
+import type { BudgetLimit, BudgetStatus, RateBudget } from './rate-budget.js';
 import { type Fetched, invalidate, prime, readThrough } from './read-through.js';
 import { credentialScope } from './scope.js';
 import type { UpstreamShared } from './shared.js';
@@ -90,7 +90,7 @@ const anyResultSchema = z.unknown();
 const RESOURCE = {
   account: 'CloudflareAccount',
   zone: 'CloudflareZone',
-  subdomain: 'SendingDomain',
+  subdomain: 'CloudflareSendingSubdomain',
 } as const;
 
 interface Credentials {
@@ -284,6 +284,11 @@ export class CloudflareClient {
       throw invalid('id', 'must be a sending subdomain id (letters, digits, - or _)');
     }
     return c;
+  }
+
+  /** The API budget of the token as it stands now (1200 calls per 5 minutes); null without credentials. */
+  rateBudget(): BudgetStatus | null {
+    return this.credentials === null ? null : this.budgets(this.credentials).api.status();
   }
 
   private budgets(c: Credentials): Budgets {

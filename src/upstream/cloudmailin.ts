@@ -40,7 +40,7 @@ import {
   type QueryValue,
   type UpstreamCall,
 } from './http.js';
-import type { RateBudget } from './rate-budget.js';
+import type { BudgetStatus, RateBudget } from './rate-budget.js';
 import { type Fetched, invalidate, prime, readThrough } from './read-through.js';
 import type { UpstreamShared } from './shared.js';
 
@@ -131,7 +131,7 @@ export class CloudMailinClient {
       schema: addressSchema,
       expect: [200],
       route: '/addresses/{id}',
-      errorContext: { resource: 'Address', id },
+      errorContext: { resource: 'InboundAddress', id },
     });
   }
 
@@ -162,7 +162,7 @@ export class CloudMailinClient {
       // The status is undocumented (NOTES §1.4). A 204 means the body we sent is now the address.
       expect: [200, 202, 204],
       route: '/addresses/{id}',
-      errorContext: { resource: 'Address', id },
+      errorContext: { resource: 'InboundAddress', id },
       invalidates: [this.path(m.accountId, 'addresses')],
     });
     const address = data ?? { id, ...input };
@@ -180,7 +180,7 @@ export class CloudMailinClient {
       schema: addressSchema,
       expect: [202, 200, 204],
       route: '/addresses/{id}',
-      errorContext: { resource: 'Address', id },
+      errorContext: { resource: 'InboundAddress', id },
       invalidates: [
         this.path(m.accountId, 'addresses'),
         this.transport.path([m.accountId, 'custom_domains'], [['address_id', id]]),
@@ -201,7 +201,7 @@ export class CloudMailinClient {
       schema: incomingStatusListSchema,
       expect: [200],
       route: '/incoming_statuses',
-      errorContext: { resource: 'Address', id: args.addressId },
+      errorContext: { resource: 'InboundAddress', id: args.addressId },
     });
   }
 
@@ -214,7 +214,7 @@ export class CloudMailinClient {
       schema: customDomainListSchema,
       expect: [200],
       route: '/custom_domains',
-      errorContext: { resource: 'Address', id: args.addressId },
+      errorContext: { resource: 'InboundAddress', id: args.addressId },
     });
   }
 
@@ -228,7 +228,7 @@ export class CloudMailinClient {
       schema: customDomainSchema,
       expect: [201, 200],
       route: '/custom_domains',
-      errorContext: { resource: 'Address', id: addressId },
+      errorContext: { resource: 'InboundAddress', id: addressId },
       invalidates: [this.transport.path([m.accountId, 'custom_domains'], [['address_id', addressId]])],
     });
     return required(data);
@@ -316,7 +316,7 @@ export class CloudMailinClient {
       schema: sendingDomainSchema,
       expect: [200],
       route: '/sending_domains/{id}',
-      errorContext: { resource: 'SendingDomain', id },
+      errorContext: { resource: 'CloudMailinSendingDomain', id },
     });
   }
 
@@ -346,7 +346,7 @@ export class CloudMailinClient {
       schema: sendingDomainSchema,
       expect: [202, 200, 204],
       route: '/sending_domains/{id}',
-      errorContext: { resource: 'SendingDomain', id },
+      errorContext: { resource: 'CloudMailinSendingDomain', id },
       invalidates: [this.path(m.accountId, 'sending_domains')],
     });
     return data ?? known.data ?? { id, domain: '' };
@@ -362,7 +362,7 @@ export class CloudMailinClient {
       expect: [200],
       resourceOnStatus: [422],
       route: '/sending_domains/{id}/verify',
-      errorContext: { resource: 'SendingDomain', id },
+      errorContext: { resource: 'CloudMailinSendingDomain', id },
       // Either way the verification flags may have changed.
       invalidates: [this.path(m.accountId, 'sending_domains')],
     });
@@ -372,6 +372,12 @@ export class CloudMailinClient {
   }
 
   // Plumbing
+
+  /** The management API's budget as it stands now (5 calls per minute by default); null without credentials. */
+  rateBudget(): BudgetStatus | null {
+    const m = this.credentials.management;
+    return m === null ? null : this.budget(m.scope, this.ratePerMinute).status();
+  }
 
   private management(): ManagementCredentials {
     return requireCredentials(this.credentials.management, 'management API (account id and API key)');

@@ -30,9 +30,11 @@ export class NotFoundError extends MailgraphError {
 }
 
 export interface ValidationIssue {
-  /** Dotted path of the offending input field, e.g. `input.to.0`; empty for the whole input. */
+  /** Dotted path of the offending input field, e.g. `input.to.0`; `input` for the whole input. */
   path: string;
   message: string;
+  /** INVALID unless said otherwise; UNSUPPORTED_FIELD when the chosen provider cannot honour the field. */
+  code?: 'INVALID' | 'UNSUPPORTED_FIELD';
 }
 
 /** Input refused, by mailgraph before any upstream call or by the provider (422). */
@@ -99,16 +101,11 @@ export class NotConfiguredError extends MailgraphError {
   }
 }
 
-/** The input uses fields that the chosen provider cannot honour (e.g. `bcc` with CloudMailin). */
-export class UnsupportedFieldError extends MailgraphError {
-  readonly code = 'UNSUPPORTED_FIELD';
-  constructor(
-    message: string,
-    readonly provider: Provider,
-    /** Dotted input paths, e.g. `input.bcc`. */
-    readonly fields: string[],
-  ) {
+/** Answering would take more upstream calls than one request may make (e.g. finding a row deep in a list). */
+export class TooExpensiveError extends MailgraphError {
+  readonly code = 'TOO_EXPENSIVE';
+  constructor(message: string) {
     super(message);
-    this.name = 'UnsupportedFieldError';
+    this.name = 'TooExpensiveError';
   }
 }

@@ -8,6 +8,7 @@ import { setTimeout as sleepFor } from 'node:timers/promises';
 import { Agent, type Dispatcher } from 'undici';
 import type { ZodError, ZodType, ZodTypeDef } from 'zod';
 import { type MailgraphError, type Provider, UpstreamError, ValidationError } from './errors.js';
+import { countUpstreamCall } from './request-scope.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type ResponseHeaders = Record<string, string | string[] | undefined>;
@@ -231,6 +232,7 @@ export class HttpTransport {
       if (error instanceof UpstreamError) throw error;
       throw this.transportError(error, deadline);
     } finally {
+      countUpstreamCall();
       this.options.onCall?.({
         provider: this.provider,
         method: request.method,

@@ -10,6 +10,23 @@ export interface BudgetLimit {
   windowMs: number;
 }
 
+/** Where a budget stands now, for clients that pace themselves (`Query.rateLimits`). */
+export interface BudgetStatus {
+  /** Calls allowed per window; null when mailgraph keeps no budget (only the provider's 429 limits). */
+  limit: number | null;
+  windowMs: number;
+  /** Calls started (or reserved by waiters) within the window ending now. */
+  used: number;
+  /** Calls that may start now without waiting; null when there is no budget. */
+  remaining: number | null;
+  /** When a call may start next (now, when one may start at once). */
+  nextCallAt: number;
+  /** When every call in the window will have left it, i.e. the whole budget is back. */
+  resetAt: number;
+  /** The budget's clock when this was read. */
+  now: number;
+}
+
 export type BudgetDecision = { ok: true; waitedMs: number } | { ok: false; retryAfterSeconds: number };
 
 export interface RateBudgetOptions {
@@ -43,16 +60,38 @@ export class RateBudget {
     return { ok: true, waitedMs: waitMs };
   }
 
+  status(): BudgetStatus {
+    const now = this.now();
+    const { calls, windowMs } = this.limit;
+    this.prune(now);
+    const nextCallAt = this.nextSlot(now);
+    const blocked = this.blockedUntil > now;
+    const last = this.grants[this.grants.length - 1];
+    return {
+      limit: calls > 0 ? calls : null,
+      windowMs,
+      used: this.grants.length,
+      remaining: calls > 0 ? (blocked ? 0 : Math.max(0, calls - this.grants.length)) : null,
+      nextCallAt,
+      resetAt: Math.max(last === undefined ? now : last + windowMs, this.blockedUntil, now),
+      now,
+    };
+  }
+
   /** The provider said 429 anyway (another client on the same account, clock skew): stop until it allows. */
   penalize(retryAfterSeconds: number): void {
     this.blockedUntil = Math.max(this.blockedUntil, this.now() + retryAfterSeconds * 1000);
+  }
+
+  private prune(now: number): void {
+    while (this.grants.length > 0 && (this.grants[0] ?? 0) <= now - this.limit.windowMs) this.grants.shift();
   }
 
   private nextSlot(now: number): number {
     const { calls, windowMs } = this.limit;
     let at = Math.max(now, this.blockedUntil);
     if (calls > 0) {
-      while (this.grants.length > 0 && (this.grants[0] ?? 0) <= now - windowMs) this.grants.shift();
+      this.prune(now);
       // With `calls` grants already in the window ending at `at`, the next one may start once the
       // `calls`-th most recent grant has left the window.
       const limiting = this.grants[this.grants.length - calls];

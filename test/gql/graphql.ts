@@ -92,6 +92,16 @@ export type CreateCustomDomainInput = {
   domainTarget?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** The created custom domain, as the provider stored it. */
+export type CreateCustomDomainPayload = {
+  __typename?: 'CreateCustomDomainPayload';
+  /** The domain. */
+  customDomain: CustomDomain;
+};
+
+/** What `createCustomDomain` answers: its payload, or an expected failure (each implements `Error`). */
+export type CreateCustomDomainResult = CreateCustomDomainPayload | NotConfiguredError | NotFoundError | RateLimitedError | UpstreamError | ValidationError;
+
 /** A new inbound address. */
 export type CreateInboundAddressInput = {
   /** An optional short name (at most 100 characters). */
@@ -101,6 +111,26 @@ export type CreateInboundAddressInput = {
   /** The POST format. */
   targetFormat: InboundFormat;
 };
+
+/** The created inbound address. */
+export type CreateInboundAddressPayload = {
+  __typename?: 'CreateInboundAddressPayload';
+  /** The address as the provider stored it. */
+  address: InboundAddress;
+};
+
+/** What `createInboundAddress` answers: its payload, or an expected failure (each implements `Error`). */
+export type CreateInboundAddressResult = CreateInboundAddressPayload | NotConfiguredError | NotFoundError | RateLimitedError | UpstreamError | ValidationError;
+
+/** The created sending domain, as the provider stored it. */
+export type CreateSendingDomainPayload = {
+  __typename?: 'CreateSendingDomainPayload';
+  /** The domain. */
+  domain: SendingDomain;
+};
+
+/** What `createSendingDomain` answers: its payload, or an expected failure (each implements `Error`). */
+export type CreateSendingDomainResult = CreateSendingDomainPayload | NotConfiguredError | NotFoundError | RateLimitedError | UpstreamError | ValidationError;
 
 /** A domain of yours whose mail an inbound address receives (its MX records point at CloudMailin). */
 export type CustomDomain = Node & {
@@ -119,11 +149,24 @@ export type CustomDomain = Node & {
   id: Scalars['ID']['output'];
 };
 
-/** The custom domain as the provider stored it. */
-export type CustomDomainPayload = {
-  __typename?: 'CustomDomainPayload';
-  /** The domain. */
-  customDomain: CustomDomain;
+/** A page of custom domains (Relay connection). Pass `pageInfo.endCursor` as `after` for the next page. */
+export type CustomDomainConnection = {
+  __typename?: 'CustomDomainConnection';
+  /** The items of this page, each with its cursor. */
+  edges: Array<CustomDomainEdge>;
+  /** The items of this page, without cursors (as `edges { node }`). */
+  nodes: Array<CustomDomain>;
+  /** Where this page sits in the whole list. */
+  pageInfo: PageInfo;
+};
+
+/** One of the custom domains, with its cursor. */
+export type CustomDomainEdge = {
+  __typename?: 'CustomDomainEdge';
+  /** An opaque cursor for this edge, stable while the list grows. */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of this edge. */
+  node: CustomDomain;
 };
 
 /** A deleted custom domain. CloudMailin may finish the deletion a little later (202 Accepted). */
@@ -135,6 +178,9 @@ export type DeleteCustomDomainPayload = {
   deletedId: Scalars['ID']['output'];
 };
 
+/** What `deleteCustomDomain` answers: its payload, or an expected failure (each implements `Error`). */
+export type DeleteCustomDomainResult = DeleteCustomDomainPayload | NotConfiguredError | NotFoundError | RateLimitedError | UpstreamError | ValidationError;
+
 /** A deleted inbound address. CloudMailin may finish the deletion a little later (202 Accepted). */
 export type DeleteInboundAddressPayload = {
   __typename?: 'DeleteInboundAddressPayload';
@@ -144,6 +190,9 @@ export type DeleteInboundAddressPayload = {
   deletedId: Scalars['ID']['output'];
 };
 
+/** What `deleteInboundAddress` answers: its payload, or an expected failure (each implements `Error`). */
+export type DeleteInboundAddressResult = DeleteInboundAddressPayload | NotConfiguredError | NotFoundError | RateLimitedError | UpstreamError | ValidationError;
+
 /** A deleted sending domain. CloudMailin may finish the deletion a little later (202 Accepted); Cloudflare disables sending and removes its DNS records. */
 export type DeleteSendingDomainPayload = {
   __typename?: 'DeleteSendingDomainPayload';
@@ -152,6 +201,9 @@ export type DeleteSendingDomainPayload = {
   /** The domain as it was when deleted. */
   domain: SendingDomain;
 };
+
+/** What `deleteSendingDomain` answers: its payload, or an expected failure (each implements `Error`). */
+export type DeleteSendingDomainResult = DeleteSendingDomainPayload | NotConfiguredError | NotFoundError | RateLimitedError | UpstreamError | ValidationError;
 
 /** What CloudMailin did with a received mail, decided by the target's HTTP status. */
 export type DeliveryOutcome =
@@ -207,6 +259,17 @@ export type DnsRecordType =
   /** A text record. */
   | 'TXT';
 
+/** A mailbox: an address with an optional display name. */
+export type EmailAddress = {
+  __typename?: 'EmailAddress';
+  /** The address, e.g. `alice@example.net`. */
+  address: Scalars['String']['output'];
+  /** The mailbox as an RFC 5322 header shows it, e.g. `"Alice Example" <alice@example.net>`. */
+  formatted: Scalars['String']['output'];
+  /** The display name, e.g. `Alice Example`; null when there is none. */
+  name?: Maybe<Scalars['String']['output']>;
+};
+
 /** A mailbox, optionally with a display name. */
 export type EmailAddressInput = {
   /** The address, e.g. `alice@example.com`. */
@@ -242,13 +305,60 @@ export type EmailProvider =
   /** CloudMailin (inbound addresses, sending, outbound messages, sending domains). */
   | 'CLOUDMAILIN';
 
-/** An expected failure. Every error type implements it, so `... on Error { message }` always works. */
+/** An expected failure of a mutation. Every error type implements it, so `... on Error { code message }` handles them all. */
 export type Error = {
+  /** What kind of failure, from the one documented set (README, "Errors"). */
+  code: ErrorCode;
   /** What went wrong, for people. */
   message: Scalars['String']['output'];
-  /** The provider's own error code when it gave one (e.g. Cloudflare's `10204`); null otherwise. */
+  /** The provider's own error code whenever it gave one (e.g. Cloudflare's `10204`, sender not configured); null for mailgraph's own checks. */
   providerCode?: Maybe<Scalars['String']['output']>;
 };
+
+/** Why something failed: the same values in `Error.code` (mutations) and in `errors[].extensions.code` (reads and request-level refusals). */
+export type ErrorCode =
+  /** A variable does not have the type its definition declares. */
+  | 'BAD_USER_INPUT'
+  /** The provider refused because the object already exists or is in use (HTTP 409). */
+  | 'CONFLICT'
+  /** The query could cost more upstream calls than the limit; see `extensions.cost`. */
+  | 'COST_LIMIT_EXCEEDED'
+  /** The API key lacks the scope this field needs (read, send or manage). */
+  | 'FORBIDDEN'
+  /** The document is not valid GraphQL syntax. */
+  | 'GRAPHQL_PARSE_FAILED'
+  /** The document does not fit the schema, or exceeds a depth, alias or token limit. */
+  | 'GRAPHQL_VALIDATION_FAILED'
+  /** Something unexpected failed inside mailgraph; the details are in its log, not here. */
+  | 'INTERNAL_SERVER_ERROR'
+  /** The provider has no credentials for this operation. */
+  | 'NOT_CONFIGURED'
+  /** The object does not exist, or does not belong to the configured account. */
+  | 'NOT_FOUND'
+  /** The provider's rate budget is spent and nothing cached could stand in; see `retryAfterSeconds`. */
+  | 'RATE_LIMITED'
+  /** Answering would take more upstream calls than one request may make (for example, finding an object far down a list). */
+  | 'TOO_EXPENSIVE'
+  /** The request carried no API key, or an unknown one (HTTP 401). */
+  | 'UNAUTHENTICATED'
+  /** The provider's credentials lack a permission (HTTP 403). */
+  | 'UPSTREAM_FORBIDDEN'
+  /** The provider answered something mailgraph could not read. */
+  | 'UPSTREAM_MALFORMED_RESPONSE'
+  /** The provider could not be reached. A write may or may not have happened. */
+  | 'UPSTREAM_NETWORK'
+  /** The provider's answer exceeded MAILGRAPH_UPSTREAM_MAX_BYTES. */
+  | 'UPSTREAM_RESPONSE_TOO_LARGE'
+  /** The provider failed (HTTP 5xx). A write may or may not have happened. */
+  | 'UPSTREAM_SERVER_ERROR'
+  /** The provider did not answer in time. A write may or may not have happened. */
+  | 'UPSTREAM_TIMEOUT'
+  /** The provider refused mailgraph's credentials (HTTP 401). */
+  | 'UPSTREAM_UNAUTHORIZED'
+  /** The provider answered an HTTP status its API does not document for this call. */
+  | 'UPSTREAM_UNEXPECTED_STATUS'
+  /** An input was refused; `issues` lists every problem at once. */
+  | 'VALIDATION_FAILED';
 
 /** A CloudMailin inbound address: mail sent to `emailAddress` (or to its custom domains) is POSTed to `target`. */
 export type InboundAddress = Node & {
@@ -256,13 +366,13 @@ export type InboundAddress = Node & {
   /** CloudMailin's own id of the address. */
   addressId: Scalars['String']['output'];
   /** The custom domains of this address; null, with an error, when they could not be loaded. */
-  customDomains?: Maybe<InboundAddressCustomDomainsConnection>;
+  customDomains?: Maybe<CustomDomainConnection>;
   /** The address that receives mail: `{addressId}@cloudmailin.net`. */
   emailAddress: Scalars['String']['output'];
   /** The global id of this object (opaque; use it with `node(id:)`). */
   id: Scalars['ID']['output'];
   /** Mail received by this address, newest first (see `Query.incomingStatuses`); null, with an error, when it could not be loaded. */
-  incomingStatuses?: Maybe<InboundAddressIncomingStatusesConnection>;
+  incomingStatuses?: Maybe<IncomingStatusConnection>;
   /** A short name to tell addresses apart. */
   nickname?: Maybe<Scalars['String']['output']>;
   /** Where received mail is POSTed. A password embedded in the URL is shown as `****`. */
@@ -275,9 +385,7 @@ export type InboundAddress = Node & {
 /** A CloudMailin inbound address: mail sent to `emailAddress` (or to its custom domains) is POSTed to `target`. */
 export type InboundAddressCustomDomainsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
   query?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -285,53 +393,28 @@ export type InboundAddressCustomDomainsArgs = {
 /** A CloudMailin inbound address: mail sent to `emailAddress` (or to its custom domains) is POSTed to `target`. */
 export type InboundAddressIncomingStatusesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
   query?: InputMaybe<Scalars['String']['input']>;
 };
 
-/** A page of items (Relay connection). Ask for `pageInfo.endCursor` to fetch the next page. */
-export type InboundAddressCustomDomainsConnection = {
-  __typename?: 'InboundAddressCustomDomainsConnection';
+/** A page of inbound addresses (Relay connection). Pass `pageInfo.endCursor` as `after` for the next page. */
+export type InboundAddressConnection = {
+  __typename?: 'InboundAddressConnection';
   /** The items of this page, each with its cursor. */
-  edges: Array<InboundAddressCustomDomainsConnectionEdge>;
+  edges: Array<InboundAddressEdge>;
+  /** The items of this page, without cursors (as `edges { node }`). */
+  nodes: Array<InboundAddress>;
   /** Where this page sits in the whole list. */
   pageInfo: PageInfo;
 };
 
-/** An item of InboundAddressCustomDomainsConnection with its cursor. */
-export type InboundAddressCustomDomainsConnectionEdge = {
-  __typename?: 'InboundAddressCustomDomainsConnectionEdge';
+/** One of the inbound addresses, with its cursor. */
+export type InboundAddressEdge = {
+  __typename?: 'InboundAddressEdge';
   /** An opaque cursor for this edge, stable while the list grows. */
   cursor: Scalars['String']['output'];
   /** The item at the end of this edge. */
-  node: CustomDomain;
-};
-
-/** A page of items (Relay connection). Ask for `pageInfo.endCursor` to fetch the next page. */
-export type InboundAddressIncomingStatusesConnection = {
-  __typename?: 'InboundAddressIncomingStatusesConnection';
-  /** The items of this page, each with its cursor. */
-  edges: Array<InboundAddressIncomingStatusesConnectionEdge>;
-  /** Where this page sits in the whole list. */
-  pageInfo: PageInfo;
-};
-
-/** An item of InboundAddressIncomingStatusesConnection with its cursor. */
-export type InboundAddressIncomingStatusesConnectionEdge = {
-  __typename?: 'InboundAddressIncomingStatusesConnectionEdge';
-  /** An opaque cursor for this edge, stable while the list grows. */
-  cursor: Scalars['String']['output'];
-  /** The item at the end of this edge. */
-  node: IncomingStatus;
-};
-
-/** The inbound address as the provider stored it. */
-export type InboundAddressPayload = {
-  __typename?: 'InboundAddressPayload';
-  /** The address. */
-  address: InboundAddress;
+  node: InboundAddress;
 };
 
 /** How CloudMailin POSTs received mail to the target. */
@@ -346,8 +429,8 @@ export type IncomingStatus = Node & {
   __typename?: 'IncomingStatus';
   /** The inbound address that received the mail; null, with an error, when it could not be loaded. */
   address?: Maybe<InboundAddress>;
-  /** The SMTP envelope sender. */
-  from?: Maybe<Scalars['String']['output']>;
+  /** The SMTP envelope sender (no display name); null for a bounce (`<>`). */
+  from?: Maybe<EmailAddress>;
   /** The target's HTTP status code, or null when there was none (e.g. `client_timeout`). */
   httpStatus?: Maybe<Scalars['Int']['output']>;
   /** The global id of this object (opaque; use it with `node(id:)`). */
@@ -368,8 +451,28 @@ export type IncomingStatus = Node & {
   subject?: Maybe<Scalars['String']['output']>;
   /** The TLS version the sending server used (e.g. `TLSv1.3`), or null without TLS. */
   tls?: Maybe<Scalars['String']['output']>;
-  /** The SMTP envelope recipient. */
-  to?: Maybe<Scalars['String']['output']>;
+  /** The SMTP envelope recipient (no display name). */
+  to?: Maybe<EmailAddress>;
+};
+
+/** A page of incoming statuses (Relay connection). Pass `pageInfo.endCursor` as `after` for the next page. */
+export type IncomingStatusConnection = {
+  __typename?: 'IncomingStatusConnection';
+  /** The items of this page, each with its cursor. */
+  edges: Array<IncomingStatusEdge>;
+  /** The items of this page, without cursors (as `edges { node }`). */
+  nodes: Array<IncomingStatus>;
+  /** Where this page sits in the whole list. */
+  pageInfo: PageInfo;
+};
+
+/** One of the incoming statuses, with its cursor. */
+export type IncomingStatusEdge = {
+  __typename?: 'IncomingStatusEdge';
+  /** An opaque cursor for this edge, stable while the list grows. */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of this edge. */
+  node: IncomingStatus;
 };
 
 /** One step in the delivery of a message to one recipient. */
@@ -435,45 +538,45 @@ export type MessageEventKind =
   /** The message was not sent to this recipient (suppression list or spam check). */
   | 'SUPPRESSED';
 
-/** Changes to provider resources and sending mail. */
+/** Changes to provider resources, and sending mail. Each returns a `<Field>Result` union: its payload, or an error implementing `Error`. */
 export type Mutation = {
   __typename?: 'Mutation';
   /** Adds a custom domain to an inbound address. */
-  createCustomDomain: MutationCreateCustomDomainResult;
+  createCustomDomain: CreateCustomDomainResult;
   /** Creates a CloudMailin inbound address. */
-  createInboundAddress: MutationCreateInboundAddressResult;
+  createInboundAddress: CreateInboundAddressResult;
   /** Adds a sending domain. CloudMailin: publish its `dnsRecords`, then call `verifySendingDomain`. Cloudflare: the subdomain must lie within the zone, whose DNS Cloudflare writes itself. */
-  createSendingDomain: MutationCreateSendingDomainResult;
+  createSendingDomain: CreateSendingDomainResult;
   /** Removes a custom domain from its inbound address. */
-  deleteCustomDomain: MutationDeleteCustomDomainResult;
+  deleteCustomDomain: DeleteCustomDomainResult;
   /** Deletes an inbound address. */
-  deleteInboundAddress: MutationDeleteInboundAddressResult;
+  deleteInboundAddress: DeleteInboundAddressResult;
   /** Removes a sending domain (CloudMailin) or disables sending on a subdomain (Cloudflare). */
-  deleteSendingDomain: MutationDeleteSendingDomainResult;
+  deleteSendingDomain: DeleteSendingDomainResult;
   /** Sends a message through the chosen provider. */
-  sendEmail: MutationSendEmailResult;
+  sendEmail: SendEmailResult;
   /** Sends a complete RFC 5322 message through the chosen provider. */
-  sendRawEmail: MutationSendRawEmailResult;
+  sendRawEmail: SendRawEmailResult;
   /** Changes an inbound address (CloudMailin replaces it whole; omitted fields are kept). */
-  updateInboundAddress: MutationUpdateInboundAddressResult;
+  updateInboundAddress: UpdateInboundAddressResult;
   /** Asks CloudMailin to check the DNS records of a sending domain now. (Cloudflare checks its subdomains itself.) */
-  verifySendingDomain: MutationVerifySendingDomainResult;
+  verifySendingDomain: VerifySendingDomainResult;
 };
 
 
-/** Changes to provider resources and sending mail. */
+/** Changes to provider resources, and sending mail. Each returns a `<Field>Result` union: its payload, or an error implementing `Error`. */
 export type MutationCreateCustomDomainArgs = {
   input: CreateCustomDomainInput;
 };
 
 
-/** Changes to provider resources and sending mail. */
+/** Changes to provider resources, and sending mail. Each returns a `<Field>Result` union: its payload, or an error implementing `Error`. */
 export type MutationCreateInboundAddressArgs = {
   input: CreateInboundAddressInput;
 };
 
 
-/** Changes to provider resources and sending mail. */
+/** Changes to provider resources, and sending mail. Each returns a `<Field>Result` union: its payload, or an error implementing `Error`. */
 export type MutationCreateSendingDomainArgs = {
   domain: Scalars['String']['input'];
   provider: EmailProvider;
@@ -481,76 +584,46 @@ export type MutationCreateSendingDomainArgs = {
 };
 
 
-/** Changes to provider resources and sending mail. */
+/** Changes to provider resources, and sending mail. Each returns a `<Field>Result` union: its payload, or an error implementing `Error`. */
 export type MutationDeleteCustomDomainArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** Changes to provider resources and sending mail. */
+/** Changes to provider resources, and sending mail. Each returns a `<Field>Result` union: its payload, or an error implementing `Error`. */
 export type MutationDeleteInboundAddressArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** Changes to provider resources and sending mail. */
+/** Changes to provider resources, and sending mail. Each returns a `<Field>Result` union: its payload, or an error implementing `Error`. */
 export type MutationDeleteSendingDomainArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** Changes to provider resources and sending mail. */
+/** Changes to provider resources, and sending mail. Each returns a `<Field>Result` union: its payload, or an error implementing `Error`. */
 export type MutationSendEmailArgs = {
   input: SendEmailInput;
 };
 
 
-/** Changes to provider resources and sending mail. */
+/** Changes to provider resources, and sending mail. Each returns a `<Field>Result` union: its payload, or an error implementing `Error`. */
 export type MutationSendRawEmailArgs = {
   input: SendRawEmailInput;
 };
 
 
-/** Changes to provider resources and sending mail. */
+/** Changes to provider resources, and sending mail. Each returns a `<Field>Result` union: its payload, or an error implementing `Error`. */
 export type MutationUpdateInboundAddressArgs = {
   input: UpdateInboundAddressInput;
 };
 
 
-/** Changes to provider resources and sending mail. */
+/** Changes to provider resources, and sending mail. Each returns a `<Field>Result` union: its payload, or an error implementing `Error`. */
 export type MutationVerifySendingDomainArgs = {
   id: Scalars['ID']['input'];
 };
-
-/** The data asked for, or an expected failure (each implements `Error`). */
-export type MutationCreateCustomDomainResult = CustomDomainPayload | NotConfiguredError | NotFoundError | RateLimitedError | UpstreamError | ValidationError;
-
-/** The data asked for, or an expected failure (each implements `Error`). */
-export type MutationCreateInboundAddressResult = InboundAddressPayload | NotConfiguredError | NotFoundError | RateLimitedError | UpstreamError | ValidationError;
-
-/** The data asked for, or an expected failure (each implements `Error`). */
-export type MutationCreateSendingDomainResult = NotConfiguredError | NotFoundError | RateLimitedError | SendingDomainPayload | UpstreamError | ValidationError;
-
-/** The data asked for, or an expected failure (each implements `Error`). */
-export type MutationDeleteCustomDomainResult = DeleteCustomDomainPayload | NotConfiguredError | NotFoundError | RateLimitedError | UpstreamError | ValidationError;
-
-/** The data asked for, or an expected failure (each implements `Error`). */
-export type MutationDeleteInboundAddressResult = DeleteInboundAddressPayload | NotConfiguredError | NotFoundError | RateLimitedError | UpstreamError | ValidationError;
-
-/** The data asked for, or an expected failure (each implements `Error`). */
-export type MutationDeleteSendingDomainResult = DeleteSendingDomainPayload | NotConfiguredError | NotFoundError | RateLimitedError | UpstreamError | ValidationError;
-
-/** The data asked for, or an expected failure (each implements `Error`). */
-export type MutationSendEmailResult = NotConfiguredError | NotFoundError | RateLimitedError | SendEmailPayload | UnsupportedFieldError | UpstreamError | ValidationError;
-
-/** The data asked for, or an expected failure (each implements `Error`). */
-export type MutationSendRawEmailResult = NotConfiguredError | NotFoundError | RateLimitedError | SendEmailPayload | UnsupportedFieldError | UpstreamError | ValidationError;
-
-/** The data asked for, or an expected failure (each implements `Error`). */
-export type MutationUpdateInboundAddressResult = InboundAddressPayload | NotConfiguredError | NotFoundError | RateLimitedError | UpstreamError | ValidationError;
-
-/** The data asked for, or an expected failure (each implements `Error`). */
-export type MutationVerifySendingDomainResult = NotConfiguredError | NotFoundError | RateLimitedError | UpstreamError | ValidationError | VerifySendingDomainPayload;
 
 /** An object with a global identity, fetchable through `node(id:)`. */
 export type Node = {
@@ -561,24 +634,28 @@ export type Node = {
 /** The provider has no credentials configured for this operation. */
 export type NotConfiguredError = Error & {
   __typename?: 'NotConfiguredError';
+  /** What kind of failure, from the one documented set (README, "Errors"). */
+  code: ErrorCode;
   /** What went wrong, for people. */
   message: Scalars['String']['output'];
   /** The provider lacking credentials. */
   provider: EmailProvider;
-  /** The provider's own error code when it gave one (e.g. Cloudflare's `10204`); null otherwise. */
+  /** The provider's own error code whenever it gave one (e.g. Cloudflare's `10204`, sender not configured); null for mailgraph's own checks. */
   providerCode?: Maybe<Scalars['String']['output']>;
 };
 
 /** The object does not exist, or does not belong to the configured account. */
 export type NotFoundError = Error & {
   __typename?: 'NotFoundError';
+  /** What kind of failure, from the one documented set (README, "Errors"). */
+  code: ErrorCode;
   /** What went wrong, for people. */
   message: Scalars['String']['output'];
-  /** The provider's own error code when it gave one (e.g. Cloudflare's `10204`); null otherwise. */
+  /** The provider's own error code whenever it gave one (e.g. Cloudflare's `10204`, sender not configured); null for mailgraph's own checks. */
   providerCode?: Maybe<Scalars['String']['output']>;
-  /** The kind of object looked for, e.g. `InboundAddress`. */
+  /** The GraphQL type looked for, e.g. `InboundAddress` or `CloudflareSendingSubdomain` (or `CloudflareZone`, `CloudflareAccount`, `OutboundAccount` for provider objects this graph has no type for). */
   resource: Scalars['String']['output'];
-  /** The id that was looked for, as given. */
+  /** The provider's id of the object looked for (the local part of a global id). */
   resourceId: Scalars['String']['output'];
 };
 
@@ -586,11 +663,11 @@ export type NotFoundError = Error & {
 export type OutboundMessage = Node & {
   __typename?: 'OutboundMessage';
   /** The Cc recipients. */
-  cc: Array<Scalars['String']['output']>;
+  cc: Array<EmailAddress>;
   /** When CloudMailin accepted the message. */
   createdAt?: Maybe<Scalars['DateTime']['output']>;
-  /** The From address. */
-  from?: Maybe<Scalars['String']['output']>;
+  /** The sender (From). */
+  from?: Maybe<EmailAddress>;
   /** The global id of this object (opaque; use it with `node(id:)`). */
   id: Scalars['ID']['output'];
   /** The Message-ID header, e.g. `<uuid@cloudmta.net>`. */
@@ -606,7 +683,27 @@ export type OutboundMessage = Node & {
   /** Whether it was sent in test mode (validated, not delivered). */
   testMode: Scalars['Boolean']['output'];
   /** The To recipients. */
-  to: Array<Scalars['String']['output']>;
+  to: Array<EmailAddress>;
+};
+
+/** A page of outbound messages (Relay connection). Pass `pageInfo.endCursor` as `after` for the next page. */
+export type OutboundMessageConnection = {
+  __typename?: 'OutboundMessageConnection';
+  /** The items of this page, each with its cursor. */
+  edges: Array<OutboundMessageEdge>;
+  /** The items of this page, without cursors (as `edges { node }`). */
+  nodes: Array<OutboundMessage>;
+  /** Where this page sits in the whole list. */
+  pageInfo: PageInfo;
+};
+
+/** One of the outbound messages, with its cursor. */
+export type OutboundMessageEdge = {
+  __typename?: 'OutboundMessageEdge';
+  /** An opaque cursor for this edge, stable while the list grows. */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of this edge. */
+  node: OutboundMessage;
 };
 
 /** One recipient of an outbound message and how delivery to them went. */
@@ -625,250 +722,144 @@ export type PageInfo = {
   __typename?: 'PageInfo';
   /** The cursor of the last item of this page. */
   endCursor?: Maybe<Scalars['String']['output']>;
-  /** Whether more items follow this page. */
+  /** Whether at least one more item follows this page (exact: never true before an empty page). */
   hasNextPage: Scalars['Boolean']['output'];
-  /** Whether items precede this page. */
+  /** Whether items precede this page (true when `after` was given). */
   hasPreviousPage: Scalars['Boolean']['output'];
   /** The cursor of the first item of this page. */
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
-/** Reads across CloudMailin (and, later, Cloudflare Email Sending). */
+/** Reads across CloudMailin and Cloudflare Email Sending. A field that could not be read is null, with an entry in `errors[]` carrying `extensions.code`. */
 export type Query = {
   __typename?: 'Query';
   /** The custom domains of an inbound address. */
-  customDomains: QueryCustomDomainsResult;
-  /** One inbound address, by global id or CloudMailin address id. */
-  inboundAddress: QueryInboundAddressResult;
+  customDomains?: Maybe<CustomDomainConnection>;
+  /** One inbound address, by global id or CloudMailin address id; null when it does not exist. */
+  inboundAddress?: Maybe<InboundAddress>;
   /** The CloudMailin inbound addresses of the account. */
-  inboundAddresses: QueryInboundAddressesResult;
+  inboundAddresses?: Maybe<InboundAddressConnection>;
   /** Mail received by an inbound address, newest first. Cursors stay valid while new mail arrives: no row is repeated or skipped. */
-  incomingStatuses: QueryIncomingStatusesResult;
-  /** Fetches any object by its global id. */
+  incomingStatuses?: Maybe<IncomingStatusConnection>;
+  /** Fetches any object by its global id: the object, or null when it no longer exists. When it cannot be looked up now, null with an error in `errors[]` says why. */
   node?: Maybe<Node>;
-  /** Fetches several objects by their global ids, in the order given. */
+  /** Fetches several objects by their global ids (at most 100), in the order given; each is null when it does not exist. */
   nodes: Array<Maybe<Node>>;
-  /** One outbound message with the full event history of each recipient. */
-  outboundMessage: QueryOutboundMessageResult;
+  /** One outbound message with the full event history of each recipient; null when it does not exist. */
+  outboundMessage?: Maybe<OutboundMessage>;
   /** Messages sent through CloudMailin, newest first. */
-  outboundMessages: QueryOutboundMessagesResult;
-  /** One sending domain of either provider, by global id (or CloudMailin domain id). */
-  sendingDomain: QuerySendingDomainResult;
+  outboundMessages?: Maybe<OutboundMessageConnection>;
+  /** The upstream call budget of each configured provider, now. Costs no upstream call; poll it to pace a dashboard. */
+  rateLimits: Array<RateLimit>;
+  /** One sending domain of either provider, by global id (or CloudMailin domain id); null when it does not exist. */
+  sendingDomain?: Maybe<SendingDomain>;
   /** Sending domains of one provider, or of every configured provider when `provider` is omitted (CloudMailin first). */
-  sendingDomains: QuerySendingDomainsResult;
+  sendingDomains?: Maybe<SendingDomainConnection>;
 };
 
 
-/** Reads across CloudMailin (and, later, Cloudflare Email Sending). */
+/** Reads across CloudMailin and Cloudflare Email Sending. A field that could not be read is null, with an entry in `errors[]` carrying `extensions.code`. */
 export type QueryCustomDomainsArgs = {
   addressId: Scalars['ID']['input'];
   after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
   query?: InputMaybe<Scalars['String']['input']>;
 };
 
 
-/** Reads across CloudMailin (and, later, Cloudflare Email Sending). */
+/** Reads across CloudMailin and Cloudflare Email Sending. A field that could not be read is null, with an entry in `errors[]` carrying `extensions.code`. */
 export type QueryInboundAddressArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** Reads across CloudMailin (and, later, Cloudflare Email Sending). */
+/** Reads across CloudMailin and Cloudflare Email Sending. A field that could not be read is null, with an entry in `errors[]` carrying `extensions.code`. */
 export type QueryInboundAddressesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
-/** Reads across CloudMailin (and, later, Cloudflare Email Sending). */
+/** Reads across CloudMailin and Cloudflare Email Sending. A field that could not be read is null, with an entry in `errors[]` carrying `extensions.code`. */
 export type QueryIncomingStatusesArgs = {
   addressId: Scalars['ID']['input'];
   after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
   query?: InputMaybe<Scalars['String']['input']>;
 };
 
 
-/** Reads across CloudMailin (and, later, Cloudflare Email Sending). */
+/** Reads across CloudMailin and Cloudflare Email Sending. A field that could not be read is null, with an entry in `errors[]` carrying `extensions.code`. */
 export type QueryNodeArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** Reads across CloudMailin (and, later, Cloudflare Email Sending). */
+/** Reads across CloudMailin and Cloudflare Email Sending. A field that could not be read is null, with an entry in `errors[]` carrying `extensions.code`. */
 export type QueryNodesArgs = {
   ids: Array<Scalars['ID']['input']>;
 };
 
 
-/** Reads across CloudMailin (and, later, Cloudflare Email Sending). */
+/** Reads across CloudMailin and Cloudflare Email Sending. A field that could not be read is null, with an entry in `errors[]` carrying `extensions.code`. */
 export type QueryOutboundMessageArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** Reads across CloudMailin (and, later, Cloudflare Email Sending). */
+/** Reads across CloudMailin and Cloudflare Email Sending. A field that could not be read is null, with an entry in `errors[]` carrying `extensions.code`. */
 export type QueryOutboundMessagesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
   query?: InputMaybe<Scalars['String']['input']>;
 };
 
 
-/** Reads across CloudMailin (and, later, Cloudflare Email Sending). */
+/** Reads across CloudMailin and Cloudflare Email Sending. A field that could not be read is null, with an entry in `errors[]` carrying `extensions.code`. */
 export type QuerySendingDomainArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** Reads across CloudMailin (and, later, Cloudflare Email Sending). */
+/** Reads across CloudMailin and Cloudflare Email Sending. A field that could not be read is null, with an entry in `errors[]` carrying `extensions.code`. */
 export type QuerySendingDomainsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
   provider?: InputMaybe<EmailProvider>;
   query?: InputMaybe<Scalars['String']['input']>;
 };
 
-/** A page of items (Relay connection). Ask for `pageInfo.endCursor` to fetch the next page. */
-export type QueryCustomDomainsConnection = {
-  __typename?: 'QueryCustomDomainsConnection';
-  /** The items of this page, each with its cursor. */
-  edges: Array<QueryCustomDomainsConnectionEdge>;
-  /** Where this page sits in the whole list. */
-  pageInfo: PageInfo;
+/** mailgraph's budget of upstream calls for one provider: a sliding window that keeps it under the provider's documented limit. Answers served from cache cost nothing. */
+export type RateLimit = {
+  __typename?: 'RateLimit';
+  /** Calls allowed per window (CloudMailin management API: 5 per 61 s; Cloudflare: 1200 per 301 s); null when no budget is kept. */
+  limit?: Maybe<Scalars['Int']['output']>;
+  /** When the next upstream call may start (now, when one may start at once). */
+  nextCallAt: Scalars['DateTime']['output'];
+  /** Whose budget. */
+  provider: EmailProvider;
+  /** Calls that may start now without waiting (0 while the provider has said 429); null without a budget. */
+  remaining?: Maybe<Scalars['Int']['output']>;
+  /** When the whole budget is back (every call of the window has left it). */
+  resetAt: Scalars['DateTime']['output'];
+  /** Seconds until the next upstream call may start; 0 when one may start now. */
+  retryAfterSeconds: Scalars['Int']['output'];
+  /** Calls made (or reserved by waiting requests) within the window. */
+  used: Scalars['Int']['output'];
+  /** The length of the sliding window, in seconds. */
+  windowSeconds: Scalars['Int']['output'];
 };
 
-/** An item of QueryCustomDomainsConnection with its cursor. */
-export type QueryCustomDomainsConnectionEdge = {
-  __typename?: 'QueryCustomDomainsConnectionEdge';
-  /** An opaque cursor for this edge, stable while the list grows. */
-  cursor: Scalars['String']['output'];
-  /** The item at the end of this edge. */
-  node: CustomDomain;
-};
-
-/** The data asked for, or an expected failure (each implements `Error`). */
-export type QueryCustomDomainsResult = NotConfiguredError | NotFoundError | QueryCustomDomainsConnection | RateLimitedError | UpstreamError | ValidationError;
-
-/** The data asked for, or an expected failure (each implements `Error`). */
-export type QueryInboundAddressResult = InboundAddress | NotConfiguredError | NotFoundError | RateLimitedError | UpstreamError | ValidationError;
-
-/** A page of items (Relay connection). Ask for `pageInfo.endCursor` to fetch the next page. */
-export type QueryInboundAddressesConnection = {
-  __typename?: 'QueryInboundAddressesConnection';
-  /** The items of this page, each with its cursor. */
-  edges: Array<QueryInboundAddressesConnectionEdge>;
-  /** Where this page sits in the whole list. */
-  pageInfo: PageInfo;
-};
-
-/** An item of QueryInboundAddressesConnection with its cursor. */
-export type QueryInboundAddressesConnectionEdge = {
-  __typename?: 'QueryInboundAddressesConnectionEdge';
-  /** An opaque cursor for this edge, stable while the list grows. */
-  cursor: Scalars['String']['output'];
-  /** The item at the end of this edge. */
-  node: InboundAddress;
-};
-
-/** The data asked for, or an expected failure (each implements `Error`). */
-export type QueryInboundAddressesResult = NotConfiguredError | NotFoundError | QueryInboundAddressesConnection | RateLimitedError | UpstreamError | ValidationError;
-
-/** A page of items (Relay connection). Ask for `pageInfo.endCursor` to fetch the next page. */
-export type QueryIncomingStatusesConnection = {
-  __typename?: 'QueryIncomingStatusesConnection';
-  /** The items of this page, each with its cursor. */
-  edges: Array<QueryIncomingStatusesConnectionEdge>;
-  /** Where this page sits in the whole list. */
-  pageInfo: PageInfo;
-};
-
-/** An item of QueryIncomingStatusesConnection with its cursor. */
-export type QueryIncomingStatusesConnectionEdge = {
-  __typename?: 'QueryIncomingStatusesConnectionEdge';
-  /** An opaque cursor for this edge, stable while the list grows. */
-  cursor: Scalars['String']['output'];
-  /** The item at the end of this edge. */
-  node: IncomingStatus;
-};
-
-/** The data asked for, or an expected failure (each implements `Error`). */
-export type QueryIncomingStatusesResult = NotConfiguredError | NotFoundError | QueryIncomingStatusesConnection | RateLimitedError | UpstreamError | ValidationError;
-
-/** The data asked for, or an expected failure (each implements `Error`). */
-export type QueryOutboundMessageResult = NotConfiguredError | NotFoundError | OutboundMessage | RateLimitedError | UpstreamError | ValidationError;
-
-/** A page of items (Relay connection). Ask for `pageInfo.endCursor` to fetch the next page. */
-export type QueryOutboundMessagesConnection = {
-  __typename?: 'QueryOutboundMessagesConnection';
-  /** The items of this page, each with its cursor. */
-  edges: Array<QueryOutboundMessagesConnectionEdge>;
-  /** Where this page sits in the whole list. */
-  pageInfo: PageInfo;
-};
-
-/** An item of QueryOutboundMessagesConnection with its cursor. */
-export type QueryOutboundMessagesConnectionEdge = {
-  __typename?: 'QueryOutboundMessagesConnectionEdge';
-  /** An opaque cursor for this edge, stable while the list grows. */
-  cursor: Scalars['String']['output'];
-  /** The item at the end of this edge. */
-  node: OutboundMessage;
-};
-
-/** The data asked for, or an expected failure (each implements `Error`). */
-export type QueryOutboundMessagesResult = NotConfiguredError | NotFoundError | QueryOutboundMessagesConnection | RateLimitedError | UpstreamError | ValidationError;
-
-/** The data asked for, or an expected failure (each implements `Error`). */
-export type QuerySendingDomainResult = NotConfiguredError | NotFoundError | QuerySendingDomainSuccess | RateLimitedError | UpstreamError | ValidationError;
-
-/** The sending domain, in `data`. */
-export type QuerySendingDomainSuccess = {
-  __typename?: 'QuerySendingDomainSuccess';
-  /** The sending domain. */
-  data: SendingDomain;
-};
-
-/** A page of items (Relay connection). Ask for `pageInfo.endCursor` to fetch the next page. */
-export type QuerySendingDomainsConnection = {
-  __typename?: 'QuerySendingDomainsConnection';
-  /** The items of this page, each with its cursor. */
-  edges: Array<QuerySendingDomainsConnectionEdge>;
-  /** Where this page sits in the whole list. */
-  pageInfo: PageInfo;
-};
-
-/** An item of QuerySendingDomainsConnection with its cursor. */
-export type QuerySendingDomainsConnectionEdge = {
-  __typename?: 'QuerySendingDomainsConnectionEdge';
-  /** An opaque cursor for this edge, stable while the list grows. */
-  cursor: Scalars['String']['output'];
-  /** The item at the end of this edge. */
-  node: SendingDomain;
-};
-
-/** The data asked for, or an expected failure (each implements `Error`). */
-export type QuerySendingDomainsResult = NotConfiguredError | NotFoundError | QuerySendingDomainsConnection | RateLimitedError | UpstreamError | ValidationError;
-
-/** The provider's rate budget is spent and no cached answer could stand in. Retry after `retryAfterSeconds`. */
+/** The provider's rate budget is spent and no cached answer could stand in. Retry after `retryAfterSeconds`; `Query.rateLimits` shows the budgets. */
 export type RateLimitedError = Error & {
   __typename?: 'RateLimitedError';
+  /** What kind of failure, from the one documented set (README, "Errors"). */
+  code: ErrorCode;
   /** What went wrong, for people. */
   message: Scalars['String']['output'];
   /** Whose budget is spent. */
   provider: EmailProvider;
-  /** The provider's own error code when it gave one (e.g. Cloudflare's `10204`); null otherwise. */
+  /** The provider's own error code whenever it gave one (e.g. Cloudflare's `10204`, sender not configured); null for mailgraph's own checks. */
   providerCode?: Maybe<Scalars['String']['output']>;
   /** Seconds until a call can be made again. */
   retryAfterSeconds: Scalars['Int']['output'];
@@ -876,7 +867,7 @@ export type RateLimitedError = Error & {
 
 /** Who refused an input. */
 export type Refuser =
-  /** Cloudflare Email Sending (HTTP 400 or 409). */
+  /** Cloudflare Email Sending (HTTP 400, or 409 for a conflicting input). */
   | 'CLOUDFLARE'
   /** CloudMailin (HTTP 422). */
   | 'CLOUDMAILIN'
@@ -894,7 +885,7 @@ export type SendDelivery = {
   queued: Array<Scalars['String']['output']>;
 };
 
-/** A message to send, to either provider. At least one of `text`, `html` or `markdown` is required. Fields one provider cannot honour answer an `UnsupportedFieldError`. */
+/** A message to send, to either provider. At least one of `text`, `html` or `markdown` is required. A field the chosen provider cannot honour is refused, with every other problem, in one `ValidationError` (issue code UNSUPPORTED_FIELD). */
 export type SendEmailInput = {
   /** Files to attach, inline ones included. */
   attachments?: InputMaybe<Array<EmailAttachmentInput>>;
@@ -908,7 +899,7 @@ export type SendEmailInput = {
   headers?: InputMaybe<Array<EmailHeaderInput>>;
   /** The HTML body. */
   html?: InputMaybe<Scalars['String']['input']>;
-  /** Retrying with the same key and input returns the first result instead of sending again. */
+  /** Retrying with the same key and input returns the first result (`replayed: true`) instead of sending again; the same key with another input is refused. Keys are kept 24 hours, per API key. */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** CloudMailin only: a Markdown body, converted to HTML (and to text when `text` is absent). */
   markdown?: InputMaybe<Scalars['String']['input']>;
@@ -930,12 +921,17 @@ export type SendEmailInput = {
   to: Array<EmailAddressInput>;
 };
 
-/** The accepted message. */
+/** The accepted message (of `sendEmail` or `sendRawEmail`). */
 export type SendEmailPayload = {
   __typename?: 'SendEmailPayload';
   /** The accepted message. */
   email: SentEmail;
+  /** True when this `idempotencyKey` was used before with the same input: this is the first answer again, and nothing was sent now. */
+  replayed: Scalars['Boolean']['output'];
 };
+
+/** What `sendEmail` answers: its payload, or an expected failure (each implements `Error`). */
+export type SendEmailResult = NotConfiguredError | NotFoundError | RateLimitedError | SendEmailPayload | UpstreamError | ValidationError;
 
 /** Delivery priority (CloudMailin). */
 export type SendPriority =
@@ -954,7 +950,7 @@ export type SendRawEmailInput = {
   cc?: InputMaybe<Array<EmailAddressInput>>;
   /** The envelope sender. */
   from: EmailAddressInput;
-  /** Retrying with the same key and input returns the first result instead of sending again. */
+  /** Retrying with the same key and input returns the first result (`replayed: true`) instead of sending again. */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** Which provider sends it. */
   provider: EmailProvider;
@@ -967,6 +963,9 @@ export type SendRawEmailInput = {
   /** The envelope recipients. */
   to: Array<EmailAddressInput>;
 };
+
+/** What `sendRawEmail` answers: its payload, or an expected failure (each implements `Error`). */
+export type SendRawEmailResult = NotConfiguredError | NotFoundError | RateLimitedError | SendEmailPayload | UpstreamError | ValidationError;
 
 /** A domain mail is sent from, at any provider, with the DNS records that authenticate it. */
 export type SendingDomain = {
@@ -982,30 +981,45 @@ export type SendingDomain = {
   verified: Scalars['Boolean']['output'];
 };
 
-/** A sending domain as the provider stored it. */
-export type SendingDomainPayload = {
-  __typename?: 'SendingDomainPayload';
-  /** The domain. */
-  domain: SendingDomain;
+/** A page of sending domains (Relay connection). Pass `pageInfo.endCursor` as `after` for the next page. */
+export type SendingDomainConnection = {
+  __typename?: 'SendingDomainConnection';
+  /** The items of this page, each with its cursor. */
+  edges: Array<SendingDomainEdge>;
+  /** The items of this page, without cursors (as `edges { node }`). */
+  nodes: Array<SendingDomain>;
+  /** Where this page sits in the whole list. */
+  pageInfo: PageInfo;
+};
+
+/** One of the sending domains, with its cursor. */
+export type SendingDomainEdge = {
+  __typename?: 'SendingDomainEdge';
+  /** An opaque cursor for this edge, stable while the list grows. */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of this edge. */
+  node: SendingDomain;
 };
 
 /** A message the provider accepted for delivery. */
 export type SentEmail = {
   __typename?: 'SentEmail';
-  /** The Bcc recipients (Cloudflare). */
-  bcc: Array<Scalars['String']['output']>;
+  /** The Bcc recipients (Cloudflare; CloudMailin has no bcc). */
+  bcc: Array<EmailAddress>;
   /** The Cc recipients. */
-  cc: Array<Scalars['String']['output']>;
+  cc: Array<EmailAddress>;
   /** Cloudflare's immediate outcome per recipient; null for CloudMailin. */
   delivery?: Maybe<SendDelivery>;
   /** The sender as the provider recorded it. */
-  from?: Maybe<Scalars['String']['output']>;
+  from?: Maybe<EmailAddress>;
   /** The provider's id of the message: CloudMailin's UUID, or Cloudflare's Message-ID (null if the API left it out). */
   messageId?: Maybe<Scalars['String']['output']>;
   /** CloudMailin: the message with its delivery events; null until the provider lists it, in test mode, and for Cloudflare. */
   outboundMessage?: Maybe<OutboundMessage>;
   /** The provider that accepted it. */
   provider: EmailProvider;
+  /** Where replies go, when the send set it (`sendEmail` only). */
+  replyTo?: Maybe<EmailAddress>;
   /** The subject. */
   subject?: Maybe<Scalars['String']['output']>;
   /** The tags (CloudMailin). */
@@ -1013,20 +1027,7 @@ export type SentEmail = {
   /** Whether it was only validated, not delivered. */
   testMode: Scalars['Boolean']['output'];
   /** The To recipients. */
-  to: Array<Scalars['String']['output']>;
-};
-
-/** The input uses fields the chosen provider cannot honour (for example `bcc` with CloudMailin, `markdown` with Cloudflare). Nothing was sent. */
-export type UnsupportedFieldError = Error & {
-  __typename?: 'UnsupportedFieldError';
-  /** The unsupported input fields, as dotted paths. */
-  fields: Array<Scalars['String']['output']>;
-  /** What went wrong, for people. */
-  message: Scalars['String']['output'];
-  /** The provider chosen. */
-  provider: EmailProvider;
-  /** The provider's own error code when it gave one (e.g. Cloudflare's `10204`); null otherwise. */
-  providerCode?: Maybe<Scalars['String']['output']>;
+  to: Array<EmailAddress>;
 };
 
 /** Changes to an inbound address. Omitted fields keep their current value. */
@@ -1041,29 +1042,41 @@ export type UpdateInboundAddressInput = {
   targetFormat?: InputMaybe<InboundFormat>;
 };
 
-/** The provider refused or failed in a way that a different input would not fix. */
+/** The changed inbound address. */
+export type UpdateInboundAddressPayload = {
+  __typename?: 'UpdateInboundAddressPayload';
+  /** The address as the provider stored it. */
+  address: InboundAddress;
+};
+
+/** What `updateInboundAddress` answers: its payload, or an expected failure (each implements `Error`). */
+export type UpdateInboundAddressResult = NotConfiguredError | NotFoundError | RateLimitedError | UpdateInboundAddressPayload | UpstreamError | ValidationError;
+
+/** The provider refused or failed in a way that a different input would not fix. `code` says how (the `UPSTREAM_…` codes, or CONFLICT). */
 export type UpstreamError = Error & {
   __typename?: 'UpstreamError';
-  /** What kind of failure: UNAUTHORIZED, FORBIDDEN, CONFLICT, SERVER_ERROR, TIMEOUT, NETWORK, MALFORMED_RESPONSE, RESPONSE_TOO_LARGE or UNEXPECTED_STATUS. */
-  code: Scalars['String']['output'];
+  /** What kind of failure, from the one documented set (README, "Errors"). */
+  code: ErrorCode;
   /** What went wrong, for people. */
   message: Scalars['String']['output'];
   /** The provider that failed. */
   provider: EmailProvider;
-  /** The provider's own error code when it gave one (e.g. Cloudflare's `10204`); null otherwise. */
+  /** The provider's own error code whenever it gave one (e.g. Cloudflare's `10204`, sender not configured); null for mailgraph's own checks. */
   providerCode?: Maybe<Scalars['String']['output']>;
   /** The HTTP status the provider answered, or null when no answer came (timeout, network). */
   status?: Maybe<Scalars['Int']['output']>;
 };
 
-/** The input was refused: by mailgraph before any upstream call, or by the provider (`provider` is then set). */
+/** The input was refused, by mailgraph before any upstream call or by the provider (`refusedBy`). `issues` lists every problem at once. */
 export type ValidationError = Error & {
   __typename?: 'ValidationError';
+  /** What kind of failure, from the one documented set (README, "Errors"). */
+  code: ErrorCode;
   /** Each refused field and why; empty when the provider gave one message for the whole input. */
   issues: Array<ValidationIssue>;
   /** What went wrong, for people. */
   message: Scalars['String']['output'];
-  /** The provider's own error code when it gave one (e.g. Cloudflare's `10204`); null otherwise. */
+  /** The provider's own error code whenever it gave one (e.g. Cloudflare's `10204`, sender not configured); null for mailgraph's own checks. */
   providerCode?: Maybe<Scalars['String']['output']>;
   /** Who refused the input: mailgraph (before any upstream call) or the provider. */
   refusedBy: Refuser;
@@ -1072,11 +1085,20 @@ export type ValidationError = Error & {
 /** One reason an input was refused. */
 export type ValidationIssue = {
   __typename?: 'ValidationIssue';
+  /** What kind of problem. */
+  code: ValidationIssueCode;
   /** Why this field was refused. */
   message: Scalars['String']['output'];
-  /** Dotted path of the offending input field, e.g. `input.to.0.email`. */
+  /** Dotted path of the offending input field, e.g. `input.to.0.email`; `input` for the whole input (empty when the provider refused it as a whole). */
   path: Scalars['String']['output'];
 };
+
+/** What is wrong with one input field. */
+export type ValidationIssueCode =
+  /** The value is malformed, out of range or over a limit; `message` says which. */
+  | 'INVALID'
+  /** The chosen provider cannot honour this field (e.g. `bcc` with CloudMailin); remove it or choose another provider. */
+  | 'UNSUPPORTED_FIELD';
 
 /** The outcome of asking the provider to check the DNS records now. */
 export type VerifySendingDomainPayload = {
@@ -1087,27 +1109,62 @@ export type VerifySendingDomainPayload = {
   verified: Scalars['Boolean']['output'];
 };
 
+/** What `verifySendingDomain` answers: its payload, or an expected failure (each implements `Error`). */
+export type VerifySendingDomainResult = NotConfiguredError | NotFoundError | RateLimitedError | UpstreamError | ValidationError | VerifySendingDomainPayload;
+
+export type ApolloStatusPageQueryVariables = Exact<{
+  addressId: Scalars['ID']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ApolloStatusPageQuery = { __typename?: 'Query', incomingStatuses?: { __typename?: 'IncomingStatusConnection', edges: Array<{ __typename?: 'IncomingStatusEdge', cursor: string, node: { __typename?: 'IncomingStatus', id: string, subject?: string | null, outcome: DeliveryOutcome, from?: { __typename?: 'EmailAddress', address: string, name?: string | null } | null } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } | null };
+
+export type ApolloAddressPageQueryVariables = Exact<{
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ApolloAddressPageQuery = { __typename?: 'Query', inboundAddresses?: { __typename?: 'InboundAddressConnection', edges: Array<{ __typename?: 'InboundAddressEdge', cursor: string, node: { __typename?: 'InboundAddress', id: string, emailAddress: string } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } | null };
+
+export type ApolloFailuresQueryVariables = Exact<{
+  missing: Scalars['ID']['input'];
+  broken: Scalars['ID']['input'];
+}>;
+
+
+export type ApolloFailuresQuery = { __typename?: 'Query', inboundAddress?: { __typename?: 'InboundAddress', id: string } | null, incomingStatuses?: { __typename?: 'IncomingStatusConnection', edges: Array<{ __typename?: 'IncomingStatusEdge', node: { __typename?: 'IncomingStatus', id: string } }> } | null };
+
+export type ApolloSendMutationVariables = Exact<{
+  input: SendEmailInput;
+}>;
+
+
+export type ApolloSendMutation = { __typename?: 'Mutation', sendEmail: { __typename: 'NotConfiguredError', code: ErrorCode, message: string, providerCode?: string | null } | { __typename: 'NotFoundError', code: ErrorCode, message: string, providerCode?: string | null } | { __typename: 'RateLimitedError', code: ErrorCode, message: string, providerCode?: string | null } | { __typename: 'SendEmailPayload', replayed: boolean, email: { __typename?: 'SentEmail', messageId?: string | null, to: Array<{ __typename?: 'EmailAddress', address: string, name?: string | null }> } } | { __typename: 'UpstreamError', code: ErrorCode, message: string, providerCode?: string | null } | { __typename: 'ValidationError', code: ErrorCode, message: string, providerCode?: string | null, issues: Array<{ __typename?: 'ValidationIssue', path: string, code: ValidationIssueCode }> } };
+
 export type CloudflareDomainsQueryVariables = Exact<{
   provider?: InputMaybe<EmailProvider>;
   query?: InputMaybe<Scalars['String']['input']>;
 }>;
 
 
-export type CloudflareDomainsQuery = { __typename?: 'Query', sendingDomains: { __typename: 'NotConfiguredError', message: string } | { __typename: 'NotFoundError', message: string } | { __typename: 'QuerySendingDomainsConnection', edges: Array<{ __typename?: 'QuerySendingDomainsConnectionEdge', node: { __typename: 'CloudMailinSendingDomain', id: string, provider: EmailProvider, domain: string, verified: boolean, dnsRecords?: Array<{ __typename?: 'DnsRecord', type: DnsRecordType, rawType: string, name: string, value: string, priority?: number | null, purpose: DnsRecordPurpose, verified?: boolean | null }> | null } | { __typename: 'CloudflareSendingSubdomain', subdomainTag: string, zoneId: string, enabled: boolean, dkimSelector?: string | null, returnPathDomain?: string | null, createdAt?: string | null, id: string, provider: EmailProvider, domain: string, verified: boolean, dnsRecords?: Array<{ __typename?: 'DnsRecord', type: DnsRecordType, rawType: string, name: string, value: string, priority?: number | null, purpose: DnsRecordPurpose, verified?: boolean | null }> | null } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } | { __typename: 'RateLimitedError', message: string } | { __typename: 'UpstreamError', message: string } | { __typename: 'ValidationError', message: string } };
+export type CloudflareDomainsQuery = { __typename?: 'Query', sendingDomains?: { __typename?: 'SendingDomainConnection', edges: Array<{ __typename?: 'SendingDomainEdge', node: { __typename: 'CloudMailinSendingDomain', id: string, provider: EmailProvider, domain: string, verified: boolean, dnsRecords?: Array<{ __typename?: 'DnsRecord', type: DnsRecordType, rawType: string, name: string, value: string, priority?: number | null, purpose: DnsRecordPurpose, verified?: boolean | null }> | null } | { __typename: 'CloudflareSendingSubdomain', subdomainTag: string, zoneId: string, enabled: boolean, dkimSelector?: string | null, returnPathDomain?: string | null, createdAt?: string | null, id: string, provider: EmailProvider, domain: string, verified: boolean, dnsRecords?: Array<{ __typename?: 'DnsRecord', type: DnsRecordType, rawType: string, name: string, value: string, priority?: number | null, purpose: DnsRecordPurpose, verified?: boolean | null }> | null } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } | null };
 
 export type DomainNamesQueryVariables = Exact<{
   provider?: InputMaybe<EmailProvider>;
 }>;
 
 
-export type DomainNamesQuery = { __typename?: 'Query', sendingDomains: { __typename: 'NotConfiguredError', message: string, provider: EmailProvider } | { __typename: 'NotFoundError' } | { __typename: 'QuerySendingDomainsConnection', edges: Array<{ __typename?: 'QuerySendingDomainsConnectionEdge', node: { __typename: 'CloudMailinSendingDomain', domain: string, provider: EmailProvider } | { __typename: 'CloudflareSendingSubdomain', domain: string, provider: EmailProvider } }> } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError' } };
+export type DomainNamesQuery = { __typename?: 'Query', sendingDomains?: { __typename?: 'SendingDomainConnection', edges: Array<{ __typename?: 'SendingDomainEdge', node: { __typename: 'CloudMailinSendingDomain', domain: string, provider: EmailProvider } | { __typename: 'CloudflareSendingSubdomain', domain: string, provider: EmailProvider } }> } | null };
 
 export type TwiceInOneRequestQueryVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type TwiceInOneRequestQuery = { __typename?: 'Query', a: { __typename?: 'NotConfiguredError' } | { __typename?: 'NotFoundError' } | { __typename?: 'QuerySendingDomainSuccess', data: { __typename?: 'CloudMailinSendingDomain', dnsRecords?: Array<{ __typename?: 'DnsRecord', name: string }> | null } | { __typename?: 'CloudflareSendingSubdomain', dnsRecords?: Array<{ __typename?: 'DnsRecord', name: string }> | null } } | { __typename?: 'RateLimitedError' } | { __typename?: 'UpstreamError' } | { __typename?: 'ValidationError' }, b: { __typename?: 'NotConfiguredError' } | { __typename?: 'NotFoundError' } | { __typename?: 'QuerySendingDomainSuccess', data: { __typename?: 'CloudMailinSendingDomain', dnsRecords?: Array<{ __typename?: 'DnsRecord', name: string }> | null } | { __typename?: 'CloudflareSendingSubdomain', dnsRecords?: Array<{ __typename?: 'DnsRecord', name: string }> | null } } | { __typename?: 'RateLimitedError' } | { __typename?: 'UpstreamError' } | { __typename?: 'ValidationError' }, c?: { __typename?: 'CloudMailinSendingDomain', dnsRecords?: Array<{ __typename?: 'DnsRecord', name: string }> | null } | { __typename?: 'CloudflareSendingSubdomain', dnsRecords?: Array<{ __typename?: 'DnsRecord', name: string }> | null } | { __typename?: 'CustomDomain' } | { __typename?: 'InboundAddress' } | { __typename?: 'IncomingStatus' } | { __typename?: 'OutboundMessage' } | null };
+export type TwiceInOneRequestQuery = { __typename?: 'Query', a?: { __typename?: 'CloudMailinSendingDomain', dnsRecords?: Array<{ __typename?: 'DnsRecord', name: string }> | null } | { __typename?: 'CloudflareSendingSubdomain', dnsRecords?: Array<{ __typename?: 'DnsRecord', name: string }> | null } | null, b?: { __typename?: 'CloudMailinSendingDomain', dnsRecords?: Array<{ __typename?: 'DnsRecord', name: string }> | null } | { __typename?: 'CloudflareSendingSubdomain', dnsRecords?: Array<{ __typename?: 'DnsRecord', name: string }> | null } | null, c?: { __typename?: 'CloudMailinSendingDomain', dnsRecords?: Array<{ __typename?: 'DnsRecord', name: string }> | null } | { __typename?: 'CloudflareSendingSubdomain', dnsRecords?: Array<{ __typename?: 'DnsRecord', name: string }> | null } | { __typename?: 'CustomDomain' } | { __typename?: 'InboundAddress' } | { __typename?: 'IncomingStatus' } | { __typename?: 'OutboundMessage' } | null };
 
 export type CreateSubdomainMutationVariables = Exact<{
   domain: Scalars['String']['input'];
@@ -1115,21 +1172,21 @@ export type CreateSubdomainMutationVariables = Exact<{
 }>;
 
 
-export type CreateSubdomainMutation = { __typename?: 'Mutation', createSendingDomain: { __typename: 'NotConfiguredError', message: string } | { __typename: 'NotFoundError' } | { __typename: 'RateLimitedError' } | { __typename: 'SendingDomainPayload', domain: { __typename?: 'CloudMailinSendingDomain', id: string, domain: string, provider: EmailProvider, verified: boolean, dnsRecords?: Array<{ __typename?: 'DnsRecord', type: DnsRecordType, name: string, purpose: DnsRecordPurpose }> | null } | { __typename?: 'CloudflareSendingSubdomain', zoneId: string, subdomainTag: string, id: string, domain: string, provider: EmailProvider, verified: boolean, dnsRecords?: Array<{ __typename?: 'DnsRecord', type: DnsRecordType, name: string, purpose: DnsRecordPurpose }> | null } } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError', message: string, refusedBy: Refuser, issues: Array<{ __typename?: 'ValidationIssue', path: string, message: string }> } };
+export type CreateSubdomainMutation = { __typename?: 'Mutation', createSendingDomain: { __typename: 'CreateSendingDomainPayload', domain: { __typename?: 'CloudMailinSendingDomain', id: string, domain: string, provider: EmailProvider, verified: boolean, dnsRecords?: Array<{ __typename?: 'DnsRecord', type: DnsRecordType, name: string, purpose: DnsRecordPurpose }> | null } | { __typename?: 'CloudflareSendingSubdomain', zoneId: string, subdomainTag: string, id: string, domain: string, provider: EmailProvider, verified: boolean, dnsRecords?: Array<{ __typename?: 'DnsRecord', type: DnsRecordType, name: string, purpose: DnsRecordPurpose }> | null } } | { __typename: 'NotConfiguredError', code: ErrorCode, message: string } | { __typename: 'NotFoundError' } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError', code: ErrorCode, message: string, provider: EmailProvider, status?: number | null, providerCode?: string | null } | { __typename: 'ValidationError', code: ErrorCode, message: string, refusedBy: Refuser, providerCode?: string | null, issues: Array<{ __typename?: 'ValidationIssue', path: string, message: string, code: ValidationIssueCode }> } };
 
 export type DeleteCloudflareDomainMutationVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type DeleteCloudflareDomainMutation = { __typename?: 'Mutation', deleteSendingDomain: { __typename: 'DeleteSendingDomainPayload', deletedId: string, domain: { __typename?: 'CloudMailinSendingDomain', domain: string, provider: EmailProvider } | { __typename?: 'CloudflareSendingSubdomain', domain: string, provider: EmailProvider } } | { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError', resource: string, resourceId: string } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError' } };
+export type DeleteCloudflareDomainMutation = { __typename?: 'Mutation', deleteSendingDomain: { __typename: 'DeleteSendingDomainPayload', deletedId: string, domain: { __typename?: 'CloudMailinSendingDomain', domain: string, provider: EmailProvider } | { __typename?: 'CloudflareSendingSubdomain', domain: string, provider: EmailProvider } } | { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError', code: ErrorCode, resource: string, resourceId: string } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError' } };
 
 export type VerifyCloudflareDomainMutationVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type VerifyCloudflareDomainMutation = { __typename?: 'Mutation', verifySendingDomain: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError' } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError', issues: Array<{ __typename?: 'ValidationIssue', path: string, message: string }> } | { __typename: 'VerifySendingDomainPayload' } };
+export type VerifyCloudflareDomainMutation = { __typename?: 'Mutation', verifySendingDomain: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError' } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError', code: ErrorCode, issues: Array<{ __typename?: 'ValidationIssue', path: string, message: string }> } | { __typename: 'VerifySendingDomainPayload' } };
 
 export type CloudflareNodeQueryVariables = Exact<{
   id: Scalars['ID']['input'];
@@ -1138,19 +1195,26 @@ export type CloudflareNodeQueryVariables = Exact<{
 
 export type CloudflareNodeQuery = { __typename?: 'Query', node?: { __typename: 'CloudMailinSendingDomain', id: string } | { __typename: 'CloudflareSendingSubdomain', domain: string, zoneId: string, id: string } | { __typename: 'CustomDomain', id: string } | { __typename: 'InboundAddress', id: string } | { __typename: 'IncomingStatus', id: string } | { __typename: 'OutboundMessage', id: string } | null };
 
+export type CloudflareSubdomainLookupQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type CloudflareSubdomainLookupQuery = { __typename?: 'Query', sendingDomain?: { __typename?: 'CloudMailinSendingDomain', id: string, domain: string } | { __typename?: 'CloudflareSendingSubdomain', id: string, domain: string } | null };
+
 export type CloudflareSendMutationVariables = Exact<{
   input: SendEmailInput;
 }>;
 
 
-export type CloudflareSendMutation = { __typename?: 'Mutation', sendEmail: { __typename: 'NotConfiguredError', message: string, provider: EmailProvider } | { __typename: 'NotFoundError' } | { __typename: 'RateLimitedError' } | { __typename: 'SendEmailPayload', email: { __typename?: 'SentEmail', provider: EmailProvider, messageId?: string | null, from?: string | null, to: Array<string>, cc: Array<string>, bcc: Array<string>, subject?: string | null, delivery?: { __typename?: 'SendDelivery', delivered: Array<string>, queued: Array<string>, permanentBounces: Array<string> } | null, outboundMessage?: { __typename?: 'OutboundMessage', id: string } | null } } | { __typename: 'UnsupportedFieldError', message: string, provider: EmailProvider, fields: Array<string> } | { __typename: 'UpstreamError', message: string, provider: EmailProvider, status?: number | null, code: string } | { __typename: 'ValidationError', message: string, refusedBy: Refuser, issues: Array<{ __typename?: 'ValidationIssue', path: string, message: string }> } };
+export type CloudflareSendMutation = { __typename?: 'Mutation', sendEmail: { __typename: 'NotConfiguredError', code: ErrorCode, message: string, provider: EmailProvider, providerCode?: string | null } | { __typename: 'NotFoundError' } | { __typename: 'RateLimitedError' } | { __typename: 'SendEmailPayload', replayed: boolean, email: { __typename?: 'SentEmail', provider: EmailProvider, messageId?: string | null, subject?: string | null, from?: { __typename?: 'EmailAddress', address: string, name?: string | null, formatted: string } | null, to: Array<{ __typename?: 'EmailAddress', address: string, name?: string | null }>, cc: Array<{ __typename?: 'EmailAddress', address: string, name?: string | null }>, bcc: Array<{ __typename?: 'EmailAddress', address: string }>, delivery?: { __typename?: 'SendDelivery', delivered: Array<string>, queued: Array<string>, permanentBounces: Array<string> } | null, outboundMessage?: { __typename?: 'OutboundMessage', id: string } | null } } | { __typename: 'UpstreamError', code: ErrorCode, message: string, provider: EmailProvider, status?: number | null, providerCode?: string | null } | { __typename: 'ValidationError', code: ErrorCode, message: string, refusedBy: Refuser, providerCode?: string | null, issues: Array<{ __typename?: 'ValidationIssue', path: string, message: string, code: ValidationIssueCode }> } };
 
 export type CloudflareSendRawMutationVariables = Exact<{
   input: SendRawEmailInput;
 }>;
 
 
-export type CloudflareSendRawMutation = { __typename?: 'Mutation', sendRawEmail: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError' } | { __typename: 'RateLimitedError' } | { __typename: 'SendEmailPayload', email: { __typename?: 'SentEmail', provider: EmailProvider, messageId?: string | null, to: Array<string>, bcc: Array<string>, delivery?: { __typename?: 'SendDelivery', delivered: Array<string>, queued: Array<string>, permanentBounces: Array<string> } | null } } | { __typename: 'UnsupportedFieldError', provider: EmailProvider, fields: Array<string> } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError', issues: Array<{ __typename?: 'ValidationIssue', path: string }> } };
+export type CloudflareSendRawMutation = { __typename?: 'Mutation', sendRawEmail: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError' } | { __typename: 'RateLimitedError' } | { __typename: 'SendEmailPayload', email: { __typename?: 'SentEmail', provider: EmailProvider, messageId?: string | null, to: Array<{ __typename?: 'EmailAddress', address: string }>, bcc: Array<{ __typename?: 'EmailAddress', address: string }>, delivery?: { __typename?: 'SendDelivery', delivered: Array<string>, queued: Array<string>, permanentBounces: Array<string> } | null } } | { __typename: 'UpstreamError', code: ErrorCode, provider: EmailProvider, status?: number | null, providerCode?: string | null } | { __typename: 'ValidationError', code: ErrorCode, refusedBy: Refuser, issues: Array<{ __typename?: 'ValidationIssue', path: string, code: ValidationIssueCode }> } };
 
 export type DomainsQueryVariables = Exact<{
   addressId: Scalars['ID']['input'];
@@ -1158,21 +1222,21 @@ export type DomainsQueryVariables = Exact<{
 }>;
 
 
-export type DomainsQuery = { __typename?: 'Query', customDomains: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError', resource: string, resourceId: string } | { __typename: 'QueryCustomDomainsConnection', edges: Array<{ __typename?: 'QueryCustomDomainsConnectionEdge', node: { __typename?: 'CustomDomain', id: string, domainId: string, domain: string, authRegex?: string | null, domainTarget?: string | null, address?: { __typename?: 'InboundAddress', addressId: string } | null } }> } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError', issues: Array<{ __typename?: 'ValidationIssue', path: string }> } };
+export type DomainsQuery = { __typename?: 'Query', customDomains?: { __typename: 'CustomDomainConnection', edges: Array<{ __typename?: 'CustomDomainEdge', node: { __typename?: 'CustomDomain', id: string, domainId: string, domain: string, authRegex?: string | null, domainTarget?: string | null, address?: { __typename?: 'InboundAddress', addressId: string } | null } }>, nodes: Array<{ __typename?: 'CustomDomain', domainId: string }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean } } | null };
 
 export type CreateDomainMutationVariables = Exact<{
   input: CreateCustomDomainInput;
 }>;
 
 
-export type CreateDomainMutation = { __typename?: 'Mutation', createCustomDomain: { __typename: 'CustomDomainPayload', customDomain: { __typename?: 'CustomDomain', id: string, domainId: string, domain: string, authRegex?: string | null } } | { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError', resourceId: string } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError', message: string, refusedBy: Refuser, issues: Array<{ __typename?: 'ValidationIssue', path: string, message: string }> } };
+export type CreateDomainMutation = { __typename?: 'Mutation', createCustomDomain: { __typename: 'CreateCustomDomainPayload', customDomain: { __typename?: 'CustomDomain', id: string, domainId: string, domain: string, authRegex?: string | null } } | { __typename: 'NotConfiguredError', code: ErrorCode, message: string } | { __typename: 'NotFoundError', code: ErrorCode, message: string, resource: string, resourceId: string } | { __typename: 'RateLimitedError', code: ErrorCode, message: string } | { __typename: 'UpstreamError', code: ErrorCode, message: string } | { __typename: 'ValidationError', code: ErrorCode, message: string, refusedBy: Refuser, issues: Array<{ __typename?: 'ValidationIssue', path: string, message: string, code: ValidationIssueCode }> } };
 
 export type DeleteDomainMutationVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type DeleteDomainMutation = { __typename?: 'Mutation', deleteCustomDomain: { __typename: 'DeleteCustomDomainPayload', deletedId: string, customDomain: { __typename?: 'CustomDomain', domain: string } } | { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError', resourceId: string } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError', issues: Array<{ __typename?: 'ValidationIssue', path: string }> } };
+export type DeleteDomainMutation = { __typename?: 'Mutation', deleteCustomDomain: { __typename: 'DeleteCustomDomainPayload', deletedId: string, customDomain: { __typename?: 'CustomDomain', domain: string } } | { __typename: 'NotConfiguredError', code: ErrorCode, message: string } | { __typename: 'NotFoundError', code: ErrorCode, message: string, resource: string, resourceId: string } | { __typename: 'RateLimitedError', code: ErrorCode, message: string } | { __typename: 'UpstreamError', code: ErrorCode, message: string } | { __typename: 'ValidationError', code: ErrorCode, message: string, issues: Array<{ __typename?: 'ValidationIssue', path: string }> } };
 
 export type DomainNodeQueryVariables = Exact<{
   id: Scalars['ID']['input'];
@@ -1180,6 +1244,21 @@ export type DomainNodeQueryVariables = Exact<{
 
 
 export type DomainNodeQuery = { __typename?: 'Query', node?: { __typename: 'CloudMailinSendingDomain' } | { __typename: 'CloudflareSendingSubdomain' } | { __typename: 'CustomDomain', domain: string } | { __typename: 'InboundAddress' } | { __typename: 'IncomingStatus' } | { __typename: 'OutboundMessage' } | null };
+
+export type CostDashboardQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type CostDashboardQuery = { __typename?: 'Query', inboundAddresses?: { __typename?: 'InboundAddressConnection', nodes: Array<{ __typename?: 'InboundAddress', id: string, incomingStatuses?: { __typename?: 'IncomingStatusConnection', nodes: Array<{ __typename?: 'IncomingStatus', id: string, subject?: string | null, address?: { __typename?: 'InboundAddress', id: string } | null }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } | null, customDomains?: { __typename?: 'CustomDomainConnection', nodes: Array<{ __typename?: 'CustomDomain', domain: string }> } | null }> } | null, outboundMessages?: { __typename?: 'OutboundMessageConnection', nodes: Array<{ __typename?: 'OutboundMessage', id: string, recipients: Array<{ __typename?: 'OutboundRecipient', email: string, events?: Array<{ __typename?: 'MessageEvent', kind: MessageEventKind }> | null }> }> } | null };
+
+export type BudgetQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type BudgetQuery = { __typename?: 'Query', rateLimits: Array<{ __typename?: 'RateLimit', provider: EmailProvider, limit?: number | null, used: number, remaining?: number | null, windowSeconds: number, retryAfterSeconds: number, nextCallAt: string, resetAt: string }> };
+
+export type SpendTwoQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SpendTwoQuery = { __typename?: 'Query', inboundAddresses?: { __typename?: 'InboundAddressConnection', nodes: Array<{ __typename?: 'InboundAddress', id: string }> } | null, outboundMessages?: { __typename?: 'OutboundMessageConnection', nodes: Array<{ __typename?: 'OutboundMessage', id: string }> } | null };
 
 export type MaskedQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1189,17 +1268,17 @@ export type MaskedQuery = { __typename?: 'Query', node?: { __typename?: 'CloudMa
 export type MetricsProbeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MetricsProbeQuery = { __typename?: 'Query', sendingDomains: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError' } | { __typename: 'QuerySendingDomainsConnection' } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError' } };
+export type MetricsProbeQuery = { __typename?: 'Query', sendingDomains?: { __typename: 'SendingDomainConnection' } | null };
 
 export type ScopedReadQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ScopedReadQuery = { __typename?: 'Query', inboundAddresses: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError' } | { __typename: 'QueryInboundAddressesConnection' } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError' } };
+export type ScopedReadQuery = { __typename?: 'Query', inboundAddresses?: { __typename: 'InboundAddressConnection' } | null };
 
 export type ScopedManageMutationVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ScopedManageMutation = { __typename?: 'Mutation', createSendingDomain: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError' } | { __typename: 'RateLimitedError' } | { __typename: 'SendingDomainPayload' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError' } };
+export type ScopedManageMutation = { __typename?: 'Mutation', createSendingDomain: { __typename: 'CreateSendingDomainPayload' } | { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError' } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError' } };
 
 export type AddressesQueryVariables = Exact<{
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -1207,35 +1286,35 @@ export type AddressesQueryVariables = Exact<{
 }>;
 
 
-export type AddressesQuery = { __typename?: 'Query', inboundAddresses: { __typename: 'NotConfiguredError', message: string } | { __typename: 'NotFoundError', message: string } | { __typename: 'QueryInboundAddressesConnection', edges: Array<{ __typename?: 'QueryInboundAddressesConnectionEdge', node: { __typename?: 'InboundAddress', id: string, addressId: string, emailAddress: string, target?: string | null, targetFormat?: InboundFormat | null, nickname?: string | null } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } | { __typename: 'RateLimitedError', message: string } | { __typename: 'UpstreamError', message: string } | { __typename: 'ValidationError', message: string } };
+export type AddressesQuery = { __typename?: 'Query', inboundAddresses?: { __typename: 'InboundAddressConnection', edges: Array<{ __typename?: 'InboundAddressEdge', node: { __typename?: 'InboundAddress', id: string, addressId: string, emailAddress: string, target?: string | null, targetFormat?: InboundFormat | null, nickname?: string | null } }>, nodes: Array<{ __typename?: 'InboundAddress', addressId: string }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } | null };
 
 export type AddressQueryVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type AddressQuery = { __typename?: 'Query', inboundAddress: { __typename: 'InboundAddress', id: string, addressId: string, nickname?: string | null, customDomains?: { __typename?: 'InboundAddressCustomDomainsConnection', edges: Array<{ __typename?: 'InboundAddressCustomDomainsConnectionEdge', node: { __typename?: 'CustomDomain', domain: string } }> } | null, incomingStatuses?: { __typename?: 'InboundAddressIncomingStatusesConnection', edges: Array<{ __typename?: 'InboundAddressIncomingStatusesConnectionEdge', node: { __typename?: 'IncomingStatus', subject?: string | null } }> } | null } | { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError', resource: string, resourceId: string } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError', issues: Array<{ __typename?: 'ValidationIssue', path: string, message: string }> } };
+export type AddressQuery = { __typename?: 'Query', inboundAddress?: { __typename: 'InboundAddress', id: string, addressId: string, nickname?: string | null, customDomains?: { __typename?: 'CustomDomainConnection', edges: Array<{ __typename?: 'CustomDomainEdge', node: { __typename?: 'CustomDomain', domain: string } }> } | null, incomingStatuses?: { __typename?: 'IncomingStatusConnection', edges: Array<{ __typename?: 'IncomingStatusEdge', node: { __typename?: 'IncomingStatus', subject?: string | null } }> } | null } | null };
 
 export type CreateAddressMutationVariables = Exact<{
   input: CreateInboundAddressInput;
 }>;
 
 
-export type CreateAddressMutation = { __typename?: 'Mutation', createInboundAddress: { __typename: 'InboundAddressPayload', address: { __typename?: 'InboundAddress', id: string, addressId: string, target?: string | null, targetFormat?: InboundFormat | null, nickname?: string | null } } | { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError' } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError', message: string, refusedBy: Refuser, issues: Array<{ __typename?: 'ValidationIssue', path: string, message: string }> } };
+export type CreateAddressMutation = { __typename?: 'Mutation', createInboundAddress: { __typename: 'CreateInboundAddressPayload', address: { __typename?: 'InboundAddress', id: string, addressId: string, target?: string | null, targetFormat?: InboundFormat | null, nickname?: string | null } } | { __typename: 'NotConfiguredError', code: ErrorCode, message: string } | { __typename: 'NotFoundError', code: ErrorCode, message: string } | { __typename: 'RateLimitedError', code: ErrorCode, message: string } | { __typename: 'UpstreamError', code: ErrorCode, message: string } | { __typename: 'ValidationError', code: ErrorCode, message: string, refusedBy: Refuser, issues: Array<{ __typename?: 'ValidationIssue', path: string, message: string, code: ValidationIssueCode }> } };
 
 export type UpdateAddressMutationVariables = Exact<{
   input: UpdateInboundAddressInput;
 }>;
 
 
-export type UpdateAddressMutation = { __typename?: 'Mutation', updateInboundAddress: { __typename: 'InboundAddressPayload', address: { __typename?: 'InboundAddress', addressId: string, target?: string | null, targetFormat?: InboundFormat | null, nickname?: string | null } } | { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError', resourceId: string } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError', issues: Array<{ __typename?: 'ValidationIssue', path: string }> } };
+export type UpdateAddressMutation = { __typename?: 'Mutation', updateInboundAddress: { __typename: 'NotConfiguredError', code: ErrorCode, message: string } | { __typename: 'NotFoundError', code: ErrorCode, message: string, resource: string, resourceId: string } | { __typename: 'RateLimitedError', code: ErrorCode, message: string } | { __typename: 'UpdateInboundAddressPayload', address: { __typename?: 'InboundAddress', addressId: string, target?: string | null, targetFormat?: InboundFormat | null, nickname?: string | null } } | { __typename: 'UpstreamError', code: ErrorCode, message: string } | { __typename: 'ValidationError', code: ErrorCode, message: string, issues: Array<{ __typename?: 'ValidationIssue', path: string }> } };
 
 export type DeleteAddressMutationVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type DeleteAddressMutation = { __typename?: 'Mutation', deleteInboundAddress: { __typename: 'DeleteInboundAddressPayload', deletedId: string, address: { __typename?: 'InboundAddress', addressId: string } } | { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError', resourceId: string } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError' } };
+export type DeleteAddressMutation = { __typename?: 'Mutation', deleteInboundAddress: { __typename: 'DeleteInboundAddressPayload', deletedId: string, address: { __typename?: 'InboundAddress', addressId: string } } | { __typename: 'NotConfiguredError', code: ErrorCode, message: string } | { __typename: 'NotFoundError', code: ErrorCode, message: string, resource: string, resourceId: string } | { __typename: 'RateLimitedError', code: ErrorCode, message: string } | { __typename: 'UpstreamError', code: ErrorCode, message: string } | { __typename: 'ValidationError', code: ErrorCode, message: string } };
 
 export type AddressNodeQueryVariables = Exact<{
   id: Scalars['ID']['input'];
@@ -1259,14 +1338,30 @@ export type StatusesQueryVariables = Exact<{
 }>;
 
 
-export type StatusesQuery = { __typename?: 'Query', incomingStatuses: { __typename: 'NotConfiguredError', message: string } | { __typename: 'NotFoundError', message: string, resource: string, resourceId: string } | { __typename: 'QueryIncomingStatusesConnection', edges: Array<{ __typename?: 'QueryIncomingStatusesConnectionEdge', cursor: string, node: { __typename?: 'IncomingStatus', id: string, statusId: string, subject?: string | null, from?: string | null, to?: string | null, outcome: DeliveryOutcome, httpStatus?: number | null, rawStatus?: string | null, tls?: string | null, receivedAt?: string | null } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor?: string | null, endCursor?: string | null } } | { __typename: 'RateLimitedError', message: string } | { __typename: 'UpstreamError', message: string } | { __typename: 'ValidationError', message: string, issues: Array<{ __typename?: 'ValidationIssue', path: string, message: string }> } };
+export type StatusesQuery = { __typename?: 'Query', incomingStatuses?: { __typename: 'IncomingStatusConnection', edges: Array<{ __typename?: 'IncomingStatusEdge', cursor: string, node: { __typename?: 'IncomingStatus', id: string, statusId: string, subject?: string | null, outcome: DeliveryOutcome, httpStatus?: number | null, rawStatus?: string | null, tls?: string | null, receivedAt?: string | null, from?: { __typename?: 'EmailAddress', address: string, name?: string | null, formatted: string } | null, to?: { __typename?: 'EmailAddress', address: string, name?: string | null, formatted: string } | null } }>, nodes: Array<{ __typename?: 'IncomingStatus', statusId: string }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor?: string | null, endCursor?: string | null } } | null };
+
+export type NestedStatusesQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type NestedStatusesQuery = { __typename?: 'Query', inboundAddress?: { __typename?: 'InboundAddress', incomingStatuses?: { __typename: 'IncomingStatusConnection', edges: Array<{ __typename?: 'IncomingStatusEdge', node: { __typename?: 'IncomingStatus', statusId: string } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } | null } | null };
+
+export type ConnectionTypenamesQueryVariables = Exact<{
+  addressId: Scalars['ID']['input'];
+}>;
+
+
+export type ConnectionTypenamesQuery = { __typename?: 'Query', incomingStatuses?: { __typename: 'IncomingStatusConnection' } | null, inboundAddress?: { __typename?: 'InboundAddress', incomingStatuses?: { __typename: 'IncomingStatusConnection' } | null } | null };
 
 export type StatusNodeQueryVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type StatusNodeQuery = { __typename?: 'Query', node?: { __typename: 'CloudMailinSendingDomain', id: string } | { __typename: 'CloudflareSendingSubdomain', id: string } | { __typename: 'CustomDomain', id: string } | { __typename: 'InboundAddress', id: string } | { __typename: 'IncomingStatus', statusId: string, subject?: string | null, id: string, address?: { __typename?: 'InboundAddress', addressId: string } | null } | { __typename: 'OutboundMessage', id: string } | null };
+export type StatusNodeQuery = { __typename?: 'Query', node?: { __typename: 'CloudMailinSendingDomain', id: string } | { __typename: 'CloudflareSendingSubdomain', id: string } | { __typename: 'CustomDomain', id: string } | { __typename: 'InboundAddress', id: string } | { __typename: 'IncomingStatus', statusId: string, subject?: string | null, receivedAt?: string | null, id: string, address?: { __typename?: 'InboundAddress', addressId: string } | null } | { __typename: 'OutboundMessage', id: string } | null };
 
 export type OutboundWithEventsQueryVariables = Exact<{
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -1274,40 +1369,45 @@ export type OutboundWithEventsQueryVariables = Exact<{
 }>;
 
 
-export type OutboundWithEventsQuery = { __typename?: 'Query', outboundMessages: { __typename: 'NotConfiguredError', message: string } | { __typename: 'NotFoundError', message: string } | { __typename: 'QueryOutboundMessagesConnection', edges: Array<{ __typename?: 'QueryOutboundMessagesConnectionEdge', cursor: string, node: { __typename?: 'OutboundMessage', id: string, messageUuid: string, subject?: string | null, from?: string | null, to: Array<string>, createdAt?: string | null, recipients: Array<{ __typename?: 'OutboundRecipient', email: string, lastEvent?: MessageEventKind | null, events?: Array<{ __typename?: 'MessageEvent', kind: MessageEventKind, rawKind: string, timestamp?: string | null, details?: { __typename?: 'MessageEventDetails', agent?: string | null, replyCode?: string | null, deliveryStatus?: string | null, smtpResponse?: string | null, remoteHost?: string | null } | null }> | null }> } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } | { __typename: 'RateLimitedError', message: string } | { __typename: 'UpstreamError', message: string } | { __typename: 'ValidationError', message: string } };
+export type OutboundWithEventsQuery = { __typename?: 'Query', outboundMessages?: { __typename?: 'OutboundMessageConnection', edges: Array<{ __typename?: 'OutboundMessageEdge', cursor: string, node: { __typename?: 'OutboundMessage', id: string, messageUuid: string, subject?: string | null, createdAt?: string | null, from?: { __typename?: 'EmailAddress', address: string, name?: string | null, formatted: string } | null, to: Array<{ __typename?: 'EmailAddress', address: string, name?: string | null, formatted: string }>, cc: Array<{ __typename?: 'EmailAddress', address: string, name?: string | null, formatted: string }>, recipients: Array<{ __typename?: 'OutboundRecipient', email: string, lastEvent?: MessageEventKind | null, events?: Array<{ __typename?: 'MessageEvent', kind: MessageEventKind, rawKind: string, timestamp?: string | null, details?: { __typename?: 'MessageEventDetails', agent?: string | null, replyCode?: string | null, deliveryStatus?: string | null, smtpResponse?: string | null, remoteHost?: string | null } | null }> | null }> } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } | null };
+
+export type OutboundDashboardQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type OutboundDashboardQuery = { __typename?: 'Query', outboundMessages?: { __typename?: 'OutboundMessageConnection', edges: Array<{ __typename?: 'OutboundMessageEdge', node: { __typename?: 'OutboundMessage', id: string, subject?: string | null, from?: { __typename?: 'EmailAddress', formatted: string } | null, recipients: Array<{ __typename?: 'OutboundRecipient', email: string, events?: Array<{ __typename?: 'MessageEvent', kind: MessageEventKind, timestamp?: string | null }> | null }> } }>, pageInfo: { __typename?: 'PageInfo', endCursor?: string | null } } | null };
 
 export type OutboundSummariesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type OutboundSummariesQuery = { __typename?: 'Query', outboundMessages: { __typename?: 'NotConfiguredError' } | { __typename?: 'NotFoundError' } | { __typename?: 'QueryOutboundMessagesConnection', edges: Array<{ __typename?: 'QueryOutboundMessagesConnectionEdge', node: { __typename?: 'OutboundMessage', id: string, recipients: Array<{ __typename?: 'OutboundRecipient', email: string, lastEvent?: MessageEventKind | null }> } }> } | { __typename?: 'RateLimitedError' } | { __typename?: 'UpstreamError' } | { __typename?: 'ValidationError' } };
+export type OutboundSummariesQuery = { __typename?: 'Query', outboundMessages?: { __typename?: 'OutboundMessageConnection', edges: Array<{ __typename?: 'OutboundMessageEdge', node: { __typename?: 'OutboundMessage', id: string, recipients: Array<{ __typename?: 'OutboundRecipient', email: string, lastEvent?: MessageEventKind | null }> } }> } | null };
 
 export type OneOutboundQueryVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type OneOutboundQuery = { __typename?: 'Query', outboundMessage: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError', message: string, resource: string, resourceId: string } | { __typename: 'OutboundMessage', id: string, messageUuid: string, messageIdHeader?: string | null, tags: Array<string>, testMode: boolean, recipients: Array<{ __typename?: 'OutboundRecipient', email: string, events?: Array<{ __typename?: 'MessageEvent', kind: MessageEventKind }> | null }> } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError', message: string, issues: Array<{ __typename?: 'ValidationIssue', path: string, message: string }> } };
+export type OneOutboundQuery = { __typename?: 'Query', outboundMessage?: { __typename?: 'OutboundMessage', id: string, messageUuid: string, messageIdHeader?: string | null, tags: Array<string>, testMode: boolean, recipients: Array<{ __typename?: 'OutboundRecipient', email: string, events?: Array<{ __typename?: 'MessageEvent', kind: MessageEventKind }> | null }> } | null };
 
 export type OutboundSummariesPagedQueryVariables = Exact<{
   after?: InputMaybe<Scalars['String']['input']>;
 }>;
 
 
-export type OutboundSummariesPagedQuery = { __typename?: 'Query', outboundMessages: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError' } | { __typename: 'QueryOutboundMessagesConnection', edges: Array<{ __typename?: 'QueryOutboundMessagesConnectionEdge', node: { __typename?: 'OutboundMessage', id: string } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError' } };
+export type OutboundSummariesPagedQuery = { __typename?: 'Query', outboundMessages?: { __typename?: 'OutboundMessageConnection', edges: Array<{ __typename?: 'OutboundMessageEdge', node: { __typename?: 'OutboundMessage', id: string } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } | null };
 
 export type SendMutationVariables = Exact<{
   input: SendEmailInput;
 }>;
 
 
-export type SendMutation = { __typename?: 'Mutation', sendEmail: { __typename: 'NotConfiguredError', message: string } | { __typename: 'NotFoundError', message: string } | { __typename: 'RateLimitedError', message: string } | { __typename: 'SendEmailPayload', email: { __typename?: 'SentEmail', provider: EmailProvider, messageId?: string | null, from?: string | null, to: Array<string>, cc: Array<string>, subject?: string | null, tags: Array<string>, testMode: boolean, outboundMessage?: { __typename?: 'OutboundMessage', messageUuid: string, subject?: string | null, recipients: Array<{ __typename?: 'OutboundRecipient', email: string, events?: Array<{ __typename?: 'MessageEvent', kind: MessageEventKind }> | null }> } | null } } | { __typename: 'UnsupportedFieldError', message: string } | { __typename: 'UpstreamError', message: string } | { __typename: 'ValidationError', message: string, refusedBy: Refuser, issues: Array<{ __typename?: 'ValidationIssue', path: string, message: string }> } };
+export type SendMutation = { __typename?: 'Mutation', sendEmail: { __typename: 'NotConfiguredError', code: ErrorCode, message: string } | { __typename: 'NotFoundError', code: ErrorCode, message: string } | { __typename: 'RateLimitedError', code: ErrorCode, message: string } | { __typename: 'SendEmailPayload', replayed: boolean, email: { __typename?: 'SentEmail', provider: EmailProvider, messageId?: string | null, subject?: string | null, tags: Array<string>, testMode: boolean, from?: { __typename?: 'EmailAddress', address: string, name?: string | null, formatted: string } | null, to: Array<{ __typename?: 'EmailAddress', address: string, name?: string | null, formatted: string }>, cc: Array<{ __typename?: 'EmailAddress', address: string, name?: string | null, formatted: string }>, replyTo?: { __typename?: 'EmailAddress', address: string, name?: string | null, formatted: string } | null, outboundMessage?: { __typename?: 'OutboundMessage', messageUuid: string, subject?: string | null, recipients: Array<{ __typename?: 'OutboundRecipient', email: string, events?: Array<{ __typename?: 'MessageEvent', kind: MessageEventKind }> | null }> } | null } } | { __typename: 'UpstreamError', code: ErrorCode, message: string } | { __typename: 'ValidationError', refusedBy: Refuser, code: ErrorCode, message: string, issues: Array<{ __typename?: 'ValidationIssue', path: string, message: string, code: ValidationIssueCode }> } };
 
 export type SendRawMutationVariables = Exact<{
   input: SendRawEmailInput;
 }>;
 
 
-export type SendRawMutation = { __typename?: 'Mutation', sendRawEmail: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError' } | { __typename: 'RateLimitedError' } | { __typename: 'SendEmailPayload', email: { __typename?: 'SentEmail', messageId?: string | null, to: Array<string>, testMode: boolean } } | { __typename: 'UnsupportedFieldError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError', message: string, refusedBy: Refuser, issues: Array<{ __typename?: 'ValidationIssue', path: string, message: string }> } };
+export type SendRawMutation = { __typename?: 'Mutation', sendRawEmail: { __typename: 'NotConfiguredError', code: ErrorCode, message: string } | { __typename: 'NotFoundError', code: ErrorCode, message: string } | { __typename: 'RateLimitedError', code: ErrorCode, message: string } | { __typename: 'SendEmailPayload', replayed: boolean, email: { __typename?: 'SentEmail', messageId?: string | null, testMode: boolean, to: Array<{ __typename?: 'EmailAddress', address: string, name?: string | null, formatted: string }> } } | { __typename: 'UpstreamError', code: ErrorCode, message: string } | { __typename: 'ValidationError', refusedBy: Refuser, code: ErrorCode, message: string, issues: Array<{ __typename?: 'ValidationIssue', path: string, message: string, code: ValidationIssueCode }> } };
 
 export type SendingDomainsQueryVariables = Exact<{
   provider?: InputMaybe<EmailProvider>;
@@ -1315,109 +1415,114 @@ export type SendingDomainsQueryVariables = Exact<{
 }>;
 
 
-export type SendingDomainsQuery = { __typename?: 'Query', sendingDomains: { __typename: 'NotConfiguredError', message: string } | { __typename: 'NotFoundError', message: string } | { __typename: 'QuerySendingDomainsConnection', edges: Array<{ __typename?: 'QuerySendingDomainsConnectionEdge', node: { __typename: 'CloudMailinSendingDomain', domainId: string, mtaDomain?: string | null, requiredCname?: string | null, dkimSelector?: string | null, dkimVerified?: boolean | null, returnPathVerified?: boolean | null, spfVerified?: boolean | null, id: string, provider: EmailProvider, domain: string, verified: boolean, dnsRecords?: Array<{ __typename?: 'DnsRecord', type: DnsRecordType, name: string, value: string, priority?: number | null, purpose: DnsRecordPurpose, verified?: boolean | null }> | null } | { __typename: 'CloudflareSendingSubdomain', id: string, provider: EmailProvider, domain: string, verified: boolean, dnsRecords?: Array<{ __typename?: 'DnsRecord', type: DnsRecordType, name: string, value: string, priority?: number | null, purpose: DnsRecordPurpose, verified?: boolean | null }> | null } }> } | { __typename: 'RateLimitedError', message: string } | { __typename: 'UpstreamError', message: string } | { __typename: 'ValidationError', message: string } };
+export type SendingDomainsQuery = { __typename?: 'Query', sendingDomains?: { __typename?: 'SendingDomainConnection', edges: Array<{ __typename?: 'SendingDomainEdge', node: { __typename: 'CloudMailinSendingDomain', domainId: string, mtaDomain?: string | null, requiredCname?: string | null, dkimSelector?: string | null, dkimVerified?: boolean | null, returnPathVerified?: boolean | null, spfVerified?: boolean | null, id: string, provider: EmailProvider, domain: string, verified: boolean, dnsRecords?: Array<{ __typename?: 'DnsRecord', type: DnsRecordType, name: string, value: string, priority?: number | null, purpose: DnsRecordPurpose, verified?: boolean | null }> | null } | { __typename: 'CloudflareSendingSubdomain', id: string, provider: EmailProvider, domain: string, verified: boolean, dnsRecords?: Array<{ __typename?: 'DnsRecord', type: DnsRecordType, name: string, value: string, priority?: number | null, purpose: DnsRecordPurpose, verified?: boolean | null }> | null } }> } | null };
 
 export type OneSendingDomainQueryVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type OneSendingDomainQuery = { __typename?: 'Query', sendingDomain: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError', resourceId: string } | { __typename: 'QuerySendingDomainSuccess', data: { __typename?: 'CloudMailinSendingDomain', id: string, domain: string, verified: boolean } | { __typename?: 'CloudflareSendingSubdomain', id: string, domain: string, verified: boolean } } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError' } };
+export type OneSendingDomainQuery = { __typename?: 'Query', sendingDomain?: { __typename: 'CloudMailinSendingDomain', id: string, domain: string, verified: boolean } | { __typename: 'CloudflareSendingSubdomain', id: string, domain: string, verified: boolean } | null };
 
 export type CreateSendingDomainMutationVariables = Exact<{
   domain: Scalars['String']['input'];
 }>;
 
 
-export type CreateSendingDomainMutation = { __typename?: 'Mutation', createSendingDomain: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError' } | { __typename: 'RateLimitedError' } | { __typename: 'SendingDomainPayload', domain: { __typename?: 'CloudMailinSendingDomain', id: string, domain: string, verified: boolean, dnsRecords?: Array<{ __typename?: 'DnsRecord', type: DnsRecordType, name: string, purpose: DnsRecordPurpose, verified?: boolean | null }> | null } | { __typename?: 'CloudflareSendingSubdomain', id: string, domain: string, verified: boolean, dnsRecords?: Array<{ __typename?: 'DnsRecord', type: DnsRecordType, name: string, purpose: DnsRecordPurpose, verified?: boolean | null }> | null } } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError', message: string, refusedBy: Refuser, issues: Array<{ __typename?: 'ValidationIssue', path: string }> } };
+export type CreateSendingDomainMutation = { __typename?: 'Mutation', createSendingDomain: { __typename: 'CreateSendingDomainPayload', domain: { __typename?: 'CloudMailinSendingDomain', id: string, domain: string, verified: boolean, dnsRecords?: Array<{ __typename?: 'DnsRecord', type: DnsRecordType, name: string, purpose: DnsRecordPurpose, verified?: boolean | null }> | null } | { __typename?: 'CloudflareSendingSubdomain', id: string, domain: string, verified: boolean, dnsRecords?: Array<{ __typename?: 'DnsRecord', type: DnsRecordType, name: string, purpose: DnsRecordPurpose, verified?: boolean | null }> | null } } | { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError' } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError', code: ErrorCode, message: string, refusedBy: Refuser, issues: Array<{ __typename?: 'ValidationIssue', path: string, code: ValidationIssueCode }> } };
 
 export type VerifySendingDomainMutationVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type VerifySendingDomainMutation = { __typename?: 'Mutation', verifySendingDomain: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError', resourceId: string } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError' } | { __typename: 'VerifySendingDomainPayload', verified: boolean, domain: { __typename?: 'CloudMailinSendingDomain', verified: boolean, dnsRecords?: Array<{ __typename?: 'DnsRecord', purpose: DnsRecordPurpose, verified?: boolean | null }> | null } | { __typename?: 'CloudflareSendingSubdomain', verified: boolean, dnsRecords?: Array<{ __typename?: 'DnsRecord', purpose: DnsRecordPurpose, verified?: boolean | null }> | null } } };
+export type VerifySendingDomainMutation = { __typename?: 'Mutation', verifySendingDomain: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError', code: ErrorCode, resource: string, resourceId: string } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError' } | { __typename: 'VerifySendingDomainPayload', verified: boolean, domain: { __typename?: 'CloudMailinSendingDomain', verified: boolean, dnsRecords?: Array<{ __typename?: 'DnsRecord', purpose: DnsRecordPurpose, verified?: boolean | null }> | null } | { __typename?: 'CloudflareSendingSubdomain', verified: boolean, dnsRecords?: Array<{ __typename?: 'DnsRecord', purpose: DnsRecordPurpose, verified?: boolean | null }> | null } } };
 
 export type DeleteSendingDomainMutationVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type DeleteSendingDomainMutation = { __typename?: 'Mutation', deleteSendingDomain: { __typename: 'DeleteSendingDomainPayload', deletedId: string, domain: { __typename?: 'CloudMailinSendingDomain', domain: string } | { __typename?: 'CloudflareSendingSubdomain', domain: string } } | { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError', resourceId: string } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError' } };
+export type DeleteSendingDomainMutation = { __typename?: 'Mutation', deleteSendingDomain: { __typename: 'DeleteSendingDomainPayload', deletedId: string, domain: { __typename?: 'CloudMailinSendingDomain', domain: string } | { __typename?: 'CloudflareSendingSubdomain', domain: string } } | { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError', code: ErrorCode, resource: string, resourceId: string } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError' } };
 
 export type FailureAddressesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type FailureAddressesQuery = { __typename?: 'Query', inboundAddresses: { __typename: 'NotConfiguredError', message: string, provider: EmailProvider } | { __typename: 'NotFoundError', message: string } | { __typename: 'QueryInboundAddressesConnection', edges: Array<{ __typename?: 'QueryInboundAddressesConnectionEdge', node: { __typename?: 'InboundAddress', addressId: string } }> } | { __typename: 'RateLimitedError', message: string, provider: EmailProvider, retryAfterSeconds: number } | { __typename: 'UpstreamError', message: string, provider: EmailProvider, status?: number | null, code: string } | { __typename: 'ValidationError', message: string } };
+export type FailureAddressesQuery = { __typename?: 'Query', inboundAddresses?: { __typename?: 'InboundAddressConnection', edges: Array<{ __typename?: 'InboundAddressEdge', node: { __typename?: 'InboundAddress', addressId: string } }> } | null };
 
 export type FailureOutboundEventsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type FailureOutboundEventsQuery = { __typename?: 'Query', outboundMessages: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError' } | { __typename: 'QueryOutboundMessagesConnection', edges: Array<{ __typename?: 'QueryOutboundMessagesConnectionEdge', node: { __typename?: 'OutboundMessage', messageUuid: string, recipients: Array<{ __typename?: 'OutboundRecipient', email: string, events?: Array<{ __typename?: 'MessageEvent', kind: MessageEventKind }> | null }> } }> } | { __typename: 'RateLimitedError', retryAfterSeconds: number } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError' } };
+export type FailureOutboundEventsQuery = { __typename?: 'Query', outboundMessages?: { __typename?: 'OutboundMessageConnection', edges: Array<{ __typename?: 'OutboundMessageEdge', node: { __typename?: 'OutboundMessage', messageUuid: string, recipients: Array<{ __typename?: 'OutboundRecipient', email: string, events?: Array<{ __typename?: 'MessageEvent', kind: MessageEventKind }> | null }> } }> } | null };
 
 export type FailureSendMutationVariables = Exact<{ [key: string]: never; }>;
 
 
-export type FailureSendMutation = { __typename?: 'Mutation', sendEmail: { __typename: 'NotConfiguredError', message: string } | { __typename: 'NotFoundError', message: string } | { __typename: 'RateLimitedError', message: string } | { __typename: 'SendEmailPayload', email: { __typename?: 'SentEmail', messageId?: string | null } } | { __typename: 'UnsupportedFieldError', message: string } | { __typename: 'UpstreamError', message: string } | { __typename: 'ValidationError', message: string } };
+export type FailureSendMutation = { __typename?: 'Mutation', sendEmail: { __typename: 'NotConfiguredError', code: ErrorCode, message: string } | { __typename: 'NotFoundError', code: ErrorCode, message: string } | { __typename: 'RateLimitedError', code: ErrorCode, message: string } | { __typename: 'SendEmailPayload', email: { __typename?: 'SentEmail', messageId?: string | null } } | { __typename: 'UpstreamError', provider: EmailProvider, status?: number | null, code: ErrorCode, message: string } | { __typename: 'ValidationError', code: ErrorCode, message: string } };
 
 export type NeverCachedQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type NeverCachedQuery = { __typename?: 'Query', sendingDomains: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError' } | { __typename: 'QuerySendingDomainsConnection' } | { __typename: 'RateLimitedError', retryAfterSeconds: number, provider: EmailProvider } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError' } };
-
-export type NeverCached429QueryVariables = Exact<{ [key: string]: never; }>;
-
-
-export type NeverCached429Query = { __typename?: 'Query', sendingDomains: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError' } | { __typename: 'QuerySendingDomainsConnection' } | { __typename: 'RateLimitedError', retryAfterSeconds: number } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError' } };
+export type NeverCachedQuery = { __typename?: 'Query', sendingDomains?: { __typename?: 'SendingDomainConnection', edges: Array<{ __typename?: 'SendingDomainEdge', node: { __typename?: 'CloudMailinSendingDomain', id: string } | { __typename?: 'CloudflareSendingSubdomain', id: string } }> } | null };
 
 export type MissingQueryVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type MissingQuery = { __typename?: 'Query', sendingDomain: { __typename: 'NotConfiguredError' } | { __typename: 'NotFoundError', resource: string, resourceId: string } | { __typename: 'QuerySendingDomainSuccess' } | { __typename: 'RateLimitedError' } | { __typename: 'UpstreamError' } | { __typename: 'ValidationError' } };
+export type MissingQuery = { __typename?: 'Query', sendingDomain?: { __typename: 'CloudMailinSendingDomain', id: string, domain: string } | { __typename: 'CloudflareSendingSubdomain', id: string, domain: string } | null };
 
 
-export const CloudflareDomainsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CloudflareDomains"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"provider"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"EmailProvider"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"query"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendingDomains"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"provider"},"value":{"kind":"Variable","name":{"kind":"Name","value":"provider"}}},{"kind":"Argument","name":{"kind":"Name","value":"query"},"value":{"kind":"Variable","name":{"kind":"Name","value":"query"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"QuerySendingDomainsConnection"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"domain"}},{"kind":"Field","name":{"kind":"Name","value":"verified"}},{"kind":"Field","name":{"kind":"Name","value":"dnsRecords"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"rawType"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"priority"}},{"kind":"Field","name":{"kind":"Name","value":"purpose"}},{"kind":"Field","name":{"kind":"Name","value":"verified"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CloudflareSendingSubdomain"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"subdomainTag"}},{"kind":"Field","name":{"kind":"Name","value":"zoneId"}},{"kind":"Field","name":{"kind":"Name","value":"enabled"}},{"kind":"Field","name":{"kind":"Name","value":"dkimSelector"}},{"kind":"Field","name":{"kind":"Name","value":"returnPathDomain"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<CloudflareDomainsQuery, CloudflareDomainsQueryVariables>;
-export const DomainNamesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DomainNames"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"provider"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"EmailProvider"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendingDomains"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"provider"},"value":{"kind":"Variable","name":{"kind":"Name","value":"provider"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"QuerySendingDomainsConnection"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"domain"}},{"kind":"Field","name":{"kind":"Name","value":"provider"}}]}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotConfiguredError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"provider"}}]}}]}}]}}]} as unknown as DocumentNode<DomainNamesQuery, DomainNamesQueryVariables>;
-export const TwiceInOneRequestDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"TwiceInOneRequest"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","alias":{"kind":"Name","value":"a"},"name":{"kind":"Name","value":"sendingDomain"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"QuerySendingDomainSuccess"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"data"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"dnsRecords"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}},{"kind":"Field","alias":{"kind":"Name","value":"b"},"name":{"kind":"Name","value":"sendingDomain"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"QuerySendingDomainSuccess"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"data"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"dnsRecords"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}},{"kind":"Field","alias":{"kind":"Name","value":"c"},"name":{"kind":"Name","value":"node"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SendingDomain"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"dnsRecords"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]} as unknown as DocumentNode<TwiceInOneRequestQuery, TwiceInOneRequestQueryVariables>;
-export const CreateSubdomainDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateSubdomain"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"domain"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"zoneId"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createSendingDomain"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"provider"},"value":{"kind":"EnumValue","value":"CLOUDFLARE"}},{"kind":"Argument","name":{"kind":"Name","value":"domain"},"value":{"kind":"Variable","name":{"kind":"Name","value":"domain"}}},{"kind":"Argument","name":{"kind":"Name","value":"zoneId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"zoneId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SendingDomainPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"domain"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"domain"}},{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"verified"}},{"kind":"Field","name":{"kind":"Name","value":"dnsRecords"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"purpose"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CloudflareSendingSubdomain"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"zoneId"}},{"kind":"Field","name":{"kind":"Name","value":"subdomainTag"}}]}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"refusedBy"}},{"kind":"Field","name":{"kind":"Name","value":"issues"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotConfiguredError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<CreateSubdomainMutation, CreateSubdomainMutationVariables>;
-export const DeleteCloudflareDomainDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeleteCloudflareDomain"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteSendingDomain"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"DeleteSendingDomainPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deletedId"}},{"kind":"Field","name":{"kind":"Name","value":"domain"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"domain"}},{"kind":"Field","name":{"kind":"Name","value":"provider"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotFoundError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"resource"}},{"kind":"Field","name":{"kind":"Name","value":"resourceId"}}]}}]}}]}}]} as unknown as DocumentNode<DeleteCloudflareDomainMutation, DeleteCloudflareDomainMutationVariables>;
-export const VerifyCloudflareDomainDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"VerifyCloudflareDomain"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"verifySendingDomain"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"issues"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]}}]} as unknown as DocumentNode<VerifyCloudflareDomainMutation, VerifyCloudflareDomainMutationVariables>;
+export const ApolloStatusPageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ApolloStatusPage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"addressId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"incomingStatuses"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"addressId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"addressId"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"subject"}},{"kind":"Field","name":{"kind":"Name","value":"from"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"outcome"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<ApolloStatusPageQuery, ApolloStatusPageQueryVariables>;
+export const ApolloAddressPageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ApolloAddressPage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"inboundAddresses"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"emailAddress"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<ApolloAddressPageQuery, ApolloAddressPageQueryVariables>;
+export const ApolloFailuresDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ApolloFailures"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"missing"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"broken"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"inboundAddress"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"missing"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"incomingStatuses"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"addressId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"broken"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"1"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]}}]} as unknown as DocumentNode<ApolloFailuresQuery, ApolloFailuresQueryVariables>;
+export const ApolloSendDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ApolloSend"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SendEmailInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendEmail"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SendEmailPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"replayed"}},{"kind":"Field","name":{"kind":"Name","value":"email"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageId"}},{"kind":"Field","name":{"kind":"Name","value":"to"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"providerCode"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"issues"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]}}]} as unknown as DocumentNode<ApolloSendMutation, ApolloSendMutationVariables>;
+export const CloudflareDomainsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CloudflareDomains"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"provider"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"EmailProvider"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"query"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendingDomains"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"provider"},"value":{"kind":"Variable","name":{"kind":"Name","value":"provider"}}},{"kind":"Argument","name":{"kind":"Name","value":"query"},"value":{"kind":"Variable","name":{"kind":"Name","value":"query"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"domain"}},{"kind":"Field","name":{"kind":"Name","value":"verified"}},{"kind":"Field","name":{"kind":"Name","value":"dnsRecords"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"rawType"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"priority"}},{"kind":"Field","name":{"kind":"Name","value":"purpose"}},{"kind":"Field","name":{"kind":"Name","value":"verified"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CloudflareSendingSubdomain"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"subdomainTag"}},{"kind":"Field","name":{"kind":"Name","value":"zoneId"}},{"kind":"Field","name":{"kind":"Name","value":"enabled"}},{"kind":"Field","name":{"kind":"Name","value":"dkimSelector"}},{"kind":"Field","name":{"kind":"Name","value":"returnPathDomain"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<CloudflareDomainsQuery, CloudflareDomainsQueryVariables>;
+export const DomainNamesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DomainNames"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"provider"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"EmailProvider"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendingDomains"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"provider"},"value":{"kind":"Variable","name":{"kind":"Name","value":"provider"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"domain"}},{"kind":"Field","name":{"kind":"Name","value":"provider"}}]}}]}}]}}]}}]} as unknown as DocumentNode<DomainNamesQuery, DomainNamesQueryVariables>;
+export const TwiceInOneRequestDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"TwiceInOneRequest"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","alias":{"kind":"Name","value":"a"},"name":{"kind":"Name","value":"sendingDomain"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"dnsRecords"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","alias":{"kind":"Name","value":"b"},"name":{"kind":"Name","value":"sendingDomain"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"dnsRecords"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","alias":{"kind":"Name","value":"c"},"name":{"kind":"Name","value":"node"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SendingDomain"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"dnsRecords"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]} as unknown as DocumentNode<TwiceInOneRequestQuery, TwiceInOneRequestQueryVariables>;
+export const CreateSubdomainDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateSubdomain"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"domain"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"zoneId"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createSendingDomain"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"provider"},"value":{"kind":"EnumValue","value":"CLOUDFLARE"}},{"kind":"Argument","name":{"kind":"Name","value":"domain"},"value":{"kind":"Variable","name":{"kind":"Name","value":"domain"}}},{"kind":"Argument","name":{"kind":"Name","value":"zoneId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"zoneId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CreateSendingDomainPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"domain"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"domain"}},{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"verified"}},{"kind":"Field","name":{"kind":"Name","value":"dnsRecords"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"purpose"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CloudflareSendingSubdomain"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"zoneId"}},{"kind":"Field","name":{"kind":"Name","value":"subdomainTag"}}]}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"refusedBy"}},{"kind":"Field","name":{"kind":"Name","value":"providerCode"}},{"kind":"Field","name":{"kind":"Name","value":"issues"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"UpstreamError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"providerCode"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotConfiguredError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<CreateSubdomainMutation, CreateSubdomainMutationVariables>;
+export const DeleteCloudflareDomainDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeleteCloudflareDomain"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteSendingDomain"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"DeleteSendingDomainPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deletedId"}},{"kind":"Field","name":{"kind":"Name","value":"domain"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"domain"}},{"kind":"Field","name":{"kind":"Name","value":"provider"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotFoundError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"resource"}},{"kind":"Field","name":{"kind":"Name","value":"resourceId"}}]}}]}}]}}]} as unknown as DocumentNode<DeleteCloudflareDomainMutation, DeleteCloudflareDomainMutationVariables>;
+export const VerifyCloudflareDomainDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"VerifyCloudflareDomain"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"verifySendingDomain"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"issues"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]}}]} as unknown as DocumentNode<VerifyCloudflareDomainMutation, VerifyCloudflareDomainMutationVariables>;
 export const CloudflareNodeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CloudflareNode"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CloudflareSendingSubdomain"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"domain"}},{"kind":"Field","name":{"kind":"Name","value":"zoneId"}}]}}]}}]}}]} as unknown as DocumentNode<CloudflareNodeQuery, CloudflareNodeQueryVariables>;
-export const CloudflareSendDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CloudflareSend"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SendEmailInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendEmail"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SendEmailPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"email"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"messageId"}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"cc"}},{"kind":"Field","name":{"kind":"Name","value":"bcc"}},{"kind":"Field","name":{"kind":"Name","value":"subject"}},{"kind":"Field","name":{"kind":"Name","value":"delivery"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"delivered"}},{"kind":"Field","name":{"kind":"Name","value":"queued"}},{"kind":"Field","name":{"kind":"Name","value":"permanentBounces"}}]}},{"kind":"Field","name":{"kind":"Name","value":"outboundMessage"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"UnsupportedFieldError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"fields"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"refusedBy"}},{"kind":"Field","name":{"kind":"Name","value":"issues"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"UpstreamError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotConfiguredError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"provider"}}]}}]}}]}}]} as unknown as DocumentNode<CloudflareSendMutation, CloudflareSendMutationVariables>;
-export const CloudflareSendRawDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CloudflareSendRaw"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SendRawEmailInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendRawEmail"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SendEmailPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"email"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"messageId"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"bcc"}},{"kind":"Field","name":{"kind":"Name","value":"delivery"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"delivered"}},{"kind":"Field","name":{"kind":"Name","value":"queued"}},{"kind":"Field","name":{"kind":"Name","value":"permanentBounces"}}]}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"UnsupportedFieldError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"fields"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"issues"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}}]}}]}}]}}]}}]} as unknown as DocumentNode<CloudflareSendRawMutation, CloudflareSendRawMutationVariables>;
-export const DomainsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Domains"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"addressId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"query"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customDomains"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"addressId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"addressId"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"20"}},{"kind":"Argument","name":{"kind":"Name","value":"query"},"value":{"kind":"Variable","name":{"kind":"Name","value":"query"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"QueryCustomDomainsConnection"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"domainId"}},{"kind":"Field","name":{"kind":"Name","value":"domain"}},{"kind":"Field","name":{"kind":"Name","value":"authRegex"}},{"kind":"Field","name":{"kind":"Name","value":"domainTarget"}},{"kind":"Field","name":{"kind":"Name","value":"address"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"addressId"}}]}}]}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotFoundError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"resource"}},{"kind":"Field","name":{"kind":"Name","value":"resourceId"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"issues"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}}]}}]}}]}}]}}]} as unknown as DocumentNode<DomainsQuery, DomainsQueryVariables>;
-export const CreateDomainDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateDomain"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateCustomDomainInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createCustomDomain"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CustomDomainPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customDomain"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"domainId"}},{"kind":"Field","name":{"kind":"Name","value":"domain"}},{"kind":"Field","name":{"kind":"Name","value":"authRegex"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"refusedBy"}},{"kind":"Field","name":{"kind":"Name","value":"issues"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotFoundError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"resourceId"}}]}}]}}]}}]} as unknown as DocumentNode<CreateDomainMutation, CreateDomainMutationVariables>;
-export const DeleteDomainDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeleteDomain"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteCustomDomain"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"DeleteCustomDomainPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deletedId"}},{"kind":"Field","name":{"kind":"Name","value":"customDomain"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"domain"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotFoundError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"resourceId"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"issues"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}}]}}]}}]}}]}}]} as unknown as DocumentNode<DeleteDomainMutation, DeleteDomainMutationVariables>;
+export const CloudflareSubdomainLookupDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CloudflareSubdomainLookup"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendingDomain"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"domain"}}]}}]}}]} as unknown as DocumentNode<CloudflareSubdomainLookupQuery, CloudflareSubdomainLookupQueryVariables>;
+export const CloudflareSendDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CloudflareSend"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SendEmailInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendEmail"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SendEmailPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"replayed"}},{"kind":"Field","name":{"kind":"Name","value":"email"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"messageId"}},{"kind":"Field","name":{"kind":"Name","value":"from"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"formatted"}}]}},{"kind":"Field","name":{"kind":"Name","value":"to"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"cc"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"bcc"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}}]}},{"kind":"Field","name":{"kind":"Name","value":"subject"}},{"kind":"Field","name":{"kind":"Name","value":"delivery"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"delivered"}},{"kind":"Field","name":{"kind":"Name","value":"queued"}},{"kind":"Field","name":{"kind":"Name","value":"permanentBounces"}}]}},{"kind":"Field","name":{"kind":"Name","value":"outboundMessage"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"refusedBy"}},{"kind":"Field","name":{"kind":"Name","value":"providerCode"}},{"kind":"Field","name":{"kind":"Name","value":"issues"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"UpstreamError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"providerCode"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotConfiguredError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"providerCode"}}]}}]}}]}}]} as unknown as DocumentNode<CloudflareSendMutation, CloudflareSendMutationVariables>;
+export const CloudflareSendRawDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CloudflareSendRaw"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SendRawEmailInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendRawEmail"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SendEmailPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"email"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"messageId"}},{"kind":"Field","name":{"kind":"Name","value":"to"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}}]}},{"kind":"Field","name":{"kind":"Name","value":"bcc"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}}]}},{"kind":"Field","name":{"kind":"Name","value":"delivery"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"delivered"}},{"kind":"Field","name":{"kind":"Name","value":"queued"}},{"kind":"Field","name":{"kind":"Name","value":"permanentBounces"}}]}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"refusedBy"}},{"kind":"Field","name":{"kind":"Name","value":"issues"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"UpstreamError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"providerCode"}}]}}]}}]}}]} as unknown as DocumentNode<CloudflareSendRawMutation, CloudflareSendRawMutationVariables>;
+export const DomainsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Domains"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"addressId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"query"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customDomains"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"addressId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"addressId"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"20"}},{"kind":"Argument","name":{"kind":"Name","value":"query"},"value":{"kind":"Variable","name":{"kind":"Name","value":"query"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"domainId"}},{"kind":"Field","name":{"kind":"Name","value":"domain"}},{"kind":"Field","name":{"kind":"Name","value":"authRegex"}},{"kind":"Field","name":{"kind":"Name","value":"domainTarget"}},{"kind":"Field","name":{"kind":"Name","value":"address"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"addressId"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"domainId"}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}}]}}]}}]}}]} as unknown as DocumentNode<DomainsQuery, DomainsQueryVariables>;
+export const CreateDomainDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateDomain"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateCustomDomainInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createCustomDomain"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CreateCustomDomainPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customDomain"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"domainId"}},{"kind":"Field","name":{"kind":"Name","value":"domain"}},{"kind":"Field","name":{"kind":"Name","value":"authRegex"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"refusedBy"}},{"kind":"Field","name":{"kind":"Name","value":"issues"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotFoundError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"resource"}},{"kind":"Field","name":{"kind":"Name","value":"resourceId"}}]}}]}}]}}]} as unknown as DocumentNode<CreateDomainMutation, CreateDomainMutationVariables>;
+export const DeleteDomainDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeleteDomain"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteCustomDomain"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"DeleteCustomDomainPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deletedId"}},{"kind":"Field","name":{"kind":"Name","value":"customDomain"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"domain"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotFoundError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"resource"}},{"kind":"Field","name":{"kind":"Name","value":"resourceId"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"issues"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}}]}}]}}]}}]}}]} as unknown as DocumentNode<DeleteDomainMutation, DeleteDomainMutationVariables>;
 export const DomainNodeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DomainNode"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CustomDomain"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"domain"}}]}}]}}]}}]} as unknown as DocumentNode<DomainNodeQuery, DomainNodeQueryVariables>;
+export const CostDashboardDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CostDashboard"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"inboundAddresses"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"20"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"incomingStatuses"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"20"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"subject"}},{"kind":"Field","name":{"kind":"Name","value":"address"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"customDomains"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"20"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"domain"}}]}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"outboundMessages"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"20"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"recipients"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"events"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<CostDashboardQuery, CostDashboardQueryVariables>;
+export const BudgetDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Budget"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"rateLimits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"limit"}},{"kind":"Field","name":{"kind":"Name","value":"used"}},{"kind":"Field","name":{"kind":"Name","value":"remaining"}},{"kind":"Field","name":{"kind":"Name","value":"windowSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"retryAfterSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"nextCallAt"}},{"kind":"Field","name":{"kind":"Name","value":"resetAt"}}]}}]}}]} as unknown as DocumentNode<BudgetQuery, BudgetQueryVariables>;
+export const SpendTwoDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SpendTwo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"inboundAddresses"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"1"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"outboundMessages"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"1"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]} as unknown as DocumentNode<SpendTwoQuery, SpendTwoQueryVariables>;
 export const MaskedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Masked"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"StringValue","value":"%%%","block":false}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<MaskedQuery, MaskedQueryVariables>;
 export const MetricsProbeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"MetricsProbe"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendingDomains"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"provider"},"value":{"kind":"EnumValue","value":"CLOUDMAILIN"}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"2"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}}]}}]}}]} as unknown as DocumentNode<MetricsProbeQuery, MetricsProbeQueryVariables>;
 export const ScopedReadDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ScopedRead"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"inboundAddresses"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"1"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}}]}}]}}]} as unknown as DocumentNode<ScopedReadQuery, ScopedReadQueryVariables>;
 export const ScopedManageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ScopedManage"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createSendingDomain"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"provider"},"value":{"kind":"EnumValue","value":"CLOUDMAILIN"}},{"kind":"Argument","name":{"kind":"Name","value":"domain"},"value":{"kind":"StringValue","value":"scoped.example.test","block":false}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}}]}}]}}]} as unknown as DocumentNode<ScopedManageMutation, ScopedManageMutationVariables>;
-export const AddressesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Addresses"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"inboundAddresses"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"QueryInboundAddressesConnection"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"addressId"}},{"kind":"Field","name":{"kind":"Name","value":"emailAddress"}},{"kind":"Field","name":{"kind":"Name","value":"target"}},{"kind":"Field","name":{"kind":"Name","value":"targetFormat"}},{"kind":"Field","name":{"kind":"Name","value":"nickname"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<AddressesQuery, AddressesQueryVariables>;
-export const AddressDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Address"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"inboundAddress"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InboundAddress"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"addressId"}},{"kind":"Field","name":{"kind":"Name","value":"nickname"}},{"kind":"Field","name":{"kind":"Name","value":"customDomains"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"5"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"domain"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"incomingStatuses"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"2"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"subject"}}]}}]}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotFoundError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"resource"}},{"kind":"Field","name":{"kind":"Name","value":"resourceId"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"issues"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]}}]} as unknown as DocumentNode<AddressQuery, AddressQueryVariables>;
-export const CreateAddressDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateAddress"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateInboundAddressInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createInboundAddress"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InboundAddressPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"addressId"}},{"kind":"Field","name":{"kind":"Name","value":"target"}},{"kind":"Field","name":{"kind":"Name","value":"targetFormat"}},{"kind":"Field","name":{"kind":"Name","value":"nickname"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"refusedBy"}},{"kind":"Field","name":{"kind":"Name","value":"issues"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]}}]} as unknown as DocumentNode<CreateAddressMutation, CreateAddressMutationVariables>;
-export const UpdateAddressDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateAddress"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateInboundAddressInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateInboundAddress"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InboundAddressPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"addressId"}},{"kind":"Field","name":{"kind":"Name","value":"target"}},{"kind":"Field","name":{"kind":"Name","value":"targetFormat"}},{"kind":"Field","name":{"kind":"Name","value":"nickname"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotFoundError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"resourceId"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"issues"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}}]}}]}}]}}]}}]} as unknown as DocumentNode<UpdateAddressMutation, UpdateAddressMutationVariables>;
-export const DeleteAddressDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeleteAddress"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteInboundAddress"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"DeleteInboundAddressPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deletedId"}},{"kind":"Field","name":{"kind":"Name","value":"address"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"addressId"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotFoundError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"resourceId"}}]}}]}}]}}]} as unknown as DocumentNode<DeleteAddressMutation, DeleteAddressMutationVariables>;
+export const AddressesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Addresses"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"inboundAddresses"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"addressId"}},{"kind":"Field","name":{"kind":"Name","value":"emailAddress"}},{"kind":"Field","name":{"kind":"Name","value":"target"}},{"kind":"Field","name":{"kind":"Name","value":"targetFormat"}},{"kind":"Field","name":{"kind":"Name","value":"nickname"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"addressId"}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<AddressesQuery, AddressesQueryVariables>;
+export const AddressDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Address"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"inboundAddress"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"addressId"}},{"kind":"Field","name":{"kind":"Name","value":"nickname"}},{"kind":"Field","name":{"kind":"Name","value":"customDomains"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"5"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"domain"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"incomingStatuses"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"2"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"subject"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<AddressQuery, AddressQueryVariables>;
+export const CreateAddressDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateAddress"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateInboundAddressInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createInboundAddress"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CreateInboundAddressPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"addressId"}},{"kind":"Field","name":{"kind":"Name","value":"target"}},{"kind":"Field","name":{"kind":"Name","value":"targetFormat"}},{"kind":"Field","name":{"kind":"Name","value":"nickname"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"refusedBy"}},{"kind":"Field","name":{"kind":"Name","value":"issues"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]}}]} as unknown as DocumentNode<CreateAddressMutation, CreateAddressMutationVariables>;
+export const UpdateAddressDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateAddress"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateInboundAddressInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateInboundAddress"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateInboundAddressPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"addressId"}},{"kind":"Field","name":{"kind":"Name","value":"target"}},{"kind":"Field","name":{"kind":"Name","value":"targetFormat"}},{"kind":"Field","name":{"kind":"Name","value":"nickname"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotFoundError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"resource"}},{"kind":"Field","name":{"kind":"Name","value":"resourceId"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"issues"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}}]}}]}}]}}]}}]} as unknown as DocumentNode<UpdateAddressMutation, UpdateAddressMutationVariables>;
+export const DeleteAddressDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeleteAddress"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteInboundAddress"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"DeleteInboundAddressPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deletedId"}},{"kind":"Field","name":{"kind":"Name","value":"address"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"addressId"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotFoundError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"resource"}},{"kind":"Field","name":{"kind":"Name","value":"resourceId"}}]}}]}}]}}]} as unknown as DocumentNode<DeleteAddressMutation, DeleteAddressMutationVariables>;
 export const AddressNodeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AddressNode"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InboundAddress"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"addressId"}}]}}]}}]}}]} as unknown as DocumentNode<AddressNodeQuery, AddressNodeQueryVariables>;
 export const ManyNodesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ManyNodes"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"ids"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"ids"},"value":{"kind":"Variable","name":{"kind":"Name","value":"ids"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InboundAddress"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"addressId"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"OutboundMessage"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageUuid"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SendingDomain"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"domain"}},{"kind":"Field","name":{"kind":"Name","value":"provider"}}]}}]}}]}}]} as unknown as DocumentNode<ManyNodesQuery, ManyNodesQueryVariables>;
-export const StatusesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Statuses"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"addressId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"query"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"incomingStatuses"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"addressId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"addressId"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"query"},"value":{"kind":"Variable","name":{"kind":"Name","value":"query"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"QueryIncomingStatusesConnection"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"statusId"}},{"kind":"Field","name":{"kind":"Name","value":"subject"}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"outcome"}},{"kind":"Field","name":{"kind":"Name","value":"httpStatus"}},{"kind":"Field","name":{"kind":"Name","value":"rawStatus"}},{"kind":"Field","name":{"kind":"Name","value":"tls"}},{"kind":"Field","name":{"kind":"Name","value":"receivedAt"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"startCursor"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"issues"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotFoundError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"resource"}},{"kind":"Field","name":{"kind":"Name","value":"resourceId"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<StatusesQuery, StatusesQueryVariables>;
-export const StatusNodeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"StatusNode"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"IncomingStatus"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"statusId"}},{"kind":"Field","name":{"kind":"Name","value":"subject"}},{"kind":"Field","name":{"kind":"Name","value":"address"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"addressId"}}]}}]}}]}}]}}]} as unknown as DocumentNode<StatusNodeQuery, StatusNodeQueryVariables>;
-export const OutboundWithEventsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"OutboundWithEvents"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"outboundMessages"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"QueryOutboundMessagesConnection"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"messageUuid"}},{"kind":"Field","name":{"kind":"Name","value":"subject"}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"recipients"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"lastEvent"}},{"kind":"Field","name":{"kind":"Name","value":"events"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"rawKind"}},{"kind":"Field","name":{"kind":"Name","value":"timestamp"}},{"kind":"Field","name":{"kind":"Name","value":"details"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"agent"}},{"kind":"Field","name":{"kind":"Name","value":"replyCode"}},{"kind":"Field","name":{"kind":"Name","value":"deliveryStatus"}},{"kind":"Field","name":{"kind":"Name","value":"smtpResponse"}},{"kind":"Field","name":{"kind":"Name","value":"remoteHost"}}]}}]}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<OutboundWithEventsQuery, OutboundWithEventsQueryVariables>;
-export const OutboundSummariesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"OutboundSummaries"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"outboundMessages"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"20"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"QueryOutboundMessagesConnection"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"recipients"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"lastEvent"}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<OutboundSummariesQuery, OutboundSummariesQueryVariables>;
-export const OneOutboundDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"OneOutbound"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"outboundMessage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"OutboundMessage"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"messageUuid"}},{"kind":"Field","name":{"kind":"Name","value":"messageIdHeader"}},{"kind":"Field","name":{"kind":"Name","value":"tags"}},{"kind":"Field","name":{"kind":"Name","value":"testMode"}},{"kind":"Field","name":{"kind":"Name","value":"recipients"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"events"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}}]}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotFoundError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"resource"}},{"kind":"Field","name":{"kind":"Name","value":"resourceId"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"issues"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]}}]} as unknown as DocumentNode<OneOutboundQuery, OneOutboundQueryVariables>;
-export const OutboundSummariesPagedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"OutboundSummariesPaged"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"outboundMessages"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"7"}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"QueryOutboundMessagesConnection"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]}}]} as unknown as DocumentNode<OutboundSummariesPagedQuery, OutboundSummariesPagedQueryVariables>;
-export const SendDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"Send"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SendEmailInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendEmail"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SendEmailPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"email"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"messageId"}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"cc"}},{"kind":"Field","name":{"kind":"Name","value":"subject"}},{"kind":"Field","name":{"kind":"Name","value":"tags"}},{"kind":"Field","name":{"kind":"Name","value":"testMode"}},{"kind":"Field","name":{"kind":"Name","value":"outboundMessage"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageUuid"}},{"kind":"Field","name":{"kind":"Name","value":"subject"}},{"kind":"Field","name":{"kind":"Name","value":"recipients"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"events"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}}]}}]}}]}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"refusedBy"}},{"kind":"Field","name":{"kind":"Name","value":"issues"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<SendMutation, SendMutationVariables>;
-export const SendRawDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SendRaw"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SendRawEmailInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendRawEmail"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SendEmailPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"email"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageId"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"testMode"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"refusedBy"}},{"kind":"Field","name":{"kind":"Name","value":"issues"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]}}]} as unknown as DocumentNode<SendRawMutation, SendRawMutationVariables>;
-export const SendingDomainsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SendingDomains"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"provider"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"EmailProvider"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"query"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendingDomains"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"provider"},"value":{"kind":"Variable","name":{"kind":"Name","value":"provider"}}},{"kind":"Argument","name":{"kind":"Name","value":"query"},"value":{"kind":"Variable","name":{"kind":"Name","value":"query"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"QuerySendingDomainsConnection"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"domain"}},{"kind":"Field","name":{"kind":"Name","value":"verified"}},{"kind":"Field","name":{"kind":"Name","value":"dnsRecords"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"priority"}},{"kind":"Field","name":{"kind":"Name","value":"purpose"}},{"kind":"Field","name":{"kind":"Name","value":"verified"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CloudMailinSendingDomain"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"domainId"}},{"kind":"Field","name":{"kind":"Name","value":"mtaDomain"}},{"kind":"Field","name":{"kind":"Name","value":"requiredCname"}},{"kind":"Field","name":{"kind":"Name","value":"dkimSelector"}},{"kind":"Field","name":{"kind":"Name","value":"dkimVerified"}},{"kind":"Field","name":{"kind":"Name","value":"returnPathVerified"}},{"kind":"Field","name":{"kind":"Name","value":"spfVerified"}}]}}]}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<SendingDomainsQuery, SendingDomainsQueryVariables>;
-export const OneSendingDomainDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"OneSendingDomain"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendingDomain"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"QuerySendingDomainSuccess"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"data"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"domain"}},{"kind":"Field","name":{"kind":"Name","value":"verified"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotFoundError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"resourceId"}}]}}]}}]}}]} as unknown as DocumentNode<OneSendingDomainQuery, OneSendingDomainQueryVariables>;
-export const CreateSendingDomainDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateSendingDomain"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"domain"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createSendingDomain"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"provider"},"value":{"kind":"EnumValue","value":"CLOUDMAILIN"}},{"kind":"Argument","name":{"kind":"Name","value":"domain"},"value":{"kind":"Variable","name":{"kind":"Name","value":"domain"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SendingDomainPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"domain"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"domain"}},{"kind":"Field","name":{"kind":"Name","value":"verified"}},{"kind":"Field","name":{"kind":"Name","value":"dnsRecords"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"purpose"}},{"kind":"Field","name":{"kind":"Name","value":"verified"}}]}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"refusedBy"}},{"kind":"Field","name":{"kind":"Name","value":"issues"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}}]}}]}}]}}]}}]} as unknown as DocumentNode<CreateSendingDomainMutation, CreateSendingDomainMutationVariables>;
-export const VerifySendingDomainDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"VerifySendingDomain"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"verifySendingDomain"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"VerifySendingDomainPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"verified"}},{"kind":"Field","name":{"kind":"Name","value":"domain"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"verified"}},{"kind":"Field","name":{"kind":"Name","value":"dnsRecords"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"purpose"}},{"kind":"Field","name":{"kind":"Name","value":"verified"}}]}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotFoundError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"resourceId"}}]}}]}}]}}]} as unknown as DocumentNode<VerifySendingDomainMutation, VerifySendingDomainMutationVariables>;
-export const DeleteSendingDomainDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeleteSendingDomain"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteSendingDomain"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"DeleteSendingDomainPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deletedId"}},{"kind":"Field","name":{"kind":"Name","value":"domain"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"domain"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotFoundError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"resourceId"}}]}}]}}]}}]} as unknown as DocumentNode<DeleteSendingDomainMutation, DeleteSendingDomainMutationVariables>;
-export const FailureAddressesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"FailureAddresses"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"inboundAddresses"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"5"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"QueryInboundAddressesConnection"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"addressId"}}]}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"UpstreamError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"RateLimitedError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"retryAfterSeconds"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotConfiguredError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"provider"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<FailureAddressesQuery, FailureAddressesQueryVariables>;
-export const FailureOutboundEventsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"FailureOutboundEvents"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"outboundMessages"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"20"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"QueryOutboundMessagesConnection"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageUuid"}},{"kind":"Field","name":{"kind":"Name","value":"recipients"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"events"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}}]}}]}}]}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"RateLimitedError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"retryAfterSeconds"}}]}}]}}]}}]} as unknown as DocumentNode<FailureOutboundEventsQuery, FailureOutboundEventsQueryVariables>;
-export const FailureSendDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"FailureSend"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendEmail"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"provider"},"value":{"kind":"EnumValue","value":"CLOUDMAILIN"}},{"kind":"ObjectField","name":{"kind":"Name","value":"from"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"email"},"value":{"kind":"StringValue","value":"a@example.com","block":false}}]}},{"kind":"ObjectField","name":{"kind":"Name","value":"to"},"value":{"kind":"ListValue","values":[{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"email"},"value":{"kind":"StringValue","value":"b@example.net","block":false}}]}]}},{"kind":"ObjectField","name":{"kind":"Name","value":"subject"},"value":{"kind":"StringValue","value":"s","block":false}},{"kind":"ObjectField","name":{"kind":"Name","value":"text"},"value":{"kind":"StringValue","value":"t","block":false}}]}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SendEmailPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"email"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageId"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<FailureSendMutation, FailureSendMutationVariables>;
-export const NeverCachedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"NeverCached"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendingDomains"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"1"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"RateLimitedError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"retryAfterSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"provider"}}]}}]}}]}}]} as unknown as DocumentNode<NeverCachedQuery, NeverCachedQueryVariables>;
-export const NeverCached429Document = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"NeverCached429"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendingDomains"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"1"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"RateLimitedError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"retryAfterSeconds"}}]}}]}}]}}]} as unknown as DocumentNode<NeverCached429Query, NeverCached429QueryVariables>;
-export const MissingDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Missing"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendingDomain"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotFoundError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"resource"}},{"kind":"Field","name":{"kind":"Name","value":"resourceId"}}]}}]}}]}}]} as unknown as DocumentNode<MissingQuery, MissingQueryVariables>;
+export const StatusesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Statuses"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"addressId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"query"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"incomingStatuses"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"addressId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"addressId"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"query"},"value":{"kind":"Variable","name":{"kind":"Name","value":"query"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"statusId"}},{"kind":"Field","name":{"kind":"Name","value":"subject"}},{"kind":"Field","name":{"kind":"Name","value":"from"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"formatted"}}]}},{"kind":"Field","name":{"kind":"Name","value":"to"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"formatted"}}]}},{"kind":"Field","name":{"kind":"Name","value":"outcome"}},{"kind":"Field","name":{"kind":"Name","value":"httpStatus"}},{"kind":"Field","name":{"kind":"Name","value":"rawStatus"}},{"kind":"Field","name":{"kind":"Name","value":"tls"}},{"kind":"Field","name":{"kind":"Name","value":"receivedAt"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"statusId"}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"startCursor"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<StatusesQuery, StatusesQueryVariables>;
+export const NestedStatusesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"NestedStatuses"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"inboundAddress"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"incomingStatuses"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"statusId"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]}}]} as unknown as DocumentNode<NestedStatusesQuery, NestedStatusesQueryVariables>;
+export const ConnectionTypenamesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ConnectionTypenames"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"addressId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"incomingStatuses"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"addressId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"addressId"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"1"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}}]}},{"kind":"Field","name":{"kind":"Name","value":"inboundAddress"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"addressId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"incomingStatuses"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"1"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}}]}}]}}]}}]} as unknown as DocumentNode<ConnectionTypenamesQuery, ConnectionTypenamesQueryVariables>;
+export const StatusNodeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"StatusNode"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"IncomingStatus"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"statusId"}},{"kind":"Field","name":{"kind":"Name","value":"subject"}},{"kind":"Field","name":{"kind":"Name","value":"receivedAt"}},{"kind":"Field","name":{"kind":"Name","value":"address"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"addressId"}}]}}]}}]}}]}}]} as unknown as DocumentNode<StatusNodeQuery, StatusNodeQueryVariables>;
+export const OutboundWithEventsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"OutboundWithEvents"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"outboundMessages"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"messageUuid"}},{"kind":"Field","name":{"kind":"Name","value":"subject"}},{"kind":"Field","name":{"kind":"Name","value":"from"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"formatted"}}]}},{"kind":"Field","name":{"kind":"Name","value":"to"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"formatted"}}]}},{"kind":"Field","name":{"kind":"Name","value":"cc"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"formatted"}}]}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"recipients"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"lastEvent"}},{"kind":"Field","name":{"kind":"Name","value":"events"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"rawKind"}},{"kind":"Field","name":{"kind":"Name","value":"timestamp"}},{"kind":"Field","name":{"kind":"Name","value":"details"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"agent"}},{"kind":"Field","name":{"kind":"Name","value":"replyCode"}},{"kind":"Field","name":{"kind":"Name","value":"deliveryStatus"}},{"kind":"Field","name":{"kind":"Name","value":"smtpResponse"}},{"kind":"Field","name":{"kind":"Name","value":"remoteHost"}}]}}]}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<OutboundWithEventsQuery, OutboundWithEventsQueryVariables>;
+export const OutboundDashboardDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"OutboundDashboard"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"outboundMessages"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"20"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"subject"}},{"kind":"Field","name":{"kind":"Name","value":"from"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"formatted"}}]}},{"kind":"Field","name":{"kind":"Name","value":"recipients"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"events"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"timestamp"}}]}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<OutboundDashboardQuery, OutboundDashboardQueryVariables>;
+export const OutboundSummariesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"OutboundSummaries"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"outboundMessages"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"20"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"recipients"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"lastEvent"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<OutboundSummariesQuery, OutboundSummariesQueryVariables>;
+export const OneOutboundDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"OneOutbound"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"outboundMessage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"messageUuid"}},{"kind":"Field","name":{"kind":"Name","value":"messageIdHeader"}},{"kind":"Field","name":{"kind":"Name","value":"tags"}},{"kind":"Field","name":{"kind":"Name","value":"testMode"}},{"kind":"Field","name":{"kind":"Name","value":"recipients"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"events"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}}]}}]}}]}}]}}]} as unknown as DocumentNode<OneOutboundQuery, OneOutboundQueryVariables>;
+export const OutboundSummariesPagedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"OutboundSummariesPaged"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"outboundMessages"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"7"}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<OutboundSummariesPagedQuery, OutboundSummariesPagedQueryVariables>;
+export const SendDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"Send"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SendEmailInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendEmail"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SendEmailPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"replayed"}},{"kind":"Field","name":{"kind":"Name","value":"email"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"messageId"}},{"kind":"Field","name":{"kind":"Name","value":"from"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"formatted"}}]}},{"kind":"Field","name":{"kind":"Name","value":"to"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"formatted"}}]}},{"kind":"Field","name":{"kind":"Name","value":"cc"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"formatted"}}]}},{"kind":"Field","name":{"kind":"Name","value":"replyTo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"formatted"}}]}},{"kind":"Field","name":{"kind":"Name","value":"subject"}},{"kind":"Field","name":{"kind":"Name","value":"tags"}},{"kind":"Field","name":{"kind":"Name","value":"testMode"}},{"kind":"Field","name":{"kind":"Name","value":"outboundMessage"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageUuid"}},{"kind":"Field","name":{"kind":"Name","value":"subject"}},{"kind":"Field","name":{"kind":"Name","value":"recipients"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"events"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}}]}}]}}]}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"refusedBy"}},{"kind":"Field","name":{"kind":"Name","value":"issues"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<SendMutation, SendMutationVariables>;
+export const SendRawDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SendRaw"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SendRawEmailInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendRawEmail"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SendEmailPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"replayed"}},{"kind":"Field","name":{"kind":"Name","value":"email"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageId"}},{"kind":"Field","name":{"kind":"Name","value":"to"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"formatted"}}]}},{"kind":"Field","name":{"kind":"Name","value":"testMode"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"refusedBy"}},{"kind":"Field","name":{"kind":"Name","value":"issues"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<SendRawMutation, SendRawMutationVariables>;
+export const SendingDomainsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SendingDomains"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"provider"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"EmailProvider"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"query"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendingDomains"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"provider"},"value":{"kind":"Variable","name":{"kind":"Name","value":"provider"}}},{"kind":"Argument","name":{"kind":"Name","value":"query"},"value":{"kind":"Variable","name":{"kind":"Name","value":"query"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"domain"}},{"kind":"Field","name":{"kind":"Name","value":"verified"}},{"kind":"Field","name":{"kind":"Name","value":"dnsRecords"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"priority"}},{"kind":"Field","name":{"kind":"Name","value":"purpose"}},{"kind":"Field","name":{"kind":"Name","value":"verified"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CloudMailinSendingDomain"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"domainId"}},{"kind":"Field","name":{"kind":"Name","value":"mtaDomain"}},{"kind":"Field","name":{"kind":"Name","value":"requiredCname"}},{"kind":"Field","name":{"kind":"Name","value":"dkimSelector"}},{"kind":"Field","name":{"kind":"Name","value":"dkimVerified"}},{"kind":"Field","name":{"kind":"Name","value":"returnPathVerified"}},{"kind":"Field","name":{"kind":"Name","value":"spfVerified"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<SendingDomainsQuery, SendingDomainsQueryVariables>;
+export const OneSendingDomainDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"OneSendingDomain"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendingDomain"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"domain"}},{"kind":"Field","name":{"kind":"Name","value":"verified"}}]}}]}}]} as unknown as DocumentNode<OneSendingDomainQuery, OneSendingDomainQueryVariables>;
+export const CreateSendingDomainDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateSendingDomain"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"domain"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createSendingDomain"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"provider"},"value":{"kind":"EnumValue","value":"CLOUDMAILIN"}},{"kind":"Argument","name":{"kind":"Name","value":"domain"},"value":{"kind":"Variable","name":{"kind":"Name","value":"domain"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CreateSendingDomainPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"domain"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"domain"}},{"kind":"Field","name":{"kind":"Name","value":"verified"}},{"kind":"Field","name":{"kind":"Name","value":"dnsRecords"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"purpose"}},{"kind":"Field","name":{"kind":"Name","value":"verified"}}]}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"refusedBy"}},{"kind":"Field","name":{"kind":"Name","value":"issues"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]}}]} as unknown as DocumentNode<CreateSendingDomainMutation, CreateSendingDomainMutationVariables>;
+export const VerifySendingDomainDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"VerifySendingDomain"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"verifySendingDomain"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"VerifySendingDomainPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"verified"}},{"kind":"Field","name":{"kind":"Name","value":"domain"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"verified"}},{"kind":"Field","name":{"kind":"Name","value":"dnsRecords"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"purpose"}},{"kind":"Field","name":{"kind":"Name","value":"verified"}}]}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotFoundError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"resource"}},{"kind":"Field","name":{"kind":"Name","value":"resourceId"}}]}}]}}]}}]} as unknown as DocumentNode<VerifySendingDomainMutation, VerifySendingDomainMutationVariables>;
+export const DeleteSendingDomainDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeleteSendingDomain"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteSendingDomain"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"DeleteSendingDomainPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deletedId"}},{"kind":"Field","name":{"kind":"Name","value":"domain"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"domain"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotFoundError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"resource"}},{"kind":"Field","name":{"kind":"Name","value":"resourceId"}}]}}]}}]}}]} as unknown as DocumentNode<DeleteSendingDomainMutation, DeleteSendingDomainMutationVariables>;
+export const FailureAddressesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"FailureAddresses"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"inboundAddresses"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"5"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"addressId"}}]}}]}}]}}]}}]} as unknown as DocumentNode<FailureAddressesQuery, FailureAddressesQueryVariables>;
+export const FailureOutboundEventsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"FailureOutboundEvents"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"outboundMessages"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"20"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageUuid"}},{"kind":"Field","name":{"kind":"Name","value":"recipients"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"events"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<FailureOutboundEventsQuery, FailureOutboundEventsQueryVariables>;
+export const FailureSendDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"FailureSend"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendEmail"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"provider"},"value":{"kind":"EnumValue","value":"CLOUDMAILIN"}},{"kind":"ObjectField","name":{"kind":"Name","value":"from"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"email"},"value":{"kind":"StringValue","value":"a@example.com","block":false}}]}},{"kind":"ObjectField","name":{"kind":"Name","value":"to"},"value":{"kind":"ListValue","values":[{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"email"},"value":{"kind":"StringValue","value":"b@example.net","block":false}}]}]}},{"kind":"ObjectField","name":{"kind":"Name","value":"subject"},"value":{"kind":"StringValue","value":"s","block":false}},{"kind":"ObjectField","name":{"kind":"Name","value":"text"},"value":{"kind":"StringValue","value":"t","block":false}}]}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SendEmailPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"email"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageId"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"UpstreamError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<FailureSendMutation, FailureSendMutationVariables>;
+export const NeverCachedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"NeverCached"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendingDomains"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"1"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]}}]} as unknown as DocumentNode<NeverCachedQuery, NeverCachedQueryVariables>;
+export const MissingDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Missing"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendingDomain"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"domain"}}]}}]}}]} as unknown as DocumentNode<MissingQuery, MissingQueryVariables>;

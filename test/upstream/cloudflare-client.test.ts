@@ -730,7 +730,7 @@ describe('error mapping through the client', () => {
     ]) {
       const error = await thrown(call());
       expect(error).toBeInstanceOf(NotFoundError);
-      expect(error).toMatchObject({ resource: 'SendingDomain', id: SUB, providerCode: '2033' });
+      expect(error).toMatchObject({ resource: 'CloudflareSendingSubdomain', id: SUB, providerCode: '2033' });
     }
     expect(h.history()).toHaveLength(3);
   });

@@ -38,7 +38,7 @@ describe('status mapping', () => {
   it('404 is NotFoundError naming the resource and id of the call', async () => {
     const error = await failGet(404, { status: 404, error: 'Not Found' });
     expect(error).toBeInstanceOf(NotFoundError);
-    expect(error).toMatchObject({ resource: 'Address', id: 'a1' });
+    expect(error).toMatchObject({ resource: 'InboundAddress', id: 'a1' });
   });
 
   it('404 on a per-address list names the address', async () => {
@@ -46,7 +46,7 @@ describe('status mapping', () => {
     h.pool.intercept({ path: `${ACCT}/incoming_statuses?address_id=zz`, method: 'GET' }).reply(404, '');
     const error = await h.client.listIncomingStatuses({ addressId: 'zz' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotFoundError);
-    expect(error).toMatchObject({ resource: 'Address', id: 'zz' });
+    expect(error).toMatchObject({ resource: 'InboundAddress', id: 'zz' });
   });
 
   it('404 on a sending domain names the sending domain', async () => {
@@ -55,7 +55,7 @@ describe('status mapping', () => {
       .intercept({ path: `${ACCT}/sending_domains/s9`, method: 'DELETE' })
       .reply(404, { status: 404, error: 'x' });
     await expect(h.client.deleteSendingDomain('s9')).rejects.toMatchObject({
-      resource: 'SendingDomain',
+      resource: 'CloudMailinSendingDomain',
       id: 's9',
     });
   });

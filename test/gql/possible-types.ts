@@ -1,0 +1,209 @@
+
+      export type PossibleTypesResultData = {
+  "possibleTypes": {
+    "CreateCustomDomainResult": [
+      "CreateCustomDomainPayload",
+      "NotConfiguredError",
+      "NotFoundError",
+      "RateLimitedError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "CreateInboundAddressResult": [
+      "CreateInboundAddressPayload",
+      "NotConfiguredError",
+      "NotFoundError",
+      "RateLimitedError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "CreateSendingDomainResult": [
+      "CreateSendingDomainPayload",
+      "NotConfiguredError",
+      "NotFoundError",
+      "RateLimitedError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "DeleteCustomDomainResult": [
+      "DeleteCustomDomainPayload",
+      "NotConfiguredError",
+      "NotFoundError",
+      "RateLimitedError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "DeleteInboundAddressResult": [
+      "DeleteInboundAddressPayload",
+      "NotConfiguredError",
+      "NotFoundError",
+      "RateLimitedError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "DeleteSendingDomainResult": [
+      "DeleteSendingDomainPayload",
+      "NotConfiguredError",
+      "NotFoundError",
+      "RateLimitedError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "Error": [
+      "NotConfiguredError",
+      "NotFoundError",
+      "RateLimitedError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "Node": [
+      "CloudMailinSendingDomain",
+      "CloudflareSendingSubdomain",
+      "CustomDomain",
+      "InboundAddress",
+      "IncomingStatus",
+      "OutboundMessage"
+    ],
+    "SendEmailResult": [
+      "NotConfiguredError",
+      "NotFoundError",
+      "RateLimitedError",
+      "SendEmailPayload",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "SendRawEmailResult": [
+      "NotConfiguredError",
+      "NotFoundError",
+      "RateLimitedError",
+      "SendEmailPayload",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "SendingDomain": [
+      "CloudMailinSendingDomain",
+      "CloudflareSendingSubdomain"
+    ],
+    "UpdateInboundAddressResult": [
+      "NotConfiguredError",
+      "NotFoundError",
+      "RateLimitedError",
+      "UpdateInboundAddressPayload",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "VerifySendingDomainResult": [
+      "NotConfiguredError",
+      "NotFoundError",
+      "RateLimitedError",
+      "UpstreamError",
+      "ValidationError",
+      "VerifySendingDomainPayload"
+    ]
+  }
+};
+      const result: PossibleTypesResultData = {
+  "possibleTypes": {
+    "CreateCustomDomainResult": [
+      "CreateCustomDomainPayload",
+      "NotConfiguredError",
+      "NotFoundError",
+      "RateLimitedError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "CreateInboundAddressResult": [
+      "CreateInboundAddressPayload",
+      "NotConfiguredError",
+      "NotFoundError",
+      "RateLimitedError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "CreateSendingDomainResult": [
+      "CreateSendingDomainPayload",
+      "NotConfiguredError",
+      "NotFoundError",
+      "RateLimitedError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "DeleteCustomDomainResult": [
+      "DeleteCustomDomainPayload",
+      "NotConfiguredError",
+      "NotFoundError",
+      "RateLimitedError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "DeleteInboundAddressResult": [
+      "DeleteInboundAddressPayload",
+      "NotConfiguredError",
+      "NotFoundError",
+      "RateLimitedError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "DeleteSendingDomainResult": [
+      "DeleteSendingDomainPayload",
+      "NotConfiguredError",
+      "NotFoundError",
+      "RateLimitedError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "Error": [
+      "NotConfiguredError",
+      "NotFoundError",
+      "RateLimitedError",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "Node": [
+      "CloudMailinSendingDomain",
+      "CloudflareSendingSubdomain",
+      "CustomDomain",
+      "InboundAddress",
+      "IncomingStatus",
+      "OutboundMessage"
+    ],
+    "SendEmailResult": [
+      "NotConfiguredError",
+      "NotFoundError",
+      "RateLimitedError",
+      "SendEmailPayload",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "SendRawEmailResult": [
+      "NotConfiguredError",
+      "NotFoundError",
+      "RateLimitedError",
+      "SendEmailPayload",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "SendingDomain": [
+      "CloudMailinSendingDomain",
+      "CloudflareSendingSubdomain"
+    ],
+    "UpdateInboundAddressResult": [
+      "NotConfiguredError",
+      "NotFoundError",
+      "RateLimitedError",
+      "UpdateInboundAddressPayload",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "VerifySendingDomainResult": [
+      "NotConfiguredError",
+      "NotFoundError",
+      "RateLimitedError",
+      "UpstreamError",
+      "ValidationError",
+      "VerifySendingDomainPayload"
+    ]
+  }
+};
+      export default result;
+    

@@ -1,67 +1,88 @@
 /**
- * The only reader of `process.env`. Everything is parsed and validated here, once, at start-up; a bad or
- * missing value becomes a `ConfigError` whose message is one line naming the variable and never
- * containing its value (values may be secrets).
+ * The only reader of `process.env`. One zod schema (`envSchema`) parses and validates every variable, once,
+ * at start-up; a bad or missing value becomes a `ConfigError` whose message is one line naming the
+ * variable and never containing its value (values may be secrets). The result is deeply frozen: what is
+ * only known later (the sandbox emulator's URLs) is laid over it by `withSandboxUrls`, which returns a new
+ * configuration.
  */
-import { SANDBOX_CLOUDFLARE, SANDBOX_CLOUDMAILIN } from './sandbox/accounts.js';
+import { z } from 'zod';
+// The demo credentials live outside sandbox/ so that the configuration never depends on the emulator.
+import { SANDBOX_CLOUDFLARE, SANDBOX_CLOUDMAILIN } from './demo-accounts.js';
 
-export type Scope = 'read' | 'send' | 'manage';
-export const ALL_SCOPES: readonly Scope[] = ['read', 'send', 'manage'];
+const scopeSchema = z.enum(['read', 'send', 'manage']);
+export type Scope = z.infer<typeof scopeSchema>;
+export const ALL_SCOPES: readonly Scope[] = Object.freeze([...scopeSchema.options]);
 
 export interface CloudMailinConfig {
-  apiUrl: string;
+  readonly apiUrl: string;
   /** Management API credentials (addresses, statuses, custom domains, sending domains, outbound messages). */
-  accountId: string | null;
-  apiKey: string | null;
+  readonly accountId: string | null;
+  readonly apiKey: string | null;
   /** Sending credentials: the SMTP username is the `{accountID}` of `POST /messages` and `outbound_account_id`. */
-  smtpUsername: string | null;
-  smtpToken: string | null;
+  readonly smtpUsername: string | null;
+  readonly smtpToken: string | null;
   /** Calls per minute mailgraph allows itself on the management API (0 = no budget). */
-  ratePerMinute: number;
+  readonly ratePerMinute: number;
 }
 
 export interface CloudflareConfig {
-  apiUrl: string;
-  apiToken: string | null;
-  accountId: string | null;
-  zoneIds: string[];
+  readonly apiUrl: string;
+  readonly apiToken: string | null;
+  readonly accountId: string | null;
+  readonly zoneIds: readonly string[];
 }
 
 export interface SandboxConfig {
   /** Whether the built-in emulator enforces the providers' documented rate limits. */
-  rateLimits: boolean;
-  /** Port of `npm run sandbox` (the emulator alone). `npm start` puts it on an ephemeral loopback port. */
-  port: number;
+  readonly rateLimits: boolean;
   /** Whether `CLOUDMAILIN_API_URL` was given explicitly (then sandbox mode talks to that server instead). */
-  cloudmailinUrlOverridden: boolean;
+  readonly cloudmailinUrlOverridden: boolean;
   /** Likewise for `CLOUDFLARE_API_URL`. */
-  cloudflareUrlOverridden: boolean;
+  readonly cloudflareUrlOverridden: boolean;
 }
 
 export interface UpstreamConfig {
-  timeoutMs: number;
-  cacheTtlSeconds: number;
+  readonly timeoutMs: number;
+  readonly cacheTtlSeconds: number;
   /** How long a request may wait for rate budget before mailgraph serves stale data or a RateLimitedError. */
-  rateWaitMs: number;
-  maxResponseBytes: number;
+  readonly rateWaitMs: number;
+  readonly maxResponseBytes: number;
+}
+
+export interface WebhookCredential {
+  readonly user: string;
+  readonly pass: string;
 }
 
 export interface Config {
-  port: number;
-  host: string;
-  sandbox: boolean;
-  cloudmailin: CloudMailinConfig;
-  cloudflare: CloudflareConfig;
+  readonly port: number;
+  readonly host: string;
+  readonly sandbox: boolean;
+  readonly cloudmailin: CloudMailinConfig;
+  readonly cloudflare: CloudflareConfig;
   /** Client API keys and their scopes. Empty in sandbox mode when none are given: then every caller has every scope. */
-  apiKeys: Map<string, Set<Scope>>;
-  webhookBasicAuth: Array<{ user: string; pass: string }>;
-  redisUrl: string | null;
-  dataDir: string;
-  logLevel: string;
+  readonly apiKeys: ReadonlyMap<string, ReadonlySet<Scope>>;
+  readonly webhookBasicAuth: readonly WebhookCredential[];
+  readonly redisUrl: string | null;
+  readonly dataDir: string;
+  readonly logLevel: string;
   /** The most upstream calls one operation may cost, by the query cost model (`src/query-cost.ts`). */
-  queryCostLimit: number;
-  upstream: UpstreamConfig;
-  sandboxOptions: SandboxConfig;
+  readonly queryCostLimit: number;
+  readonly upstream: UpstreamConfig;
+  readonly sandboxOptions: SandboxConfig;
+}
+
+/** `npm run sandbox` (the emulator alone). */
+export interface SandboxServerConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly rateLimits: boolean;
+}
+
+/** Where the built-in emulator listens, known only once it has started. */
+export interface SandboxUrls {
+  readonly cloudmailinUrl: string;
+  readonly cloudflareUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -74,103 +95,179 @@ export class ConfigError extends Error {
   }
 }
 
-type Env = Record<string, string | undefined>;
+type Env = Readonly<Record<string, string | undefined>>;
+type Ctx = z.RefinementCtx;
 
-function text(env: Env, name: string): string | null {
-  const value = env[name];
-  if (value === undefined) return null;
-  const trimmed = value.trim();
-  return trimmed === '' ? null : trimmed;
-}
-
-function int(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = text(env, name);
-  if (raw === null) return fallback;
-  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number between ${min} and ${max}`);
-  const value = Number(raw);
-  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}`);
-  return value;
-}
-
-function bool(env: Env, name: string, fallback: boolean): boolean {
-  const raw = text(env, name);
-  if (raw === null) return fallback;
-  if (/^(true|1|yes|on)$/i.test(raw)) return true;
-  if (/^(false|0|no|off)$/i.test(raw)) return false;
-  throw new ConfigError(name, 'must be true or false');
-}
-
-function url(env: Env, name: string, fallback: string): string {
-  const raw = text(env, name) ?? fallback;
-  let parsed: URL;
-  try {
-    parsed = new URL(raw);
-  } catch {
-    throw new ConfigError(name, 'must be an absolute http(s) URL');
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new ConfigError(name, 'must be an absolute http(s) URL');
-  }
-  if (parsed.username || parsed.password) throw new ConfigError(name, 'must not carry credentials');
-  return raw.replace(/\/+$/, '');
-}
-
+const DEFAULT_CLOUDMAILIN_URL = 'https://api.cloudmailin.com/api/v0.1';
+const DEFAULT_CLOUDFLARE_URL = 'https://api.cloudflare.com/client/v4';
+const MAX_VALUE_LENGTH = 65_536;
+/** C0 and C1 controls, DEL and the Unicode line and paragraph separators: never meant, and they break log lines. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const SECRET_SHAPE = /^[\x21-\x7e]{1,512}$/;
+const IDENTIFIER_SHAPE = /^[A-Za-z0-9_-]{1,64}$/;
+const ZONE_ID_SHAPE = /^[0-9a-f]{32}$/;
+const TRUE = /^(true|1|yes|on)$/i;
+const FALSE = /^(false|0|no|off)$/i;
+const logLevelSchema = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
-function secret(env: Env, name: string): string | null {
-  const raw = text(env, name);
-  if (raw !== null && !SECRET_SHAPE.test(raw)) {
-    throw new ConfigError(name, 'must be printable ASCII without spaces, at most 512 characters');
-  }
-  return raw;
+/** Records a refusal of the variable being parsed (or of `variable`, from the cross-variable checks). */
+function refuse(ctx: Ctx, message: string, variable?: string): never {
+  ctx.addIssue({ code: z.ZodIssueCode.custom, message, ...(variable ? { path: [variable] } : {}) });
+  return z.NEVER;
 }
 
-function identifier(env: Env, name: string): string | null {
-  const raw = text(env, name);
-  if (raw !== null && !/^[A-Za-z0-9_-]{1,64}$/.test(raw)) {
-    throw new ConfigError(name, 'must be 1-64 letters, digits, - or _');
-  }
-  return raw;
+/** Every variable: unset or blank is `undefined`; otherwise its trimmed text, of bounded size, on one line. */
+const present = z
+  .string()
+  .optional()
+  .transform((value, ctx): string | undefined => {
+    if (value === undefined) return undefined;
+    if (value.length > MAX_VALUE_LENGTH) return refuse(ctx, `must be at most ${MAX_VALUE_LENGTH} characters`);
+    const trimmed = value.trim();
+    if (trimmed === '') return undefined;
+    if (CONTROL.test(trimmed)) return refuse(ctx, 'must not contain control characters or line breaks');
+    return trimmed;
+  });
+
+/** A variable whose text, when set, `parse` turns into a value (or refuses); `undefined` when unset. */
+function variable<T>(parse: (text: string, ctx: Ctx) => T) {
+  return present.transform((text, ctx): T | undefined => (text === undefined ? undefined : parse(text, ctx)));
 }
 
-function parseApiKeys(raw: string | null): Map<string, Set<Scope>> {
-  const keys = new Map<string, Set<Scope>>();
-  if (raw === null) return keys;
-  for (const entry of raw.split(',')) {
+function or<T>(fallback: T): (value: T | undefined) => T {
+  return (value) => value ?? fallback;
+}
+
+function withoutTrailingSlashes(url: string): string {
+  let end = url.length;
+  while (end > 0 && url[end - 1] === '/') end--;
+  return url.slice(0, end);
+}
+
+const text = variable((value) => value);
+
+function int(min: number, max: number) {
+  return variable((value, ctx) => {
+    if (!/^\d+$/.test(value)) return refuse(ctx, `must be a whole number between ${min} and ${max}`);
+    const number = Number(value);
+    return number >= min && number <= max ? number : refuse(ctx, `must be between ${min} and ${max}`);
+  });
+}
+
+const bool = variable((value, ctx) => {
+  if (TRUE.test(value)) return true;
+  if (FALSE.test(value)) return false;
+  return refuse(ctx, 'must be true or false');
+});
+
+const httpUrl = variable((value, ctx) => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return refuse(ctx, 'must be an absolute http(s) URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return refuse(ctx, 'must be an absolute http(s) URL');
+  if (url.username || url.password) return refuse(ctx, 'must not carry credentials');
+  return withoutTrailingSlashes(value);
+});
+
+const secret = variable((value, ctx) =>
+  SECRET_SHAPE.test(value)
+    ? value
+    : refuse(ctx, 'must be printable ASCII without spaces, at most 512 characters'),
+);
+
+const identifier = variable((value, ctx) =>
+  IDENTIFIER_SHAPE.test(value) ? value : refuse(ctx, 'must be 1-64 letters, digits, - or _'),
+);
+
+/** `CLOUDFLARE_ZONE_IDS`: `zone[,zone…]`. */
+const zoneIds = variable((value, ctx): readonly string[] => {
+  const zones = value.split(',').map((zone) => zone.trim());
+  return zones.every((zone) => ZONE_ID_SHAPE.test(zone))
+    ? zones
+    : refuse(ctx, 'must be comma-separated 32-character hex zone ids');
+});
+
+/** `MAILGRAPH_API_KEYS`: `key:scopes[,key:scopes…]`, scopes joined by `+`. */
+const apiKeys = variable((value, ctx): ReadonlyMap<string, ReadonlySet<Scope>> => {
+  const keys = new Map<string, ReadonlySet<Scope>>();
+  for (const entry of value.split(',')) {
     const item = entry.trim();
     if (item === '') continue;
     const colon = item.lastIndexOf(':');
-    if (colon <= 0) throw new ConfigError('MAILGRAPH_API_KEYS', 'each entry must be key:scopes');
+    if (colon <= 0) return refuse(ctx, 'each entry must be key:scopes');
     const key = item.slice(0, colon);
     if (!SECRET_SHAPE.test(key) || key.length < 16) {
-      throw new ConfigError('MAILGRAPH_API_KEYS', 'each key must be at least 16 printable characters');
+      return refuse(ctx, 'each key must be at least 16 printable characters');
     }
     const scopes = new Set<Scope>();
     for (const scope of item.slice(colon + 1).split('+')) {
-      if (!(ALL_SCOPES as readonly string[]).includes(scope)) {
-        throw new ConfigError('MAILGRAPH_API_KEYS', 'scopes must be read, send or manage joined with +');
-      }
-      scopes.add(scope as Scope);
+      const parsed = scopeSchema.safeParse(scope);
+      if (!parsed.success) return refuse(ctx, 'scopes must be read, send or manage joined with +');
+      scopes.add(parsed.data);
     }
-    if (keys.has(key)) throw new ConfigError('MAILGRAPH_API_KEYS', 'a key is listed twice');
+    if (keys.has(key)) return refuse(ctx, 'a key is listed twice');
     keys.set(key, scopes);
   }
   return keys;
-}
+});
 
-function parseBasicAuth(raw: string | null): Array<{ user: string; pass: string }> {
-  if (raw === null) return [];
-  const pairs = raw.split(',').map((pair) => pair.trim());
-  if (pairs.length > 2)
-    throw new ConfigError('WEBHOOK_BASIC_AUTH', 'at most two user:pass pairs (for rotation)');
+/** `WEBHOOK_BASIC_AUTH`: `user:pass[,user:pass]` (two allow rotation). */
+const webhookBasicAuth = variable((value, ctx): readonly WebhookCredential[] => {
+  const pairs = value.split(',').map((pair) => pair.trim());
+  if (pairs.length > 2) return refuse(ctx, 'at most two user:pass pairs (for rotation)');
   return pairs.map((pair) => {
     const colon = pair.indexOf(':');
-    if (colon <= 0 || colon === pair.length - 1) {
-      throw new ConfigError('WEBHOOK_BASIC_AUTH', 'each entry must be user:pass');
-    }
+    if (colon <= 0 || colon === pair.length - 1) return refuse(ctx, 'each entry must be user:pass');
     return { user: pair.slice(0, colon), pass: pair.slice(colon + 1) };
   });
-}
+});
+
+const redisUrl = variable((value, ctx) =>
+  /^rediss?:\/\/[^\s]+$/.test(value) ? value : refuse(ctx, 'must be a redis:// or rediss:// URL'),
+);
+
+const logLevel = variable((value, ctx) =>
+  logLevelSchema.safeParse(value).success
+    ? value
+    : refuse(ctx, `must be one of ${logLevelSchema.options.join(', ')}`),
+);
+
+/**
+ * Every variable, by its contract name (../shared/DESIGN.md, README "Configuration"). A variable without a
+ * default here gets one below, where it depends on other variables (sandbox mode, the relaxed emulator).
+ * The loaders pick the variables they read, so each is parsed in this one place.
+ */
+const envSchema = z.object({
+  PORT: int(0, 65_535).transform(or(4000)),
+  HOST: text.transform(or('127.0.0.1')),
+  MAILGRAPH_SANDBOX: bool,
+  MAILGRAPH_SANDBOX_RATE_LIMITS: bool,
+  SANDBOX_PORT: int(0, 65_535).transform(or(4010)),
+  CLOUDMAILIN_API_URL: httpUrl,
+  CLOUDMAILIN_ACCOUNT_ID: identifier,
+  CLOUDMAILIN_API_KEY: secret,
+  CLOUDMAILIN_SMTP_USERNAME: identifier,
+  CLOUDMAILIN_SMTP_TOKEN: secret,
+  CLOUDMAILIN_RATE_LIMIT_PER_MINUTE: int(0, 100_000),
+  CLOUDFLARE_API_URL: httpUrl,
+  CLOUDFLARE_API_TOKEN: secret,
+  CLOUDFLARE_ACCOUNT_ID: identifier,
+  CLOUDFLARE_ZONE_IDS: zoneIds,
+  MAILGRAPH_API_KEYS: apiKeys,
+  WEBHOOK_BASIC_AUTH: webhookBasicAuth,
+  REDIS_URL: redisUrl,
+  MAILGRAPH_DATA_DIR: text.transform(or('./data')),
+  LOG_LEVEL: logLevel.transform(or('info')),
+  MAILGRAPH_QUERY_COST_LIMIT: int(1, 1_000_000).transform(or(1000)),
+  MAILGRAPH_UPSTREAM_TIMEOUT_MS: int(100, 120_000).transform(or(10_000)),
+  MAILGRAPH_CACHE_TTL_SECONDS: int(0, 86_400).transform(or(30)),
+  MAILGRAPH_RATE_LIMIT_WAIT_MS: int(0, 60_000).transform(or(2_000)),
+  MAILGRAPH_UPSTREAM_MAX_BYTES: int(1024, 100 * 1024 * 1024).transform(or(10 * 1024 * 1024)),
+});
 
 const PROVIDER_CREDENTIALS = [
   'CLOUDMAILIN_ACCOUNT_ID',
@@ -179,124 +276,151 @@ const PROVIDER_CREDENTIALS = [
   'CLOUDMAILIN_SMTP_TOKEN',
   'CLOUDFLARE_API_TOKEN',
   'CLOUDFLARE_ACCOUNT_ID',
-];
+] as const;
 
-export function loadConfig(env: Env = process.env): Config {
-  const anyCredential = PROVIDER_CREDENTIALS.some((name) => text(env, name) !== null);
-  const sandbox = bool(env, 'MAILGRAPH_SANDBOX', !anyCredential);
-  const sandboxRateLimits = bool(env, 'MAILGRAPH_SANDBOX_RATE_LIMITS', false);
+/** `npm start`: everything but the port of `npm run sandbox`. Runs only once every variable parsed. */
+const configSchema = envSchema.omit({ SANDBOX_PORT: true }).transform((env, ctx): Config => {
+  const sandbox = env.MAILGRAPH_SANDBOX ?? PROVIDER_CREDENTIALS.every((name) => env[name] === undefined);
+  const rateLimits = env.MAILGRAPH_SANDBOX_RATE_LIMITS ?? false;
+  const cloudmailinUrlOverridden = env.CLOUDMAILIN_API_URL !== undefined;
 
-  const cloudmailinUrlOverridden = text(env, 'CLOUDMAILIN_API_URL') !== null;
-  // Only the relaxed built-in emulator lets mailgraph skip rationing; any other server gets the documented limit.
-  const relaxedEmulator = sandbox && !sandboxRateLimits && !cloudmailinUrlOverridden;
-  const cloudmailin: CloudMailinConfig = {
-    apiUrl: url(env, 'CLOUDMAILIN_API_URL', 'https://api.cloudmailin.com/api/v0.1'),
-    accountId: identifier(env, 'CLOUDMAILIN_ACCOUNT_ID'),
-    apiKey: secret(env, 'CLOUDMAILIN_API_KEY'),
-    smtpUsername: identifier(env, 'CLOUDMAILIN_SMTP_USERNAME'),
-    smtpToken: secret(env, 'CLOUDMAILIN_SMTP_TOKEN'),
-    // The documented limit is 5 calls per minute.
-    ratePerMinute: int(env, 'CLOUDMAILIN_RATE_LIMIT_PER_MINUTE', relaxedEmulator ? 0 : 5, 0, 100_000),
-  };
-  if ((cloudmailin.accountId === null) !== (cloudmailin.apiKey === null)) {
-    throw new ConfigError(
-      cloudmailin.accountId === null ? 'CLOUDMAILIN_ACCOUNT_ID' : 'CLOUDMAILIN_API_KEY',
+  if ((env.CLOUDMAILIN_ACCOUNT_ID === undefined) !== (env.CLOUDMAILIN_API_KEY === undefined)) {
+    return refuse(
+      ctx,
       'is required when the other CloudMailin management credential is set',
+      env.CLOUDMAILIN_ACCOUNT_ID === undefined ? 'CLOUDMAILIN_ACCOUNT_ID' : 'CLOUDMAILIN_API_KEY',
     );
   }
-  if ((cloudmailin.smtpUsername === null) !== (cloudmailin.smtpToken === null)) {
-    throw new ConfigError(
-      cloudmailin.smtpUsername === null ? 'CLOUDMAILIN_SMTP_USERNAME' : 'CLOUDMAILIN_SMTP_TOKEN',
+  if ((env.CLOUDMAILIN_SMTP_USERNAME === undefined) !== (env.CLOUDMAILIN_SMTP_TOKEN === undefined)) {
+    return refuse(
+      ctx,
       'is required when the other CloudMailin SMTP credential is set',
+      env.CLOUDMAILIN_SMTP_USERNAME === undefined ? 'CLOUDMAILIN_SMTP_USERNAME' : 'CLOUDMAILIN_SMTP_TOKEN',
     );
   }
-
-  const zoneRaw = text(env, 'CLOUDFLARE_ZONE_IDS');
-  const zoneIds = zoneRaw === null ? [] : zoneRaw.split(',').map((zone) => zone.trim());
-  if (zoneIds.some((zone) => !/^[0-9a-f]{32}$/.test(zone))) {
-    throw new ConfigError('CLOUDFLARE_ZONE_IDS', 'must be comma-separated 32-character hex zone ids');
-  }
-  const cloudflare: CloudflareConfig = {
-    apiUrl: url(env, 'CLOUDFLARE_API_URL', 'https://api.cloudflare.com/client/v4'),
-    apiToken: secret(env, 'CLOUDFLARE_API_TOKEN'),
-    accountId: identifier(env, 'CLOUDFLARE_ACCOUNT_ID'),
-    zoneIds,
-  };
-
-  if (sandbox) {
-    // Sandbox mode talks to the emulator with its demo credentials unless told otherwise.
-    if (cloudmailin.accountId === null) {
-      cloudmailin.accountId = SANDBOX_CLOUDMAILIN.accountId;
-      cloudmailin.apiKey = SANDBOX_CLOUDMAILIN.apiKey;
-    }
-    if (cloudmailin.smtpUsername === null) {
-      cloudmailin.smtpUsername = SANDBOX_CLOUDMAILIN.smtpUsername;
-      cloudmailin.smtpToken = SANDBOX_CLOUDMAILIN.smtpToken;
-    }
-    if (cloudflare.apiToken === null) {
-      cloudflare.apiToken = SANDBOX_CLOUDFLARE.apiToken;
-      cloudflare.accountId = SANDBOX_CLOUDFLARE.accountId;
-      cloudflare.zoneIds = [...SANDBOX_CLOUDFLARE.zoneIds];
-    }
-  }
-
-  const apiKeys = parseApiKeys(text(env, 'MAILGRAPH_API_KEYS'));
-  const webhookBasicAuth = parseBasicAuth(text(env, 'WEBHOOK_BASIC_AUTH'));
+  const apiKeys = env.MAILGRAPH_API_KEYS ?? new Map<string, ReadonlySet<Scope>>();
+  const webhookBasicAuth = env.WEBHOOK_BASIC_AUTH ?? [];
   if (!sandbox) {
-    if (apiKeys.size === 0) throw new ConfigError('MAILGRAPH_API_KEYS', 'is required outside sandbox mode');
+    if (apiKeys.size === 0) return refuse(ctx, 'is required outside sandbox mode', 'MAILGRAPH_API_KEYS');
     if (webhookBasicAuth.length === 0) {
-      throw new ConfigError('WEBHOOK_BASIC_AUTH', 'is required outside sandbox mode');
+      return refuse(ctx, 'is required outside sandbox mode', 'WEBHOOK_BASIC_AUTH');
     }
   }
 
-  const redisUrl = text(env, 'REDIS_URL');
-  if (redisUrl !== null && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) {
-    throw new ConfigError('REDIS_URL', 'must be a redis:// or rediss:// URL');
-  }
-  const logLevel = text(env, 'LOG_LEVEL') ?? 'info';
-  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
-    throw new ConfigError('LOG_LEVEL', 'must be one of fatal, error, warn, info, debug, trace, silent');
-  }
+  // Sandbox mode talks to the emulator with its demo credentials unless told otherwise.
+  const demoManagement = sandbox && env.CLOUDMAILIN_ACCOUNT_ID === undefined;
+  const demoSmtp = sandbox && env.CLOUDMAILIN_SMTP_USERNAME === undefined;
+  const demoCloudflare = sandbox && env.CLOUDFLARE_API_TOKEN === undefined;
+  // Only the relaxed built-in emulator lets mailgraph skip rationing; any other server gets the documented limit.
+  const relaxedEmulator = sandbox && !rateLimits && !cloudmailinUrlOverridden;
 
-  return {
-    port: int(env, 'PORT', 4000, 0, 65_535),
-    host: text(env, 'HOST') ?? '127.0.0.1',
+  return deepFreeze({
+    port: env.PORT,
+    host: env.HOST,
     sandbox,
-    cloudmailin,
-    cloudflare,
+    cloudmailin: {
+      apiUrl: env.CLOUDMAILIN_API_URL ?? DEFAULT_CLOUDMAILIN_URL,
+      accountId: demoManagement ? SANDBOX_CLOUDMAILIN.accountId : (env.CLOUDMAILIN_ACCOUNT_ID ?? null),
+      apiKey: demoManagement ? SANDBOX_CLOUDMAILIN.apiKey : (env.CLOUDMAILIN_API_KEY ?? null),
+      smtpUsername: demoSmtp ? SANDBOX_CLOUDMAILIN.smtpUsername : (env.CLOUDMAILIN_SMTP_USERNAME ?? null),
+      smtpToken: demoSmtp ? SANDBOX_CLOUDMAILIN.smtpToken : (env.CLOUDMAILIN_SMTP_TOKEN ?? null),
+      // The documented limit is 5 calls per minute.
+      ratePerMinute: env.CLOUDMAILIN_RATE_LIMIT_PER_MINUTE ?? (relaxedEmulator ? 0 : 5),
+    },
+    cloudflare: {
+      apiUrl: env.CLOUDFLARE_API_URL ?? DEFAULT_CLOUDFLARE_URL,
+      apiToken: demoCloudflare ? SANDBOX_CLOUDFLARE.apiToken : (env.CLOUDFLARE_API_TOKEN ?? null),
+      accountId: demoCloudflare ? SANDBOX_CLOUDFLARE.accountId : (env.CLOUDFLARE_ACCOUNT_ID ?? null),
+      zoneIds: demoCloudflare ? [...SANDBOX_CLOUDFLARE.zoneIds] : (env.CLOUDFLARE_ZONE_IDS ?? []),
+    },
     apiKeys,
     webhookBasicAuth,
-    redisUrl,
-    dataDir: text(env, 'MAILGRAPH_DATA_DIR') ?? './data',
-    logLevel,
-    queryCostLimit: int(env, 'MAILGRAPH_QUERY_COST_LIMIT', 1000, 1, 1_000_000),
+    redisUrl: env.REDIS_URL ?? null,
+    dataDir: env.MAILGRAPH_DATA_DIR,
+    logLevel: env.LOG_LEVEL,
+    queryCostLimit: env.MAILGRAPH_QUERY_COST_LIMIT,
     upstream: {
-      timeoutMs: int(env, 'MAILGRAPH_UPSTREAM_TIMEOUT_MS', 10_000, 100, 120_000),
-      cacheTtlSeconds: int(env, 'MAILGRAPH_CACHE_TTL_SECONDS', 30, 0, 86_400),
-      rateWaitMs: int(env, 'MAILGRAPH_RATE_LIMIT_WAIT_MS', 2_000, 0, 60_000),
-      maxResponseBytes: int(env, 'MAILGRAPH_UPSTREAM_MAX_BYTES', 10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+      timeoutMs: env.MAILGRAPH_UPSTREAM_TIMEOUT_MS,
+      cacheTtlSeconds: env.MAILGRAPH_CACHE_TTL_SECONDS,
+      rateWaitMs: env.MAILGRAPH_RATE_LIMIT_WAIT_MS,
+      maxResponseBytes: env.MAILGRAPH_UPSTREAM_MAX_BYTES,
     },
     sandboxOptions: {
-      rateLimits: sandboxRateLimits,
-      port: int(env, 'SANDBOX_PORT', 4010, 0, 65_535),
+      rateLimits,
       cloudmailinUrlOverridden,
-      cloudflareUrlOverridden: text(env, 'CLOUDFLARE_API_URL') !== null,
+      cloudflareUrlOverridden: env.CLOUDFLARE_API_URL !== undefined,
     },
-  };
-}
+  });
+});
 
 /**
  * `npm run sandbox` (the emulator alone). Unlike the sandbox inside `npm start`, it enforces the documented
  * rate limits unless told not to: tools pointed at it usually want to see what the real API would do.
  */
-export function loadSandboxServerConfig(env: Env = process.env): {
-  port: number;
-  host: string;
-  rateLimits: boolean;
-} {
-  return {
-    port: int(env, 'SANDBOX_PORT', 4010, 0, 65_535),
-    host: text(env, 'HOST') ?? '127.0.0.1',
-    rateLimits: bool(env, 'MAILGRAPH_SANDBOX_RATE_LIMITS', true),
-  };
+const sandboxServerSchema = envSchema
+  .pick({ SANDBOX_PORT: true, HOST: true, MAILGRAPH_SANDBOX_RATE_LIMITS: true })
+  .transform(
+    (env): SandboxServerConfig =>
+      deepFreeze({
+        port: env.SANDBOX_PORT,
+        host: env.HOST,
+        rateLimits: env.MAILGRAPH_SANDBOX_RATE_LIMITS ?? true,
+      }),
+  );
+
+function parse<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, env: Env): T {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  // The first refusal, in schema order; checks across variables run only once every variable parsed.
+  const issue = result.error.issues[0];
+  const name = issue?.path[0];
+  if (typeof name !== 'string') throw new ConfigError('environment', 'must be a record of variables');
+  // Only refusals written above are shown: zod's own messages may quote the value (an enum's "received").
+  throw new ConfigError(name, issue?.code === z.ZodIssueCode.custom ? issue.message : 'must be text');
+}
+
+/** Parses and validates `env`; throws a `ConfigError` on the first bad or missing variable. Deeply frozen. */
+export function loadConfig(env: Env = process.env): Config {
+  return parse(configSchema, env);
+}
+
+/** The configuration of `npm run sandbox` (`SANDBOX_PORT`, `HOST`, `MAILGRAPH_SANDBOX_RATE_LIMITS`). */
+export function loadSandboxServerConfig(env: Env = process.env): SandboxServerConfig {
+  return parse(sandboxServerSchema, env);
+}
+
+/**
+ * `config` pointed at the started built-in emulator for each provider whose URL was not given explicitly.
+ * Pure: returns a new, deeply frozen configuration.
+ */
+export function withSandboxUrls(config: Config, urls: SandboxUrls): Config {
+  if (!config.sandbox) throw new Error('withSandboxUrls: the configuration is not in sandbox mode');
+  const { cloudmailinUrlOverridden, cloudflareUrlOverridden } = config.sandboxOptions;
+  return deepFreeze({
+    ...config,
+    cloudmailin: cloudmailinUrlOverridden
+      ? config.cloudmailin
+      : { ...config.cloudmailin, apiUrl: withoutTrailingSlashes(urls.cloudmailinUrl) },
+    cloudflare: cloudflareUrlOverridden
+      ? config.cloudflare
+      : { ...config.cloudflare, apiUrl: withoutTrailingSlashes(urls.cloudflareUrl) },
+  });
+}
+
+function readOnly(): never {
+  throw new TypeError('the configuration is read-only');
+}
+
+/** Freezes `value` and everything it holds; Maps and Sets also refuse `set`, `add`, `delete` and `clear`. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  if (value instanceof Map || value instanceof Set) {
+    for (const method of ['set', 'add', 'delete', 'clear']) {
+      if (method in value) Object.defineProperty(value, method, { value: readOnly });
+    }
+    for (const item of value.values()) deepFreeze(item);
+  } else {
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return Object.freeze(value);
 }

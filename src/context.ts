@@ -5,20 +5,19 @@
 import { GraphQLError } from 'graphql';
 import type { Config, Scope } from './config.js';
 import type { IdempotencyStore } from './idempotency.js';
-import { type Loaders, type Providers, type UpstreamMeta, createLoaders } from './loaders.js';
-import type { CloudflareClient } from './upstream/cloudflare.js';
-import type { CloudMailinClient } from './upstream/cloudmailin.js';
+import { type Loaders, createLoaders } from './loaders.js';
+import { type Providers, type RequestProviders, forRequest } from './providers.js';
+import type { Staleness } from './upstream/facade.js';
 
-export interface Context {
+export interface Context extends RequestProviders {
   config: Config;
-  cloudmailin: CloudMailinClient;
-  cloudflare: CloudflareClient;
   loaders: Loaders;
   scopes: ReadonlySet<Scope>;
   /** Identifies the caller for per-client state such as idempotency keys. */
   principal: string;
   idempotency: IdempotencyStore;
-  upstream: UpstreamMeta;
+  /** Whether any answer of this request came from an expired cache entry (reported as `extensions.stale`). */
+  upstream: Staleness;
 }
 
 export interface ContextDeps {
@@ -53,22 +52,15 @@ export function authenticate(
 
 export function createContext(deps: ContextDeps, request: Request): Context {
   const { scopes, principal } = authenticate(deps.config, request.headers.get('authorization'));
-  const upstream: UpstreamMeta = { stale: false };
+  const upstream: Staleness = { stale: false };
+  const providers = forRequest(deps.providers, upstream);
   return {
     config: deps.config,
-    cloudmailin: deps.providers.cloudmailin,
-    cloudflare: deps.providers.cloudflare,
-    loaders: createLoaders(deps.providers, upstream),
+    ...providers,
+    loaders: createLoaders(providers),
     scopes,
     principal,
     idempotency: deps.idempotency,
     upstream,
   };
-}
-
-/** Throws a 403 GraphQL error unless the caller holds `scope`. */
-export function requireScope(context: Context, scope: Scope): void {
-  if (!context.scopes.has(scope)) {
-    throw new GraphQLError(`This API key lacks the ${scope} scope.`, { extensions: { code: 'FORBIDDEN' } });
-  }
 }

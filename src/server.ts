@@ -4,16 +4,16 @@
 import { once } from 'node:events';
 import pino from 'pino';
 import { createApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { type Config, ConfigError, loadConfig, withSandboxUrls } from './config.js';
 import { createHttpServer } from './http-server.js';
 import { createMetrics } from './metrics.js';
 import { createProviders } from './providers.js';
 import { startSandbox } from './sandbox/server.js';
 
 async function main(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
+  let loaded: Config;
   try {
-    config = loadConfig();
+    loaded = loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`mailgraph: configuration error: ${error.message}\n`);
@@ -21,15 +21,13 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = pino({ level: config.logLevel, base: { service: 'mailgraph' } });
+  const logger = pino({ level: loaded.logLevel, base: { service: 'mailgraph' } });
 
-  const sandbox = config.sandbox
-    ? await startSandbox({ rateLimits: config.sandboxOptions.rateLimits })
+  // The emulator's URLs are known only once it listens: they make a second, derived configuration.
+  const sandbox = loaded.sandbox
+    ? await startSandbox({ rateLimits: loaded.sandboxOptions.rateLimits })
     : null;
-  if (sandbox && !config.sandboxOptions.cloudmailinUrlOverridden)
-    config.cloudmailin.apiUrl = sandbox.cloudmailinUrl;
-  if (sandbox && !config.sandboxOptions.cloudflareUrlOverridden)
-    config.cloudflare.apiUrl = sandbox.cloudflareUrl;
+  const config = sandbox ? withSandboxUrls(loaded, sandbox) : loaded;
 
   const metrics = createMetrics();
   const providers = createProviders(config, { onCall: (call) => metrics.observeUpstream(call) });

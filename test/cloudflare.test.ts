@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_CLOUDFLARE } from '../src/sandbox/accounts.js';
 import { DEMO_CLOUDFLARE } from '../src/sandbox/cloudflare-demo.js';
 import { graphql } from './gql/index.js';
+import { cloudflareSdkParams } from './helpers/fixtures.js';
 import { type RecordingProxy, startRecordingProxy } from './helpers/recording-proxy.js';
-import { cloudflareSdkParams } from './helpers/shared.js';
 import { type GraphQLResponse, type Stack, expectTypename, startStack } from './helpers/stack.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the fixture's values go into GraphQL inputs as they are

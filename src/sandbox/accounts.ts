@@ -1,20 +1,5 @@
 /**
- * The emulator's fixed demo credentials. In sandbox mode mailgraph is configured with exactly these, so
- * it talks to the emulator as it would talk to a real account. They are public on purpose: the emulator
- * only ever listens on loopback and holds demo data.
+ * The emulator's fixed demo credentials, defined in `src/demo-accounts.ts` (outside `sandbox/`, since the
+ * configuration uses them as sandbox-mode defaults and must not import the emulator).
  */
-export const SANDBOX_CLOUDMAILIN = {
-  /** The management account (`{accountID}` in the path); the spec's development default. */
-  accountId: '21c3976d80ba5e42',
-  apiKey: 'sandbox-cloudmailin-api-key',
-  /** The outbound account: the SMTP username is both `{accountID}` for `/messages` and `outbound_account_id`. */
-  smtpUsername: 'aaaa111122223333',
-  smtpToken: 'sandbox-cloudmailin-smtp-token',
-} as const;
-
-export const SANDBOX_CLOUDFLARE = {
-  accountId: '01a7362d577a6c3019a474fd6f485823',
-  apiToken: 'sandbox-cloudflare-api-token',
-  /** Two zones, so that listing across zones (one call each) is exercised. Zone names live in the emulator. */
-  zoneIds: ['023e105f4ecef8ad9ca31a8372d0c353', '9a7806061c88ada191ed06f989cc3dac'],
-} as const;
+export { SANDBOX_CLOUDFLARE, SANDBOX_CLOUDMAILIN } from '../demo-accounts.js';

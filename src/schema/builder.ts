@@ -5,14 +5,31 @@
 import SchemaBuilder from '@pothos/core';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin, { decodeGlobalID } from '@pothos/plugin-relay';
+import ScopeAuthPlugin, { type AuthFailure } from '@pothos/plugin-scope-auth';
+import { GraphQLError } from 'graphql';
 import type { Context } from '../context.js';
 import { ValidationError } from '../upstream/errors.js';
+
+/** The scope a refusal names: the first single scope among the failures. */
+function missingScope(failure: AuthFailure): string | null {
+  if ('scope' in failure) return failure.scope;
+  if ('failures' in failure) {
+    for (const inner of failure.failures) {
+      const scope = missingScope(inner);
+      if (scope) return scope;
+    }
+  }
+  return null;
+}
 
 /** `nodes(ids:)` answers at most this many ids: each may cost an upstream call. */
 export const MAX_NODES_IDS = 100;
 
 export const builder = new SchemaBuilder<{
   Context: Context;
+  // The client API key's scopes (MAILGRAPH_API_KEYS): each field that reads or changes provider data declares
+  // the one it needs, and is refused before its resolver (and any upstream call) runs.
+  AuthScopes: { read: boolean; send: boolean; manage: boolean };
   // Fields are non-null unless they say `nullable: true`: clients should not null-check what is always there.
   DefaultFieldNullability: false;
   DefaultEdgesNullability: false;
@@ -23,7 +40,23 @@ export const builder = new SchemaBuilder<{
   };
 }>({
   defaultFieldNullability: false,
-  plugins: [ErrorsPlugin, RelayPlugin],
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin],
+  scopeAuth: {
+    authScopes: (context) => ({
+      read: context.scopes.has('read'),
+      send: context.scopes.has('send'),
+      manage: context.scopes.has('manage'),
+    }),
+    unauthorizedError: (_parent, _context, info, result) => {
+      const scope = missingScope(result.failure);
+      return new GraphQLError(
+        scope
+          ? `This API key lacks the ${scope} scope that ${info.parentType.name}.${info.fieldName} needs.`
+          : `This API key may not read ${info.parentType.name}.${info.fieldName}.`,
+        { extensions: { code: 'FORBIDDEN' } },
+      );
+    },
+  },
   errors: {
     defaultTypes: [],
     directResult: true,
@@ -43,11 +76,13 @@ export const builder = new SchemaBuilder<{
     nodeTypeOptions: { description: 'An object with a global identity, fetchable through `node(id:)`.' },
     pageInfoTypeOptions: { description: 'Where a page of a connection sits in the whole list.' },
     nodeQueryOptions: {
+      authScopes: { read: true },
       description:
         'Fetches any object by its global id: the object, or null when it no longer exists. When it cannot be looked up now, null with an error in `errors[]` says why.',
       args: { id: { description: 'A global id.' } },
     },
     nodesQueryOptions: {
+      authScopes: { read: true },
       description: `Fetches several objects by their global ids (at most ${MAX_NODES_IDS}), in the order given; each is null when it does not exist.`,
       args: { ids: { description: `Global ids, at most ${MAX_NODES_IDS}.` } },
       resolve: (_root, args, _context, _info, resolveNodes) => {

@@ -1,5 +1,4 @@
 /** Cloudflare Email Sending subdomains, one list per configured zone. */
-import { requireScope } from '../context.js';
 import { subdomainKey } from '../loaders.js';
 import { NotFoundError } from '../upstream/errors.js';
 import { builder } from './builder.js';
@@ -22,7 +21,6 @@ builder.node(CloudflareSendingSubdomainRef, {
   // The zone is part of the identity: every Cloudflare call about a subdomain is made under its zone.
   id: { resolve: (shape) => joinIds(shape.zoneId, shape.wire.id) },
   loadWithoutCache: async (id, context) => {
-    requireScope(context, 'read');
     const [zoneId, tag] = splitIds(id, 'id');
     try {
       return cloudflareSubdomain(

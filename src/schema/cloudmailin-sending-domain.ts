@@ -1,5 +1,4 @@
 /** CloudMailin sending domains ("outbound domains" in its dashboard). */
-import { requireScope } from '../context.js';
 import { NotFoundError } from '../upstream/errors.js';
 import { builder } from './builder.js';
 import {
@@ -17,7 +16,6 @@ builder.node(CloudMailinSendingDomainRef, {
   isTypeOf: (value) => (value as CloudMailinSendingDomainShape).kind === 'cloudmailin',
   id: { resolve: (shape) => shape.wire.id },
   loadWithoutCache: async (id, context) => {
-    requireScope(context, 'read');
     try {
       return cloudMailinDomain(await context.loaders.sendingDomain.load(id));
     } catch (error) {

@@ -1,14 +1,12 @@
 import type { Context } from '../context.js';
-import { requireScope } from '../context.js';
 /**
  * Custom domains: receive mail for `anything@yourdomain` on an inbound address.
  */
-import { dataOf } from '../loaders.js';
 import type { CustomDomain, CustomDomainInput } from '../upstream/cloudmailin-wire.js';
 import { builder } from './builder.js';
 import { asksHasNextPage, connectionOf, forwardPageArgs } from './connection.js';
 import { mutationResult } from './errors.js';
-import { joinIds, localIdOf, splitIds } from './ids.js';
+import { globalIdOf, joinIds, localIdOf, splitIds } from './ids.js';
 import { InboundAddressRef, addressIdOf } from './inbound-address.js';
 import { locate } from './locate.js';
 import { type ConnectionArgs, paginateUpstream } from './pagination.js';
@@ -24,10 +22,7 @@ async function fetchDomains(
   query: string | null,
   page: number,
 ): Promise<CustomDomainShape[]> {
-  const domains = dataOf(
-    context.upstream,
-    await context.cloudmailin.listCustomDomains({ addressId, query, page }),
-  );
+  const domains = await context.cloudmailin.listCustomDomains({ addressId, query, page });
   return domains.map((domain) => ({ ...domain, address_id: addressId }));
 }
 
@@ -53,7 +48,6 @@ builder.node(CustomDomainRef, {
     'A domain of yours whose mail an inbound address receives (its MX records point at CloudMailin).',
   id: { resolve: (domain) => joinIds(domain.address_id, domain.id) },
   loadWithoutCache: async (id, context) => {
-    requireScope(context, 'read');
     const [addressId, domainId] = splitIds(id, 'id');
     return findDomain(context, addressId, domainId);
   },
@@ -69,6 +63,7 @@ builder.node(CustomDomainRef, {
       description: "A target URL that replaces the address's target for mail to this domain.",
     }),
     address: t.field({
+      authScopes: { read: true },
       type: InboundAddressRef,
       nullable: true,
       description:
@@ -85,12 +80,12 @@ function resolveDomains(
   args: ConnectionArgs,
   exactEnd: boolean,
 ) {
-  requireScope(context, 'read');
   const q = searchQueryOf(query);
   return paginateUpstream<CustomDomainShape>(
     {
       identity: `cloudmailin:custom_domains?address_id=${addressId}&query=${q ?? ''}`,
       paged: true,
+      pageSize: context.cloudmailin.pageSizeMemory('/custom_domains'),
       key: (domain) => domain.id,
       fetchPage: (page) => fetchDomains(context, addressId, q, page),
     },
@@ -111,6 +106,7 @@ builder.queryField('customDomains', (t) =>
       addressId: t.arg.id({ required: true, description: 'A global id or a CloudMailin address id.' }),
       query: t.arg.string({ description: 'A domain or part of one to search for.' }),
     },
+    authScopes: { read: true },
     resolve: (_root, args, context, info) =>
       resolveDomains(
         context,
@@ -131,6 +127,7 @@ builder.objectField(InboundAddressRef, 'customDomains', (t) =>
       ...forwardPageArgs,
       query: t.arg.string({ description: 'A domain or part of one to search for.' }),
     },
+    authScopes: { read: true },
     resolve: (address, args, context, info) =>
       resolveDomains(context, address.id, args.query, args, asksHasNextPage(info)),
   }),
@@ -172,10 +169,7 @@ const DeleteCustomDomainPayload = builder
     fields: (t) => ({
       deletedId: t.id({
         description: 'The global id of the deleted custom domain.',
-        resolve: (p) =>
-          Buffer.from(`CustomDomain:${joinIds(p.customDomain.address_id, p.customDomain.id)}`).toString(
-            'base64',
-          ),
+        resolve: (p) => globalIdOf('CustomDomain', joinIds(p.customDomain.address_id, p.customDomain.id)),
       }),
       customDomain: t.field({
         type: CustomDomainRef,
@@ -197,8 +191,8 @@ builder.mutationFields((t) => ({
       }),
     },
     errors: mutationResult('createCustomDomain'),
+    authScopes: { manage: true },
     resolve: async (_root, { input }, context) => {
-      requireScope(context, 'manage');
       const addressId = addressIdOf(String(input.addressId), 'input.addressId');
       const checks = new InputIssues();
       checks.check(
@@ -247,8 +241,8 @@ builder.mutationFields((t) => ({
     description: 'Removes a custom domain from its inbound address.',
     args: { id: t.arg.id({ required: true, description: 'The global id of the custom domain.' }) },
     errors: mutationResult('deleteCustomDomain'),
+    authScopes: { manage: true },
     resolve: async (_root, args, context) => {
-      requireScope(context, 'manage');
       // CloudMailin needs the address id too, so only the global id (which carries it) will do.
       const local = localIdOf(String(args.id), ['CustomDomain'], 'id');
       const [addressId, domainId] = splitIds(local.id, 'id');

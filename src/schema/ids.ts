@@ -2,7 +2,13 @@
  * Ids in arguments: this graph's global ids (`base64("Type:localId")`), or, for convenience, the
  * provider's own id as shown in its dashboard. A global id of another type is refused.
  */
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { ValidationError } from '../upstream/errors.js';
+
+/** The one way this graph writes a global id (Relay's base64 of `Type:localId`), as `node(id:)` reads it. */
+export function globalIdOf(typename: string, localId: string): string {
+  return encodeGlobalID(typename, localId);
+}
 
 const GLOBAL_ID = /^([A-Z][A-Za-z]{1,63}):(.{1,512})$/s;
 const PROVIDER_ID = /^[A-Za-z0-9][A-Za-z0-9._@+=-]{0,127}$/;

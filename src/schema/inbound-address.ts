@@ -1,14 +1,12 @@
 import type { Context } from '../context.js';
-import { requireScope } from '../context.js';
 /**
  * Inbound addresses: CloudMailin addresses that receive mail and POST it to a target URL.
  */
-import { dataOf } from '../loaders.js';
 import type { Address, AddressInput, TargetFormat } from '../upstream/cloudmailin-wire.js';
 import { builder } from './builder.js';
 import { asksHasNextPage, connectionOf, forwardPageArgs } from './connection.js';
 import { mutationResult, orNull } from './errors.js';
-import { localIdOf } from './ids.js';
+import { globalIdOf, localIdOf } from './ids.js';
 import { paginateUpstream } from './pagination.js';
 import { InputIssues, hasControlCharacters, isHttpUrl } from './validate.js';
 
@@ -49,7 +47,6 @@ builder.node(InboundAddressRef, {
     'A CloudMailin inbound address: mail sent to `emailAddress` (or to its custom domains) is POSTed to `target`.',
   id: { resolve: (address) => address.id },
   loadWithoutCache: async (id, context) => {
-    requireScope(context, 'read');
     return orNull(context.loaders.address.load(id));
   },
   fields: (t) => ({
@@ -91,15 +88,15 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'The CloudMailin inbound addresses of the account.',
     args: forwardPageArgs,
+    authScopes: { read: true },
     resolve: async (_root, args, context, info) => {
-      requireScope(context, 'read');
       return paginateUpstream<Address>(
         {
           identity: 'cloudmailin:addresses',
           paged: false,
           key: (address) => address.id,
           fetchPage: async () => {
-            const addresses = dataOf(context.upstream, await context.cloudmailin.listAddresses());
+            const addresses = await context.cloudmailin.listAddresses();
             for (const address of addresses) context.loaders.address.prime(address.id, address);
             return addresses;
           },
@@ -114,8 +111,8 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'One inbound address, by global id or CloudMailin address id; null when it does not exist.',
     args: { id: t.arg.id({ required: true, description: 'A global id or a CloudMailin address id.' }) },
+    authScopes: { read: true },
     resolve: (_root, args, context) => {
-      requireScope(context, 'read');
       return orNull(loadAddress(context, addressIdOf(String(args.id), 'id')));
     },
   }),
@@ -196,7 +193,7 @@ const DeleteInboundAddressPayload = builder
     fields: (t) => ({
       deletedId: t.id({
         description: 'The global id of the deleted address.',
-        resolve: (payload) => Buffer.from(`InboundAddress:${payload.address.id}`).toString('base64'),
+        resolve: (payload) => globalIdOf('InboundAddress', payload.address.id),
       }),
       address: t.field({
         type: InboundAddressRef,
@@ -218,8 +215,8 @@ builder.mutationFields((t) => ({
       }),
     },
     errors: mutationResult('createInboundAddress'),
+    authScopes: { manage: true },
     resolve: async (_root, { input }, context) => {
-      requireScope(context, 'manage');
       const checks = new InputIssues();
       checkAddressFields(input, 'input', checks);
       checks.throwIfAny();
@@ -242,8 +239,8 @@ builder.mutationFields((t) => ({
       }),
     },
     errors: mutationResult('updateInboundAddress'),
+    authScopes: { manage: true },
     resolve: async (_root, { input }, context) => {
-      requireScope(context, 'manage');
       const id = addressIdOf(String(input.id), 'input.id');
       const checks = new InputIssues();
       checkAddressFields(input, 'input', checks);
@@ -273,8 +270,8 @@ builder.mutationFields((t) => ({
     description: 'Deletes an inbound address.',
     args: { id: t.arg.id({ required: true, description: 'A global id or a CloudMailin address id.' }) },
     errors: mutationResult('deleteInboundAddress'),
+    authScopes: { manage: true },
     resolve: async (_root, args, context) => {
-      requireScope(context, 'manage');
       return { address: await context.cloudmailin.deleteAddress(addressIdOf(String(args.id), 'id')) };
     },
   }),

@@ -1,10 +1,8 @@
 import type { Context } from '../context.js';
-import { requireScope } from '../context.js';
 /**
  * Incoming statuses: one row per mail CloudMailin received for an address and tried to POST to its
  * target, with the outcome decoded from the target's HTTP status.
  */
-import { dataOf } from '../loaders.js';
 import type { IncomingStatus } from '../upstream/cloudmailin-wire.js';
 import { ValidationError } from '../upstream/errors.js';
 import { builder } from './builder.js';
@@ -76,7 +74,6 @@ builder.node(IncomingStatusRef, {
   description: 'A mail received by an inbound address and what happened when it was POSTed to the target.',
   id: { resolve: localIdOfStatus },
   loadWithoutCache: async (id, context) => {
-    requireScope(context, 'read');
     const { addressId, statusId, time } = parseStatusId(id);
     // There is no show endpoint: find the row's page by its time (cached and budgeted pages).
     return locate(
@@ -92,6 +89,7 @@ builder.node(IncomingStatusRef, {
   fields: (t) => ({
     statusId: t.exposeString('id', { description: "CloudMailin's own id of this status." }),
     address: t.field({
+      authScopes: { read: true },
       type: InboundAddressRef,
       nullable: true,
       description:
@@ -156,10 +154,7 @@ async function fetchStatuses(
   query: string | null,
   page: number,
 ): Promise<IncomingStatusShape[]> {
-  const statuses = dataOf(
-    context.upstream,
-    await context.cloudmailin.listIncomingStatuses({ addressId, query, page }),
-  );
+  const statuses = await context.cloudmailin.listIncomingStatuses({ addressId, query, page });
   return statuses.map((status) => ({ ...status, address_id: addressId }));
 }
 
@@ -170,12 +165,12 @@ function resolveStatuses(
   args: ConnectionArgs,
   exactEnd: boolean,
 ) {
-  requireScope(context, 'read');
   const q = searchQueryOf(query);
   return paginateUpstream<IncomingStatusShape>(
     {
       identity: `cloudmailin:incoming_statuses?address_id=${addressId}&query=${q ?? ''}`,
       paged: true,
+      pageSize: context.cloudmailin.pageSizeMemory('/incoming_statuses'),
       key: (status) => status.id,
       time: timeOf,
       fetchPage: (page) => fetchStatuses(context, addressId, q, page),
@@ -205,6 +200,7 @@ builder.queryField('incomingStatuses', (t) =>
       addressId: t.arg.id({ required: true, description: 'A global id or a CloudMailin address id.' }),
       query: t.arg.string({ description: queryArgDescription }),
     },
+    authScopes: { read: true },
     resolve: (_root, args, context, info) =>
       resolveStatuses(
         context,
@@ -223,6 +219,7 @@ builder.objectField(InboundAddressRef, 'incomingStatuses', (t) =>
     description:
       'Mail received by this address, newest first (see `Query.incomingStatuses`); null, with an error, when it could not be loaded.',
     args: { ...forwardPageArgs, query: t.arg.string({ description: queryArgDescription }) },
+    authScopes: { read: true },
     resolve: (address, args, context, info) =>
       resolveStatuses(context, address.id, args.query, args, asksHasNextPage(info)),
   }),

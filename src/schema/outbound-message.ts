@@ -1,11 +1,9 @@
 import type { Context } from '../context.js';
-import { requireScope } from '../context.js';
 /**
  * Outbound messages: mail sent through CloudMailin (API or SMTP), each recipient with its delivery events.
  * The list carries each recipient's last event only; the full history comes from the show endpoint,
  * fetched once per message per request (DataLoader) and shared across requests (upstream cache).
  */
-import { dataOf } from '../loaders.js';
 import {
   MESSAGE_EVENT_KINDS,
   type MessageEvent,
@@ -126,6 +124,7 @@ const OutboundRecipientRef = builder.objectRef<RecipientShape>('OutboundRecipien
       resolve: (recipient) => kindOf(recipient.lastEvent),
     }),
     events: t.field({
+      authScopes: { read: true },
       type: [MessageEventRef],
       // Nullable so that a history that cannot be loaded (rate budget spent) fails alone, not the whole list.
       nullable: { list: true, items: false },
@@ -147,7 +146,6 @@ builder.node(OutboundMessageRef, {
   description: 'A message sent through CloudMailin, by API or SMTP.',
   id: { resolve: (message) => message.id },
   loadWithoutCache: async (id, context) => {
-    requireScope(context, 'read');
     return orNull(context.loaders.outboundMessage.load(id));
   },
   fields: (t) => ({
@@ -210,7 +208,7 @@ async function fetchOutbound(
   query: string | null,
   page: number,
 ): Promise<OutboundMessage[]> {
-  return dataOf(context.upstream, await context.cloudmailin.listOutboundMessages({ query, page }));
+  return await context.cloudmailin.listOutboundMessages({ query, page });
 }
 
 export const OutboundMessageConnection = connectionOf(
@@ -228,13 +226,14 @@ builder.queryFields((t) => ({
       ...forwardPageArgs,
       query: t.arg.string({ description: 'Search recipients, message id or subject.' }),
     },
+    authScopes: { read: true },
     resolve: (_root, args, context, info) => {
-      requireScope(context, 'read');
       const q = searchQueryOf(args.query);
       return paginateUpstream<OutboundMessage>(
         {
           identity: `cloudmailin:outbound_messages?query=${q ?? ''}`,
           paged: true,
+          pageSize: context.cloudmailin.pageSizeMemory('/outbound_messages'),
           key: (message) => message.id,
           time: (message) => dateOrNull(message.created_at)?.getTime() ?? null,
           fetchPage: (page) => fetchOutbound(context, q, page),
@@ -252,8 +251,8 @@ builder.queryFields((t) => ({
     args: {
       id: t.arg.id({ required: true, description: 'A global id or a CloudMailin message id (UUID).' }),
     },
+    authScopes: { read: true },
     resolve: (_root, args, context) => {
-      requireScope(context, 'read');
       return orNull(context.loaders.outboundMessage.load(outboundMessageIdOf(String(args.id), 'id')));
     },
   }),

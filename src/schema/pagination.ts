@@ -16,6 +16,7 @@
  * is fetched.
  */
 import { createHash } from 'node:crypto';
+import type { PageSizeMemory } from '../upstream/core.js';
 import { NotFoundError, ValidationError } from '../upstream/errors.js';
 
 export interface ConnectionArgs {
@@ -38,6 +39,17 @@ export interface Connection<T> {
   };
 }
 
+/** A memory that lasts one walk, for lists whose page size nobody shares. */
+export function walkMemory(): PageSizeMemory {
+  let longest = 0;
+  return {
+    longest: () => longest,
+    saw: (length) => {
+      longest = Math.max(longest, length);
+    },
+  };
+}
+
 export interface UpstreamList<T> {
   /** The list and its filters. A cursor is only valid on the list that issued it. */
   identity: string;
@@ -48,6 +60,8 @@ export interface UpstreamList<T> {
   key(item: T): string;
   /** The item's creation time in ms, when the list is ordered newest first by it. */
   time?(item: T): number | null;
+  /** The longest page seen on this route (kept per credential scope by the client); one walk's by default. */
+  pageSize?: PageSizeMemory;
 }
 
 interface Cursor {
@@ -66,8 +80,6 @@ export const MAX_PAGE_SIZE = 100;
 /** How far a cursor may have drifted (in upstream pages) before we give up looking for it. */
 const MAX_PAGES_SCANNED = 50;
 const MAX_CURSOR_LENGTH = 1024;
-
-const longestPageSeen = new Map<string, number>();
 
 function identityHash(identity: string): string {
   return createHash('sha256').update(identity).digest('base64url').slice(0, 12);
@@ -114,6 +126,49 @@ export function pageSizeOf(args: ConnectionArgs): number {
   return first;
 }
 
+/** Where the cursor's row is, judged from one page of the list (pure: no I/O). */
+export type AnchorFinding =
+  /** The row is on this page; what follows it (from `from`) comes next. */
+  | { kind: 'found'; from: number }
+  /** Every row here is newer than the cursor: new rows pushed it further down. */
+  | { kind: 'newer' }
+  /** Rows were removed above and the row moved up a page: look at the page before, once. */
+  | { kind: 'step-back' }
+  /** The row is gone: what is strictly older than it (these indexes) comes next. */
+  | { kind: 'gone'; older: number[] }
+  /** Nothing on this page says where the row is (no times): look further. */
+  | { kind: 'unknown' };
+
+export function findAnchor<T>(
+  items: readonly T[],
+  anchor: { key: string; time: number | null },
+  list: Pick<UpstreamList<T>, 'key' | 'time'>,
+  options: { page: number; steppedBack: boolean },
+): AnchorFinding {
+  const index = items.findIndex((item) => list.key(item) === anchor.key);
+  if (index >= 0) return { kind: 'found', from: index + 1 };
+  const anchorTime = anchor.time;
+  if (anchorTime === null || !list.time || items.length === 0) return { kind: 'unknown' };
+  const times = items.map((item) => list.time?.(item) ?? null);
+  if (times.every((t) => t !== null && t >= anchorTime)) return { kind: 'newer' };
+  const firstTime = times[0];
+  if (!options.steppedBack && options.page > 1 && firstTime != null && firstTime < anchorTime) {
+    return { kind: 'step-back' };
+  }
+  const older = times.flatMap((t, i) => (t !== null && t < anchorTime ? [i] : []));
+  return { kind: 'gone', older };
+}
+
+/** Whether `items` ends the list: an empty or short page, or one that brings nothing new (pure). */
+export function isLastPage<T>(
+  items: readonly T[],
+  options: { paged: boolean; longest: number; seen: ReadonlySet<string>; key: (item: T) => string },
+): boolean {
+  // A page that brings nothing new means the server ignores `page` (it is deprecated): the list ends.
+  const repeated = items.length > 0 && items.every((item) => options.seen.has(options.key(item)));
+  return !options.paged || items.length === 0 || items.length < options.longest || repeated;
+}
+
 export async function paginateUpstream<T>(
   list: UpstreamList<T>,
   args: ConnectionArgs,
@@ -124,7 +179,7 @@ export async function paginateUpstream<T>(
   const wanted = options.exactEnd ? first + 1 : first;
   const anchor = args.after ? decodeCursor(args.after, list.identity, 'after') : null;
   const listHash = identityHash(list.identity);
-  const lengthKey = list.identity.split('?')[0] ?? list.identity;
+  const memory = list.pageSize ?? walkMemory();
 
   const collected: Array<{ item: T; page: number }> = [];
   // Keys met on earlier pages of this request: rows that shifted onto the next page are not repeated.
@@ -147,47 +202,24 @@ export async function paginateUpstream<T>(
       if (page > 1 && error instanceof NotFoundError) return [] as T[];
       throw error;
     });
-    const longest = Math.max(longestPageSeen.get(lengthKey) ?? 0, items.length);
-    longestPageSeen.set(lengthKey, longest);
-    // A page that brings nothing new means the server ignores `page` (it is deprecated): the list ends.
-    const repeated = items.length > 0 && items.every((item) => seen.has(list.key(item)));
-    const lastPage = !list.paged || items.length === 0 || items.length < longest || repeated;
+    memory.saw(items.length);
+    const lastPage = isLastPage(items, { paged: list.paged, longest: memory.longest(), seen, key: list.key });
 
     if (anchorPassed) {
       for (const item of items) take(item, page);
     } else if (anchor) {
-      const index = items.findIndex((item) => list.key(item) === anchor.k);
-      const times = list.time ? items.map((item) => list.time?.(item) ?? null) : [];
-      if (index >= 0) {
+      const finding = findAnchor(items, { key: anchor.k, time: anchor.t }, list, { page, steppedBack });
+      if (finding.kind === 'found') {
         anchorPassed = true;
-        for (const item of items.slice(index + 1)) take(item, page);
-      } else if (
-        anchor.t !== null &&
-        times.length > 0 &&
-        times.every((t) => t !== null && t >= (anchor.t as number))
-      ) {
-        // Everything here is newer: new rows pushed the anchor further down.
-      } else if (anchor.t !== null && times.length > 0) {
-        const firstTime = times[0];
-        if (
-          !steppedBack &&
-          page > 1 &&
-          firstTime !== null &&
-          firstTime !== undefined &&
-          firstTime < anchor.t
-        ) {
-          // Rows were removed above and the anchor moved up a page: look there once.
-          steppedBack = true;
-          page -= 1;
-          continue;
-        }
-        // The anchor item is gone: resume with what is strictly older than it.
+        for (const item of items.slice(finding.from)) take(item, page);
+      } else if (finding.kind === 'step-back') {
+        steppedBack = true;
+        page -= 1;
+        continue;
+      } else if (finding.kind === 'gone') {
         anchorPassed = true;
-        items.forEach((item, i) => {
-          const t = times[i];
-          if (t !== null && t !== undefined && t < (anchor.t as number)) take(item, page);
-        });
-      } else if (lastPage) {
+        for (const i of finding.older) take(items[i] as T, page);
+      } else if (finding.kind === 'unknown' && lastPage) {
         throw staleCursor();
       }
     }

@@ -3,7 +3,6 @@
  * polling under CloudMailin's 5 calls per minute can pace itself (as GitHub's `rateLimit` does). Reading it
  * costs no upstream call.
  */
-import { requireScope } from '../context.js';
 import type { Provider } from '../upstream/errors.js';
 import type { BudgetStatus } from '../upstream/rate-budget.js';
 import { builder } from './builder.js';
@@ -57,8 +56,8 @@ builder.queryField('rateLimits', (t) =>
     type: [RateLimitRef],
     description:
       'The upstream call budget of each configured provider, now. Costs no upstream call; poll it to pace a dashboard.',
+    authScopes: { read: true },
     resolve: (_root, _args, context) => {
-      requireScope(context, 'read');
       const budgets: Array<[Provider, BudgetStatus | null]> = [
         ['CLOUDMAILIN', context.cloudmailin.rateBudget()],
         ['CLOUDFLARE', context.cloudflare.rateBudget()],

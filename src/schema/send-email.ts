@@ -3,7 +3,6 @@
  * cannot honour and anything malformed before an upstream call; `send-email-providers.ts` speaks each
  * provider's wire format. `idempotencyKey` makes retries safe.
  */
-import { requireScope } from '../context.js';
 import { builder } from './builder.js';
 import { EmailAddressRef } from './email-address.js';
 import { EmailProviderEnum, mutationResult, orNull } from './errors.js';
@@ -161,6 +160,7 @@ const SentEmailRef = builder.objectRef<SentEmailShape>('SentEmail').implement({
       resolve: (m) => m.delivery,
     }),
     outboundMessage: t.field({
+      authScopes: { read: true },
       type: OutboundMessageRef,
       nullable: true,
       description:
@@ -193,8 +193,8 @@ builder.mutationFields((t) => ({
       input: t.arg({ type: SendEmailInput, required: true, description: 'The input of this operation.' }),
     },
     errors: mutationResult('sendEmail'),
+    authScopes: { send: true },
     resolve: async (_root, { input }, context) => {
-      requireScope(context, 'send');
       checkEmail(input);
       return { email: await sendEmail(context, input) };
     },
@@ -206,8 +206,8 @@ builder.mutationFields((t) => ({
       input: t.arg({ type: SendRawEmailInput, required: true, description: 'The input of this operation.' }),
     },
     errors: mutationResult('sendRawEmail'),
+    authScopes: { send: true },
     resolve: async (_root, { input }, context) => {
-      requireScope(context, 'send');
       checkRawEmail(input);
       return { email: await sendRawEmail(context, input) };
     },

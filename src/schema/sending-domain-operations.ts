@@ -1,20 +1,16 @@
-import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { Context } from '../context.js';
-import { requireScope } from '../context.js';
 /**
  * Listing, fetching, creating, verifying and deleting sending domains at either provider. Listing one
  * provider keeps its own paging (CloudMailin pages; Cloudflare answers each zone's whole list in one call);
  * listing both merges them, CloudMailin first, with the same opaque cursors.
  */
-import { dataOf, subdomainKey } from '../loaders.js';
+import { subdomainKey } from '../loaders.js';
 import { NotConfiguredError, ValidationError } from '../upstream/errors.js';
 import { builder } from './builder.js';
-import { CloudflareSendingSubdomainRef } from './cloudflare-sending-subdomain.js';
-import { CloudMailinSendingDomainRef } from './cloudmailin-sending-domain.js';
 import { asksHasNextPage, connectionOf, forwardPageArgs } from './connection.js';
 import { EmailProviderEnum, mutationResult, orNull } from './errors.js';
-import { localIdOf, splitIds } from './ids.js';
-import { paginateUpstream } from './pagination.js';
+import { globalIdOf, joinIds, localIdOf, splitIds } from './ids.js';
+import { isLastPage, paginateUpstream } from './pagination.js';
 import {
   SENDING_DOMAIN_TYPENAMES,
   SendingDomainInterface,
@@ -29,10 +25,6 @@ type Provider = 'CLOUDMAILIN' | 'CLOUDFLARE';
 /** How far listing every CloudMailin sending domain goes (pages of the provider's undocumented size). */
 const MAX_CLOUDMAILIN_PAGES = 50;
 
-// The object types must be registered before the interface can resolve to them.
-void CloudMailinSendingDomainRef;
-void CloudflareSendingSubdomainRef;
-
 function configured(context: Context, provider: Provider): boolean {
   const { cloudmailin, cloudflare } = context.config;
   return provider === 'CLOUDMAILIN'
@@ -45,7 +37,7 @@ async function cloudMailinPage(
   query: string | null,
   page: number,
 ): Promise<SendingDomainShape[]> {
-  const domains = dataOf(context.upstream, await context.cloudmailin.listSendingDomains({ query, page }));
+  const domains = await context.cloudmailin.listSendingDomains({ query, page });
   for (const domain of domains) context.loaders.sendingDomain.prime(domain.id, domain);
   return domains.map(cloudMailinDomain);
 }
@@ -53,16 +45,18 @@ async function cloudMailinPage(
 async function allCloudMailin(context: Context, query: string | null): Promise<SendingDomainShape[]> {
   const all: SendingDomainShape[] = [];
   const seen = new Set<string>();
-  let longest = 0;
+  const memory = context.cloudmailin.pageSizeMemory('/sending_domains');
+  const key = (row: SendingDomainShape) => row.wire.id;
   for (let page = 1; page <= MAX_CLOUDMAILIN_PAGES; page += 1) {
     const rows = await cloudMailinPage(context, query, page);
-    const fresh = rows.filter((row) => !seen.has(row.wire.id));
-    for (const row of fresh) {
-      seen.add(row.wire.id);
+    memory.saw(rows.length);
+    const last = isLastPage(rows, { paged: true, longest: memory.longest(), seen, key });
+    for (const row of rows) {
+      if (seen.has(key(row))) continue;
+      seen.add(key(row));
       all.push(row);
     }
-    longest = Math.max(longest, rows.length);
-    if (rows.length === 0 || rows.length < longest || fresh.length === 0) break;
+    if (last) break;
   }
   return all;
 }
@@ -72,7 +66,7 @@ async function allCloudflare(context: Context, query: string | null): Promise<Se
   const zones = context.cloudflare.zoneIds;
   const lists = await Promise.all(
     zones.map(async (zoneId) => {
-      const subdomains = dataOf(context.upstream, await context.cloudflare.listSubdomains(zoneId));
+      const subdomains = await context.cloudflare.listSubdomains(zoneId);
       for (const subdomain of subdomains) {
         context.loaders.cloudflareSubdomain.prime(subdomainKey(zoneId, subdomain.id), subdomain);
       }
@@ -110,13 +104,10 @@ async function loadSendingDomain(context: Context, raw: string, path: string): P
   return cloudMailinDomain(await context.loaders.sendingDomain.load(target.id));
 }
 
-function globalIdOf(shape: SendingDomainShape): string {
+function sendingDomainGlobalId(shape: SendingDomainShape): string {
   return shape.kind === 'cloudmailin'
-    ? encodeGlobalID(SENDING_DOMAIN_TYPENAMES.cloudmailin, shape.wire.id)
-    : encodeGlobalID(
-        SENDING_DOMAIN_TYPENAMES.cloudflare,
-        `${encodeURIComponent(shape.zoneId)}/${encodeURIComponent(shape.wire.id)}`,
-      );
+    ? globalIdOf(SENDING_DOMAIN_TYPENAMES.cloudmailin, shape.wire.id)
+    : globalIdOf(SENDING_DOMAIN_TYPENAMES.cloudflare, joinIds(shape.zoneId, shape.wire.id));
 }
 
 export const SendingDomainConnection = connectionOf(
@@ -139,14 +130,20 @@ builder.queryFields((t) => ({
       }),
       query: t.arg.string({ description: 'A domain or part of one to search for.' }),
     },
+    authScopes: { read: true },
     resolve: (_root, args, context, info) => {
-      requireScope(context, 'read');
       const exactEnd = asksHasNextPage(info);
       const q = searchQueryOf(args.query);
       const identity = `sending_domains?provider=${args.provider ?? 'ALL'}&query=${q ?? ''}`;
       if (args.provider === 'CLOUDMAILIN') {
         return paginateUpstream<SendingDomainShape>(
-          { identity, paged: true, key: keyOf, fetchPage: (page) => cloudMailinPage(context, q, page) },
+          {
+            identity,
+            paged: true,
+            key: keyOf,
+            fetchPage: (page) => cloudMailinPage(context, q, page),
+            pageSize: context.cloudmailin.pageSizeMemory('/sending_domains'),
+          },
           args,
           { exactEnd },
         );
@@ -187,8 +184,8 @@ builder.queryFields((t) => ({
     args: {
       id: t.arg.id({ required: true, description: 'A global id, or a CloudMailin sending domain id.' }),
     },
+    authScopes: { read: true },
     resolve: (_root, args, context) => {
-      requireScope(context, 'read');
       return orNull(loadSendingDomain(context, String(args.id), 'id'));
     },
   }),
@@ -228,7 +225,7 @@ const DeleteSendingDomainPayload = builder
     fields: (t) => ({
       deletedId: t.id({
         description: 'The global id of the deleted domain.',
-        resolve: (p) => globalIdOf(p.domain),
+        resolve: (p) => sendingDomainGlobalId(p.domain),
       }),
       domain: t.field({
         type: SendingDomainInterface,
@@ -278,8 +275,8 @@ builder.mutationFields((t) => ({
       }),
     },
     errors: mutationResult('createSendingDomain'),
+    authScopes: { manage: true },
     resolve: async (_root, args, context) => {
-      requireScope(context, 'manage');
       const checks = new InputIssues();
       checks.check(isDomain(args.domain), 'domain', 'must be a domain name such as example.com');
       if (args.provider === 'CLOUDMAILIN') {
@@ -304,8 +301,8 @@ builder.mutationFields((t) => ({
       id: t.arg.id({ required: true, description: 'A global id or a CloudMailin sending domain id.' }),
     },
     errors: mutationResult('verifySendingDomain'),
+    authScopes: { manage: true },
     resolve: async (_root, args, context) => {
-      requireScope(context, 'manage');
       const target = sendingDomainIdOf(String(args.id), 'id');
       if (target.provider === 'CLOUDFLARE') {
         const message =
@@ -323,8 +320,8 @@ builder.mutationFields((t) => ({
       id: t.arg.id({ required: true, description: 'A global id or a CloudMailin sending domain id.' }),
     },
     errors: mutationResult('deleteSendingDomain'),
+    authScopes: { manage: true },
     resolve: async (_root, args, context) => {
-      requireScope(context, 'manage');
       const target = sendingDomainIdOf(String(args.id), 'id');
       if (target.provider === 'CLOUDFLARE' && target.zoneId !== null) {
         // Cloudflare answers a delete with an empty envelope, so the payload's domain is read first.

@@ -58,6 +58,7 @@ export const SendingDomainInterface = builder.interfaceRef<SendingDomainShape>('
       resolve: (shape) => (shape.kind === 'cloudmailin' ? shape.wire.domain : shape.wire.name),
     }),
     dnsRecords: t.field({
+      authScopes: { read: true },
       type: [DnsRecordRef],
       nullable: { list: true, items: false },
       description:

@@ -25,7 +25,8 @@ import {
   sendResultSchema,
   subdomainSchema,
 } from './cloudflare-wire.js';
-import { NotConfiguredError, RateLimitedError, UpstreamError, ValidationError } from './errors.js';
+import { type Fetched, type Primes, ProviderCore } from './core.js';
+import { NotConfiguredError, UpstreamError, ValidationError } from './errors.js';
 import {
   type ErrorContext,
   type HttpRequest,
@@ -35,22 +36,9 @@ import {
   type UpstreamCall,
   describeZodError,
 } from './http.js';
-import type { BudgetLimit, BudgetStatus, RateBudget } from './rate-budget.js';
-import { type Fetched, invalidate, prime, readThrough } from './read-through.js';
+import type { BudgetLimit, BudgetStatus, CallBudget } from './rate-budget.js';
 import { credentialScope } from './scope.js';
 import type { UpstreamShared } from './shared.js';
-
-export type { Fetched } from './read-through.js';
-export type { UpstreamCall } from './http.js';
-export { createUpstreamShared, type UpstreamShared } from './shared.js';
-export { mapCloudflareError } from './cloudflare-errors.js';
-export type {
-  CloudflareDnsRecord,
-  CloudflareSendInput,
-  CloudflareSendRawInput,
-  CloudflareSendResult,
-  CloudflareSubdomain,
-} from './cloudflare-wire.js';
 
 export interface CloudflareClientOptions {
   config: CloudflareConfig;
@@ -75,10 +63,6 @@ export const CLOUDFLARE_BUDGET: BudgetLimit = {
 const ID_SHAPE = /^[A-Za-z0-9_-]{1,64}$/;
 /** A subdomain name: printable ASCII without spaces (a leftmost `*.` wildcard is allowed upstream). */
 const NAME_SHAPE = /^[\x21-\x7e]{1,253}$/;
-/** Priming single-subdomain reads from a list stops here (a zone holds at most 30 domains anyway). */
-const PRIME_LIMIT = 200;
-/** Failures after which a write may or may not have happened. */
-const AMBIGUOUS_FAILURES = new Set(['TIMEOUT', 'NETWORK', 'SERVER_ERROR']);
 /** Send failures after which the message may have gone out anyway. */
 const AMBIGUOUS_SEND_FAILURES = new Set(['TIMEOUT', 'NETWORK', 'MALFORMED_RESPONSE', 'RESPONSE_TOO_LARGE']);
 
@@ -103,9 +87,9 @@ interface Credentials {
 
 interface Budgets {
   /** The documented limit is per token, so every client on the same token shares this one. */
-  api: RateBudget;
+  api: CallBudget;
   /** Blocked only by the email-sending throttle (429/10004), which must not stop subdomain reads. */
-  sends: RateBudget;
+  sends: CallBudget;
 }
 
 type CallSpec<T> = Omit<HttpRequest<Envelope>, 'schema' | 'authorization'> & {
@@ -116,17 +100,13 @@ type CallSpec<T> = Omit<HttpRequest<Envelope>, 'schema' | 'authorization'> & {
 
 export class CloudflareClient {
   readonly zoneIds: readonly string[];
-  private readonly transport: HttpTransport;
-  private readonly shared: UpstreamShared;
-  private readonly upstream: UpstreamConfig;
+  private readonly core: ProviderCore;
   private readonly accountId: string | null;
   private readonly credentials: Credentials | null;
   private readonly budgetLimit: BudgetLimit;
 
   constructor(options: CloudflareClientOptions) {
     const { config, upstream, shared } = options;
-    this.shared = shared;
-    this.upstream = upstream;
     this.zoneIds = Object.freeze([...config.zoneIds]);
     this.accountId = config.accountId;
     this.budgetLimit = options.budget ?? CLOUDFLARE_BUDGET;
@@ -150,7 +130,7 @@ export class CloudflareClient {
               secrets: [token],
             }),
           };
-    this.transport = new HttpTransport({
+    const transport = new HttpTransport({
       provider: 'CLOUDFLARE',
       baseUrl: config.apiUrl,
       timeoutMs: upstream.timeoutMs,
@@ -158,6 +138,14 @@ export class CloudflareClient {
       dispatcher: options.dispatcher,
       onCall: options.onCall,
       mapError: (status, body, headers, context) => this.mapError(status, body, headers, context),
+    });
+    this.core = new ProviderCore({
+      provider: 'CLOUDFLARE',
+      name: 'Cloudflare',
+      shared,
+      transport,
+      ttlSeconds: upstream.cacheTtlSeconds,
+      rateWaitMs: upstream.rateWaitMs,
     });
   }
 
@@ -193,11 +181,7 @@ export class CloudflareClient {
         route: '/zones/{zone_id}/email/sending/subdomains',
         errorContext: { resource: RESOURCE.zone, id: zoneId },
       },
-      async (subdomains) => {
-        for (const subdomain of subdomains.slice(0, PRIME_LIMIT)) {
-          await this.prime(c.scope, [...segments, subdomain.id], subdomain);
-        }
-      },
+      (subdomains) => subdomains.map((subdomain) => [[...segments, subdomain.id], subdomain]),
     );
   }
 
@@ -229,8 +213,8 @@ export class CloudflareClient {
       route: '/zones/{zone_id}/email/sending/subdomains',
       errorContext: { resource: RESOURCE.zone, id: zoneId },
     });
-    const subdomain = required(created);
-    await this.prime(c.scope, [...segments, subdomain.id], subdomain);
+    const subdomain = this.core.required(created);
+    await this.core.prime(c.scope, [...segments, subdomain.id], subdomain);
     return subdomain;
   }
 
@@ -293,9 +277,9 @@ export class CloudflareClient {
 
   private budgets(c: Credentials): Budgets {
     return {
-      api: this.shared.budgets.forScope(c.budgetScope, this.budgetLimit),
+      api: this.core.budget(c.budgetScope, this.budgetLimit),
       // Sending quotas are per account, so this one follows the account-bearing scope.
-      sends: this.shared.budgets.forScope(`${c.scope}:sends`, { calls: 0, windowMs: 0 }),
+      sends: this.core.budget(`${c.scope}:sends`, { calls: 0, windowMs: 0 }),
     };
   }
 
@@ -304,34 +288,23 @@ export class CloudflareClient {
    * it concerns until its Retry-After; a `Ratelimit` header saying nothing is left blocks the API budget
    * until the window resets, since tripping Cloudflare's limit blocks every call for 5 minutes.
    */
-  private async call<T>(c: Credentials, spec: CallSpec<T>): Promise<T | null> {
+  private call<T>(c: Credentials, spec: CallSpec<T>): Promise<T | null> {
     const { result: resultSchema, send = false, ...request } = spec;
     const budgets = this.budgets(c);
-    if (send) await this.acquire(budgets.sends, 'sending is throttled');
-    await this.acquire(budgets.api, 'call budget spent');
-    try {
-      const response = await this.transport.request({
-        ...request,
-        schema: envelopeSchema,
-        authorization: `Bearer ${c.token}`,
-      });
-      this.observeRatelimit(response, budgets.api);
-      return this.unwrap(response, resultSchema, request.errorContext ?? {});
-    } catch (error) {
-      if (error instanceof RateLimitedError) {
-        const throttled = error.providerCode === String(SEND_THROTTLE_CODE);
-        (throttled ? budgets.sends : budgets.api).penalize(error.retryAfterSeconds);
-      }
-      throw error;
-    }
-  }
-
-  private async acquire(budget: RateBudget, what: string): Promise<void> {
-    const decision = await budget.acquire(this.upstream.rateWaitMs);
-    if (!decision.ok) {
-      const seconds = decision.retryAfterSeconds;
-      throw new RateLimitedError(`Cloudflare ${what}; retry in ${seconds} s`, 'CLOUDFLARE', seconds);
-    }
+    const api = { budget: budgets.api, refusal: 'call budget spent' };
+    return this.core.budgeted(
+      send ? [{ budget: budgets.sends, refusal: 'sending is throttled' }, api] : [api],
+      async () => {
+        const response = await this.core.transport.request({
+          ...request,
+          schema: envelopeSchema,
+          authorization: `Bearer ${c.token}`,
+        });
+        this.observeRatelimit(response, budgets.api);
+        return this.unwrap(response, resultSchema, request.errorContext ?? {});
+      },
+      (error) => (error.providerCode === String(SEND_THROTTLE_CODE) ? budgets.sends : budgets.api),
+    );
   }
 
   /**
@@ -361,27 +334,22 @@ export class CloudflareClient {
   /** Error statuses (through the transport) and `success: false` envelopes both end here. */
   private mapError(status: number, body: unknown, headers: ResponseHeaders, context: ErrorContext) {
     const secrets = this.credentials === null ? [] : [this.credentials.token];
-    return mapCloudflareError(status, body, headers, { ...context, now: this.shared.now(), secrets });
+    return mapCloudflareError(status, body, headers, { ...context, now: this.core.shared.now(), secrets });
   }
 
-  private observeRatelimit(response: HttpResult<unknown>, budget: RateBudget): void {
+  private observeRatelimit(response: HttpResult<unknown>, budget: CallBudget): void {
     const state = parseRatelimit(response.headers.ratelimit);
     if (state?.remaining === 0 && state.resetSeconds !== undefined && state.resetSeconds > 0) {
       budget.penalize(state.resetSeconds);
     }
   }
 
-  private async read<T>(
-    c: Credentials,
-    spec: CallSpec<T>,
-    afterLoad?: (data: T) => Promise<void>,
-  ): Promise<Fetched<T>> {
-    return readThrough(this.shared, {
+  private read<T>(c: Credentials, spec: CallSpec<T>, primes?: (data: T) => Primes): Promise<Fetched<T>> {
+    return this.core.read({
       scope: c.scope,
-      key: this.transport.path(spec.segments),
-      ttlSeconds: this.upstream.cacheTtlSeconds,
-      load: async () => required(await this.call(c, spec)),
-      afterLoad,
+      segments: spec.segments,
+      load: async () => this.core.required(await this.call(c, spec)),
+      ...(primes ? { primes } : {}),
     });
   }
 
@@ -390,16 +358,12 @@ export class CloudflareClient {
    * about the zone's subdomains: the list, and every subdomain's GET and DNS records (a create may also
    * re-enable an existing subdomain, whose id is unknown until the answer comes).
    */
-  private async write<T>(c: Credentials, zoneId: string, spec: CallSpec<T>): Promise<T | null> {
-    const forget = () => invalidate(this.shared, c.scope, this.transport.path(subdomainsPath(zoneId)));
-    try {
-      const result = await this.call(c, spec);
-      await forget();
-      return result;
-    } catch (error) {
-      if (error instanceof UpstreamError && AMBIGUOUS_FAILURES.has(error.code)) await forget();
-      throw error;
-    }
+  private write<T>(c: Credentials, zoneId: string, spec: CallSpec<T>): Promise<T | null> {
+    return this.core.write({
+      scope: c.scope,
+      invalidates: [this.core.path(subdomainsPath(zoneId))],
+      call: () => this.call(c, spec),
+    });
   }
 
   private async sendAny(
@@ -425,14 +389,10 @@ export class CloudflareClient {
         errorContext: { resource: RESOURCE.account, id: accountId },
         send: true,
       });
-      return required(result);
+      return this.core.required(result);
     } catch (error) {
       throw maybeSent(error);
     }
-  }
-
-  private prime(scope: string, segments: string[], value: unknown): Promise<void> {
-    return prime(this.shared, this.transport, this.upstream.cacheTtlSeconds, scope, segments, value);
   }
 }
 
@@ -442,14 +402,6 @@ function subdomainsPath(zoneId: string): string[] {
 
 function invalid(path: string, message: string): ValidationError {
   return new ValidationError(`${path} ${message}`, [{ path, message }], null);
-}
-
-/** A 2xx without a body (204) where the call needs one. */
-function required<T>(data: T | null): T {
-  if (data === null) {
-    throw new UpstreamError('Cloudflare answered without a body', 'CLOUDFLARE', 204, 'MALFORMED_RESPONSE');
-  }
-  return data;
 }
 
 /**

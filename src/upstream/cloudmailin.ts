@@ -32,7 +32,8 @@ import {
   sendingDomainSchema,
   sentMessageSchema,
 } from './cloudmailin-wire.js';
-import { RateLimitedError, UpstreamError, ValidationError } from './errors.js';
+import { type Fetched, type PageSizeMemory, type Primes, ProviderCore, type Query } from './core.js';
+import { UpstreamError, ValidationError } from './errors.js';
 import {
   type HttpRequest,
   type HttpResult,
@@ -40,14 +41,8 @@ import {
   type QueryValue,
   type UpstreamCall,
 } from './http.js';
-import type { BudgetStatus, RateBudget } from './rate-budget.js';
-import { type Fetched, invalidate, prime, readThrough } from './read-through.js';
+import type { BudgetStatus, CallBudget } from './rate-budget.js';
 import type { UpstreamShared } from './shared.js';
-
-export type { Fetched } from './read-through.js';
-export { createUpstreamShared, type UpstreamShared } from './shared.js';
-export type { UpstreamCall } from './http.js';
-export { mapCloudMailinError } from './cloudmailin-errors.js';
 
 export interface CloudMailinClientOptions {
   config: CloudMailinConfig;
@@ -59,10 +54,6 @@ export interface CloudMailinClientOptions {
 
 /** 5 calls per minute is documented; the extra second absorbs latency and clock skew between the two sides. */
 const BUDGET_WINDOW_MS = 61_000;
-/** Priming single-object caches from a list stops here, so one long list cannot flush the whole cache. */
-const PRIME_LIMIT = 200;
-/** Upstream failures after which a write may or may not have happened. */
-const AMBIGUOUS_FAILURES = new Set(['TIMEOUT', 'NETWORK', 'SERVER_ERROR']);
 
 const addressListSchema = z.array(addressSchema);
 const incomingStatusListSchema = z.array(incomingStatusSchema);
@@ -70,11 +61,8 @@ const customDomainListSchema = z.array(customDomainSchema);
 const outboundMessageListSchema = z.array(outboundMessageSchema);
 const sendingDomainListSchema = z.array(sendingDomainSchema);
 
-type Query = ReadonlyArray<readonly [string, QueryValue]>;
 type Request<T> = Omit<HttpRequest<T>, 'authorization'>;
 type Credential = 'api-key' | 'smtp-token';
-/** Single-object cache entries a response can fill: [path segments, value]. */
-type Primer<T> = (data: T) => Array<readonly [string[], unknown]>;
 
 interface ListArgs {
   query?: string | null;
@@ -82,19 +70,15 @@ interface ListArgs {
 }
 
 export class CloudMailinClient {
-  private readonly transport: HttpTransport;
+  private readonly core: ProviderCore;
   private readonly credentials: CloudMailinCredentials;
-  private readonly shared: UpstreamShared;
-  private readonly upstream: UpstreamConfig;
   private readonly ratePerMinute: number;
 
   constructor(options: CloudMailinClientOptions) {
     const { config, upstream, shared } = options;
-    this.shared = shared;
-    this.upstream = upstream;
     this.ratePerMinute = config.ratePerMinute;
     this.credentials = resolveCredentials(config);
-    this.transport = new HttpTransport({
+    const transport = new HttpTransport({
       provider: 'CLOUDMAILIN',
       baseUrl: config.apiUrl,
       timeoutMs: upstream.timeoutMs,
@@ -103,6 +87,14 @@ export class CloudMailinClient {
       onCall: options.onCall,
       mapError: (status, body, headers, context) =>
         mapCloudMailinError(status, body, headers, { ...context, now: shared.now() }),
+    });
+    this.core = new ProviderCore({
+      provider: 'CLOUDMAILIN',
+      name: 'CloudMailin',
+      shared,
+      transport,
+      ttlSeconds: upstream.cacheTtlSeconds,
+      rateWaitMs: upstream.rateWaitMs,
     });
   }
 
@@ -146,8 +138,8 @@ export class CloudMailinClient {
       route: '/addresses',
       invalidates: [this.path(m.accountId, 'addresses')],
     });
-    const address = required(data);
-    await this.prime(m.scope, [m.accountId, 'addresses', address.id], address);
+    const address = this.core.required(data);
+    await this.core.prime(m.scope, [m.accountId, 'addresses', address.id], address);
     return address;
   }
 
@@ -166,14 +158,16 @@ export class CloudMailinClient {
       invalidates: [this.path(m.accountId, 'addresses')],
     });
     const address = data ?? { id, ...input };
-    await this.prime(m.scope, [m.accountId, 'addresses', id], address);
+    await this.core.prime(m.scope, [m.accountId, 'addresses', id], address);
     return address;
   }
 
   /** Expects 202 with the deleted address. Also forgets the address's custom domains and incoming statuses. */
   async deleteAddress(id: string): Promise<Address> {
     const m = this.management();
-    const known = addressSchema.safeParse(await this.known(m.scope, this.path(m.accountId, 'addresses', id)));
+    const known = addressSchema.safeParse(
+      await this.core.known(m.scope, this.path(m.accountId, 'addresses', id)),
+    );
     const { data } = await this.write(m, {
       method: 'DELETE',
       segments: [m.accountId, 'addresses', id],
@@ -183,8 +177,8 @@ export class CloudMailinClient {
       errorContext: { resource: 'InboundAddress', id },
       invalidates: [
         this.path(m.accountId, 'addresses'),
-        this.transport.path([m.accountId, 'custom_domains'], [['address_id', id]]),
-        this.transport.path([m.accountId, 'incoming_statuses'], [['address_id', id]]),
+        this.core.path([m.accountId, 'custom_domains'], [['address_id', id]]),
+        this.core.path([m.accountId, 'incoming_statuses'], [['address_id', id]]),
       ],
     });
     return data ?? known.data ?? { id };
@@ -229,16 +223,16 @@ export class CloudMailinClient {
       expect: [201, 200],
       route: '/custom_domains',
       errorContext: { resource: 'InboundAddress', id: addressId },
-      invalidates: [this.transport.path([m.accountId, 'custom_domains'], [['address_id', addressId]])],
+      invalidates: [this.core.path([m.accountId, 'custom_domains'], [['address_id', addressId]])],
     });
-    return required(data);
+    return this.core.required(data);
   }
 
   async deleteCustomDomain(addressId: string, id: string): Promise<CustomDomain> {
     const m = this.management();
     // There is no show route; the address's first list page is the only place a domain may be known from.
-    const firstPage = this.transport.path([m.accountId, 'custom_domains'], [['address_id', addressId]]);
-    const known = customDomainListSchema.safeParse(await this.known(m.scope, firstPage));
+    const firstPage = this.core.path([m.accountId, 'custom_domains'], [['address_id', addressId]]);
+    const known = customDomainListSchema.safeParse(await this.core.known(m.scope, firstPage));
     const { data } = await this.write(m, {
       method: 'DELETE',
       segments: [m.accountId, 'custom_domains', id],
@@ -331,15 +325,15 @@ export class CloudMailinClient {
       route: '/sending_domains',
       invalidates: [this.path(m.accountId, 'sending_domains')],
     });
-    const created = required(data);
-    await this.prime(m.scope, [m.accountId, 'sending_domains', created.id], created);
+    const created = this.core.required(data);
+    await this.core.prime(m.scope, [m.accountId, 'sending_domains', created.id], created);
     return created;
   }
 
   async deleteSendingDomain(id: string): Promise<SendingDomain> {
     const m = this.management();
     const single = this.path(m.accountId, 'sending_domains', id);
-    const known = sendingDomainSchema.safeParse(await this.known(m.scope, single));
+    const known = sendingDomainSchema.safeParse(await this.core.known(m.scope, single));
     const { data } = await this.write(m, {
       method: 'DELETE',
       segments: [m.accountId, 'sending_domains', id],
@@ -366,17 +360,24 @@ export class CloudMailinClient {
       // Either way the verification flags may have changed.
       invalidates: [this.path(m.accountId, 'sending_domains')],
     });
-    const domain = required(data);
-    await this.prime(m.scope, [m.accountId, 'sending_domains', id], domain);
+    const domain = this.core.required(data);
+    await this.core.prime(m.scope, [m.accountId, 'sending_domains', id], domain);
     return { domain, verified: status === 200 };
   }
 
-  // Plumbing
+  // Plumbing: credentials, budgets and the credential fallback; everything else is the core's.
 
   /** The management API's budget as it stands now (5 calls per minute by default); null without credentials. */
   rateBudget(): BudgetStatus | null {
     const m = this.credentials.management;
-    return m === null ? null : this.budget(m.scope, this.ratePerMinute).status();
+    return m === null ? null : this.budget(m.scope).status();
+  }
+
+  /** What the lists of `route` (e.g. `/incoming_statuses`) have shown of the undocumented page size. */
+  pageSizeMemory(
+    route: '/incoming_statuses' | '/custom_domains' | '/outbound_messages' | '/sending_domains',
+  ): PageSizeMemory {
+    return this.core.pageSizeMemory(this.credentials.management?.scope ?? 'unconfigured', route);
   }
 
   private management(): ManagementCredentials {
@@ -387,31 +388,18 @@ export class CloudMailinClient {
     return requireCredentials(this.credentials.outbound, 'management API and SMTP username');
   }
 
-  private budget(scope: string, calls: number): RateBudget {
-    return this.shared.budgets.forScope(scope, { calls, windowMs: BUDGET_WINDOW_MS });
+  private budget(scope: string, calls = this.ratePerMinute): CallBudget {
+    return this.core.budget(scope, { calls, windowMs: BUDGET_WINDOW_MS });
   }
 
   private path(...segments: string[]): string {
-    return this.transport.path(segments);
+    return this.core.path(segments);
   }
 
-  /** Takes budget, then calls; a 429 from upstream blocks the budget's scope until its Retry-After. */
-  private async call<T>(budget: RateBudget, request: HttpRequest<T>): Promise<HttpResult<T>> {
-    const decision = await budget.acquire(this.upstream.rateWaitMs);
-    if (!decision.ok) {
-      const seconds = decision.retryAfterSeconds;
-      throw new RateLimitedError(
-        `CloudMailin call budget spent; retry in ${seconds} s`,
-        'CLOUDMAILIN',
-        seconds,
-      );
-    }
-    try {
-      return await this.transport.request(request);
-    } catch (error) {
-      if (error instanceof RateLimitedError) budget.penalize(error.retryAfterSeconds);
-      throw error;
-    }
+  private call<T>(budget: CallBudget, request: HttpRequest<T>): Promise<HttpResult<T>> {
+    return this.core.budgeted([{ budget, refusal: 'call budget spent' }], () =>
+      this.core.transport.request(request),
+    );
   }
 
   /**
@@ -421,22 +409,22 @@ export class CloudMailinClient {
    * for one request) and tried first next time. Each attempt takes budget: each is a call upstream.
    */
   private async callOutbound<T>(o: OutboundCredentials, request: Request<T>): Promise<HttpResult<T>> {
+    const { credentialChoice } = this.core.shared;
     const secrets: Record<Credential, string | null> = {
       'api-key': o.management.apiKey,
       'smtp-token': o.smtpToken,
     };
-    const first: Credential =
-      this.shared.credentialChoice.get(o.scope) === 'smtp-token' ? 'smtp-token' : 'api-key';
+    const first: Credential = credentialChoice.get(o.scope) === 'smtp-token' ? 'smtp-token' : 'api-key';
     const order: Credential[] = first === 'api-key' ? ['api-key', 'smtp-token'] : ['smtp-token', 'api-key'];
     const usable = order.filter((credential) => secrets[credential] !== null);
-    const budget = this.budget(o.management.scope, this.ratePerMinute);
+    const budget = this.budget(o.management.scope);
     for (const [index, credential] of usable.entries()) {
       try {
         const result = await this.call(budget, {
           ...request,
           authorization: `Bearer ${secrets[credential]}`,
         });
-        this.shared.credentialChoice.set(o.scope, credential);
+        credentialChoice.set(o.scope, credential);
         return result;
       } catch (error) {
         const unauthorized = error instanceof UpstreamError && error.code === 'UNAUTHORIZED';
@@ -446,98 +434,64 @@ export class CloudMailinClient {
     throw new Error('unreachable: the API key is always usable');
   }
 
-  private async read<T>(
+  private read<T>(
     credentials: ManagementCredentials | OutboundCredentials,
     request: Request<T>,
-    primer?: Primer<T>,
+    primes?: (data: T) => Primes,
   ): Promise<Fetched<T>> {
-    const scope = credentials.scope;
-    const load = async () => {
-      const result =
-        'outboundAccountId' in credentials
-          ? await this.callOutbound(credentials, request)
-          : await this.call(this.budget(credentials.scope, this.ratePerMinute), {
-              ...request,
-              authorization: `Bearer ${credentials.apiKey}`,
-            });
-      return required(result.data);
-    };
-    const afterLoad =
-      primer === undefined
-        ? undefined
-        : async (data: T) => {
-            for (const [segments, value] of primer(data).slice(0, PRIME_LIMIT))
-              await this.prime(scope, segments, value);
-          };
-    return readThrough(this.shared, {
-      scope,
-      key: this.transport.path(request.segments, request.query),
-      ttlSeconds: this.upstream.cacheTtlSeconds,
-      load,
-      afterLoad,
+    return this.core.read({
+      scope: credentials.scope,
+      segments: request.segments,
+      ...(request.query ? { query: request.query } : {}),
+      load: async () => {
+        const result =
+          'outboundAccountId' in credentials
+            ? await this.callOutbound(credentials, request)
+            : await this.call(this.budget(credentials.scope), {
+                ...request,
+                authorization: `Bearer ${credentials.apiKey}`,
+              });
+        return this.core.required(result.data);
+      },
+      ...(primes ? { primes } : {}),
     });
   }
 
-  /** A budgeted write; on success (or an outcome that leaves it unknown whether it happened) invalidates. */
-  private async write<T>(
+  /** A budgeted management write that forgets the reads under `invalidates` (see the core). */
+  private write<T>(
     m: ManagementCredentials,
     spec: Request<T> & { invalidates: string[] },
   ): Promise<HttpResult<T>> {
     const { invalidates, ...request } = spec;
-    const forget = () => Promise.all(invalidates.map((prefix) => invalidate(this.shared, m.scope, prefix)));
-    try {
-      const result = await this.call(this.budget(m.scope, this.ratePerMinute), {
-        ...request,
-        authorization: `Bearer ${m.apiKey}`,
-      });
-      await forget();
-      return result;
-    } catch (error) {
-      if (error instanceof UpstreamError && AMBIGUOUS_FAILURES.has(error.code)) await forget();
-      throw error;
-    }
+    return this.core.write({
+      scope: m.scope,
+      invalidates,
+      call: () => this.call(this.budget(m.scope), { ...request, authorization: `Bearer ${m.apiKey}` }),
+    });
   }
 
-  /**
-   * Deletes answer 202 with the deleted object. Should one answer 204 (no body), the object is taken from
-   * what the cache knew (looked up before the delete invalidates it), else a minimal object carrying only
-   * the id, which is safe for a resource that no longer exists.
-   */
-  private async known(scope: string, key: string): Promise<unknown> {
-    return (await this.shared.cache.get(scope, key))?.value;
-  }
-
+  /** Sends are not budgeted (NOTES §1.6), and forget the outbound message lists, which they change. */
   private async send(input: MessageInput | RawMessageInput): Promise<SentMessage> {
     const s = requireCredentials(this.credentials.sending, 'sending (SMTP username and token)');
     const o = this.credentials.outbound;
-    const forget = async () => {
-      if (o !== null) {
-        await invalidate(this.shared, o.scope, this.path(o.management.accountId, 'outbound_messages'));
-      }
-    };
-    try {
-      const { data } = await this.call(this.budget(s.scope, 0), {
-        method: 'POST',
-        segments: [s.username, 'messages'],
-        body: input,
-        authorization: `Bearer ${s.token}`,
-        schema: sentMessageSchema,
-        // 202 is documented. Any 2xx carrying the message means it was accepted: reporting an accepted send
-        // as failed would invite a duplicate.
-        expect: [202, 200, 201],
-        route: '/messages',
-        errorContext: { resource: 'OutboundAccount', id: s.username },
-      });
-      await forget();
-      return required(data);
-    } catch (error) {
-      if (error instanceof UpstreamError && AMBIGUOUS_FAILURES.has(error.code)) await forget();
-      throw error;
-    }
-  }
-
-  private prime(scope: string, segments: string[], value: unknown): Promise<void> {
-    return prime(this.shared, this.transport, this.upstream.cacheTtlSeconds, scope, segments, value);
+    const { data } = await this.core.write({
+      scope: o?.scope ?? s.scope,
+      invalidates: o === null ? [] : [this.path(o.management.accountId, 'outbound_messages')],
+      call: () =>
+        this.call(this.budget(s.scope, 0), {
+          method: 'POST',
+          segments: [s.username, 'messages'],
+          body: input,
+          authorization: `Bearer ${s.token}`,
+          schema: sentMessageSchema,
+          // 202 is documented. Any 2xx carrying the message means it was accepted: reporting an accepted
+          // send as failed would invite a duplicate.
+          expect: [202, 200, 201],
+          route: '/messages',
+          errorContext: { resource: 'OutboundAccount', id: s.username },
+        }),
+    });
+    return this.core.required(data);
   }
 }
 
@@ -554,12 +508,4 @@ function listQuery(args: ListArgs): Query {
     query.push(['page', args.page]);
   }
   return query;
-}
-
-/** A 2xx the transport accepted without a body (204) where the call needs one. */
-function required<T>(data: T | null): T {
-  if (data === null) {
-    throw new UpstreamError('CloudMailin answered without a body', 'CLOUDMAILIN', 204, 'MALFORMED_RESPONSE');
-  }
-  return data;
 }

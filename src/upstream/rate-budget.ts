@@ -29,12 +29,24 @@ export interface BudgetStatus {
 
 export type BudgetDecision = { ok: true; waitedMs: number } | { ok: false; retryAfterSeconds: number };
 
+/** A budget of calls, as the provider core uses it; a shared store (Redis) can implement it later. */
+export interface CallBudget {
+  acquire(deadlineMs: number): Promise<BudgetDecision>;
+  penalize(retryAfterSeconds: number): void;
+  status(): BudgetStatus;
+}
+
+/** One budget per credential scope. */
+export interface BudgetStore {
+  forScope(scope: string, limit: BudgetLimit): CallBudget;
+}
+
 export interface RateBudgetOptions {
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
 
-export class RateBudget {
+export class RateBudget implements CallBudget {
   /** Start times of granted calls, ascending; a waiter's reserved slot may lie in the future. */
   private readonly grants: number[] = [];
   private blockedUntil = 0;
@@ -102,7 +114,7 @@ export class RateBudget {
 }
 
 /** One budget per credential scope, created on first use. */
-export class RateBudgets {
+export class RateBudgets implements BudgetStore {
   private readonly budgets = new Map<string, RateBudget>();
   readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;

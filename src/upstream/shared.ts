@@ -1,19 +1,43 @@
 /**
- * Everything the upstream layer shares across requests: the response cache, in-flight reads, rate budgets,
- * and what a client has learned about its credentials. Made once per process and handed to every client
- * (clients themselves may be made per request).
+ * Everything the upstream layer shares across requests, made once per process and handed to every client.
+ * Each part is an interface so that a shared store (Redis, for several instances) can stand in for the
+ * in-memory one: the response cache, the rate budgets and the invalidation epochs. In-flight reads are
+ * promises of this process and stay local; what a client learns about credentials and page sizes are
+ * hints that cost at most one extra call when a process does not know them yet.
  */
 import { DEFAULT_MAX_ENTRIES, InFlight, MemoryResponseCache, type ResponseCache } from './cache.js';
-import { RateBudgets } from './rate-budget.js';
+import { type BudgetStore, RateBudgets } from './rate-budget.js';
+
+/** Bumped by every invalidation of a scope, so that a read that started before a write is not cached. */
+export interface EpochStore {
+  current(scope: string): Promise<number>;
+  bump(scope: string): Promise<void>;
+}
+
+export class MemoryEpochStore implements EpochStore {
+  private readonly epochs = new Map<string, number>();
+
+  async current(scope: string): Promise<number> {
+    return this.epochs.get(scope) ?? 0;
+  }
+
+  async bump(scope: string): Promise<void> {
+    this.epochs.set(scope, (this.epochs.get(scope) ?? 0) + 1);
+  }
+}
 
 export interface UpstreamShared {
   cache: ResponseCache;
-  budgets: RateBudgets;
+  budgets: BudgetStore;
   inflight: InFlight;
-  /** Bumped by every invalidation of a scope, so a read that started before a mutation does not cache. */
-  epochs: Map<string, number>;
+  epochs: EpochStore;
   /** Which credential answered a call that accepts more than one (see the CloudMailin outbound reads). */
   credentialChoice: Map<string, string>;
+  /**
+   * The longest page seen per credential scope and list route: providers that do not document their page
+   * size end a list at the first page shorter than this.
+   */
+  pageSizes: Map<string, number>;
   now: () => number;
 }
 
@@ -34,8 +58,9 @@ export function createUpstreamShared(options: UpstreamSharedOptions = {}): Upstr
       new MemoryResponseCache({ maxEntries: options.maxEntries ?? DEFAULT_MAX_ENTRIES, now }),
     budgets: new RateBudgets({ now, sleep: options.sleep }),
     inflight: new InFlight(),
-    epochs: new Map(),
+    epochs: new MemoryEpochStore(),
     credentialChoice: new Map(),
+    pageSizes: new Map(),
     now,
   };
 }

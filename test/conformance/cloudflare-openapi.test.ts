@@ -21,7 +21,7 @@ import {
 } from '../../src/sandbox/cloudflare-demo.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { envelopeSchema } from '../../src/upstream/cloudflare-wire.js';
-import { sharedPath } from '../helpers/shared.js';
+import { fixturePath } from '../helpers/fixtures.js';
 import {
   type JsonObject,
   type OpenApiValidator,
@@ -33,8 +33,8 @@ import {
   parseBody,
 } from './openapi.js';
 
-const CLOUDFLARE_SPEC = sharedPath('upstream/cloudflare/email-sending.openapi.json');
-const SDK_PARAMS = sharedPath('upstream/cloudflare/examples/sdk-test-params.json');
+const CLOUDFLARE_SPEC = fixturePath('cloudflare/email-sending.openapi.json');
+const SDK_PARAMS = fixturePath('cloudflare/examples/sdk-test-params.json');
 
 type Verdict = 'valid' | 'invalid';
 /** `unpatched` is the verdict with every other patch applied but not this one. */

@@ -1,9 +1,9 @@
-import { sharedPath } from '../helpers/shared.js';
+import { fixturePath } from '../helpers/fixtures.js';
 /**
  * Every place where the CloudMailin conformance tests do not take
- * `shared/upstream/cloudmailin/openapi/cloudmailin-api-v0.1.yml` (the 2021 file) as it is, each with its
- * reason. The seed (`shared/seeds/000_f4f25a1e2223f55e.txt`, a render of the newer live reference) wins
- * where the two disagree (`shared/upstream/cloudmailin/NOTES.md` §1.1, §1.4, §1.5).
+ * `test/fixtures/providers/cloudmailin/openapi/cloudmailin-api-v0.1.yml` (the 2021 file) as it is, each with
+ * its reason. The seed (`test/fixtures/providers/seeds/000_f4f25a1e2223f55e.txt`, a render of the newer live
+ * reference) wins where the two disagree (`test/fixtures/providers/cloudmailin/NOTES.md` §1.1, §1.4, §1.5).
  *
  * - SPEC_PATCHES change the document before it is compiled. Each one touches only the schemas or
  *   parameters it names. Each carries probes: traffic that the validator must judge differently with the
@@ -21,7 +21,7 @@ import {
   objectAt,
 } from './openapi.js';
 
-export const CLOUDMAILIN_SPEC = sharedPath('upstream/cloudmailin/openapi/cloudmailin-api-v0.1.yml');
+export const CLOUDMAILIN_SPEC = fixturePath('cloudmailin/openapi/cloudmailin-api-v0.1.yml');
 
 export type Verdict = 'valid' | 'invalid';
 

@@ -16,7 +16,8 @@ import { loadConfig } from '../../src/config.js';
 import { SANDBOX_CLOUDMAILIN as CM } from '../../src/sandbox/accounts.js';
 import { DEMO_CLOUDMAILIN as DEMO } from '../../src/sandbox/demo-data.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
-import { CloudMailinClient, createUpstreamShared } from '../../src/upstream/cloudmailin.js';
+import { CloudMailinClient } from '../../src/upstream/cloudmailin.js';
+import { createUpstreamShared } from '../../src/upstream/shared.js';
 import { type Exchange, type RecordingProxy, startRecordingProxy } from '../helpers/recording-proxy.js';
 import {
   CLOUDMAILIN_SPEC,

@@ -12,7 +12,8 @@ import { createHttpServer } from '../../src/http-server.js';
 import { createMetrics } from '../../src/metrics.js';
 import { createProviders } from '../../src/providers.js';
 import { type Sandbox, type SandboxOptions, startSandbox } from '../../src/sandbox/server.js';
-import { type UpstreamCall, createUpstreamShared } from '../../src/upstream/cloudmailin.js';
+import type { UpstreamCall } from '../../src/upstream/http.js';
+import { createUpstreamShared } from '../../src/upstream/shared.js';
 
 export interface GraphQLResponse<T> {
   status: number;

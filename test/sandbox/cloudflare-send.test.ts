@@ -5,7 +5,7 @@ import {
   CLOUDFLARE_SEND_ERRORS,
   sendResultSchema,
 } from '../../src/upstream/cloudflare-wire.js';
-import { cloudflareSdkParams } from '../helpers/shared.js';
+import { cloudflareSdkParams } from '../helpers/fixtures.js';
 import {
   CF,
   type Reply,

@@ -8,7 +8,7 @@ import {
   dnsRecordSchema,
   subdomainSchema,
 } from '../../src/upstream/cloudflare-wire.js';
-import { cloudflareSdkParams } from '../helpers/shared.js';
+import { cloudflareSdkParams } from '../helpers/fixtures.js';
 import { type Reply, cf, cfSuccess, expectCfError, fakeClock, keysOf, sandbox } from './helpers.js';
 
 const { primary: ZONE, secondary: ZONE2 } = DEMO_CLOUDFLARE.zones;

@@ -8,12 +8,8 @@
 import type { MockCallHistoryLog } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLOUDFLARE_LIMITS } from '../../src/upstream/cloudflare-wire.js';
-import {
-  CLOUDFLARE_BUDGET,
-  type CloudflareClient,
-  type CloudflareSendInput,
-  type CloudflareSendRawInput,
-} from '../../src/upstream/cloudflare.js';
+import type { CloudflareSendInput, CloudflareSendRawInput } from '../../src/upstream/cloudflare-wire.js';
+import { CLOUDFLARE_BUDGET, type CloudflareClient } from '../../src/upstream/cloudflare.js';
 import {
   NotConfiguredError,
   NotFoundError,

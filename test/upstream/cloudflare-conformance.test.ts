@@ -1,6 +1,6 @@
 /**
  * The CloudflareClient's REQUESTS, as recorded on the wire, validated against
- * `shared/upstream/cloudflare/email-sending.openapi.json` by the conformance helper
+ * `test/fixtures/providers/cloudflare/email-sending.openapi.json` by the conformance helper
  * (`test/conformance/openapi.ts`, openapi-backend): path, path parameters, content type, security and JSON
  * body of every method, with the SDK's own test params. The success bodies the client tests feed the client
  * are validated as responses, so those fixtures are spec-shaped.
@@ -12,9 +12,10 @@
  */
 import type { Interceptable, MockAgent, MockCallHistoryLog } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CloudflareClient, createUpstreamShared } from '../../src/upstream/cloudflare.js';
+import type { CloudflareClient } from '../../src/upstream/cloudflare.js';
+import { createUpstreamShared } from '../../src/upstream/shared.js';
 import { type OpenApiValidator, type SpecPatch, loadOpenApi, objectAt } from '../conformance/openapi.js';
-import { sharedPath } from '../helpers/shared.js';
+import { fixturePath } from '../helpers/fixtures.js';
 import {
   BASE,
   ORIGIN,
@@ -28,7 +29,7 @@ import {
 } from './cloudflare-helpers.js';
 import { callHistory, closeHarnesses, mockAgent } from './helpers.js';
 
-const SPEC = sharedPath('upstream/cloudflare/email-sending.openapi.json');
+const SPEC = fixturePath('cloudflare/email-sending.openapi.json');
 const ACCOUNT = SDK['emailSending.send'].only_required.account_id;
 
 const BEARER_WORKS: SpecPatch = {

@@ -4,15 +4,12 @@
  */
 import type { Dispatcher, Interceptable } from 'undici';
 import type { CloudflareConfig, UpstreamConfig } from '../../src/config.js';
-import {
-  CloudflareClient,
-  type CloudflareSendInput,
-  type CloudflareSendRawInput,
-  type UpstreamShared,
-} from '../../src/upstream/cloudflare.js';
+import type { CloudflareSendInput, CloudflareSendRawInput } from '../../src/upstream/cloudflare-wire.js';
+import { CloudflareClient } from '../../src/upstream/cloudflare.js';
 import type { UpstreamCall } from '../../src/upstream/http.js';
 import type { BudgetLimit } from '../../src/upstream/rate-budget.js';
-import { cloudflareSdkParams } from '../helpers/shared.js';
+import type { UpstreamShared } from '../../src/upstream/shared.js';
+import { cloudflareSdkParams } from '../helpers/fixtures.js';
 import { type MockUpstream, baseUpstream, mockUpstream } from './helpers.js';
 
 export interface SdkTestParams {

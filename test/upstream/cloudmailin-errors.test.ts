@@ -3,7 +3,7 @@
  * NotFoundError names come from the call that failed.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { mapCloudMailinError } from '../../src/upstream/cloudmailin.js';
+import { mapCloudMailinError } from '../../src/upstream/cloudmailin-errors.js';
 import {
   NotFoundError,
   RateLimitedError,

@@ -4,12 +4,9 @@
  */
 import { type Interceptable, MockAgent, type MockCallHistoryLog } from 'undici';
 import type { CloudMailinConfig, UpstreamConfig } from '../../src/config.js';
-import {
-  CloudMailinClient,
-  type UpstreamShared,
-  createUpstreamShared,
-} from '../../src/upstream/cloudmailin.js';
+import { CloudMailinClient } from '../../src/upstream/cloudmailin.js';
 import type { UpstreamCall } from '../../src/upstream/http.js';
+import { type UpstreamShared, createUpstreamShared } from '../../src/upstream/shared.js';
 
 export const ORIGIN = 'https://cloudmailin.test';
 export const BASE = '/api/v0.1';

@@ -1,0 +1,219 @@
+/**
+ * The provider core: every rule about calling a provider that is not about one provider's endpoints, in
+ * one place, so that a provider client is a catalogue of its endpoints and a shared (Redis) store only has
+ * to implement the interfaces in `shared.ts`.
+ *
+ * - **Budget.** A call first takes a slot of its budget(s), waiting up to MAILGRAPH_RATE_LIMIT_WAIT_MS, or
+ *   is refused with a RateLimitedError; a 429 from the provider blocks the budget until its Retry-After.
+ * - **Read-through.** A fresh cache hit costs no call; identical concurrent reads share one load; the load
+ *   fills the cache and primes single-object entries from lists; when the budget is spent an expired entry
+ *   still in its grace period is served, flagged stale.
+ * - **Writes** invalidate the reads they affect on success, and also after an ambiguous failure (timeout,
+ *   network, 5xx), since the write may have happened. A read in flight across a write is not cached.
+ */
+import { RateLimitedError, UpstreamError, type UpstreamErrorCode, ValidationError } from './errors.js';
+import type { Provider } from './errors.js';
+import type { HttpTransport, QueryValue } from './http.js';
+import type { BudgetLimit, CallBudget } from './rate-budget.js';
+import type { UpstreamShared } from './shared.js';
+
+/** Failures after which a write may or may not have happened. */
+export const AMBIGUOUS_FAILURES: ReadonlySet<UpstreamErrorCode> = new Set([
+  'TIMEOUT',
+  'NETWORK',
+  'SERVER_ERROR',
+]);
+
+/** Priming single-object entries from a list stops here, so one long list cannot flush the whole cache. */
+export const PRIME_LIMIT = 200;
+
+/** A read's answer, and whether it came from an expired cache entry because the rate budget was spent. */
+export class Fetched<T> {
+  constructor(
+    readonly data: T,
+    readonly stale: boolean,
+  ) {}
+}
+
+export type Query = ReadonlyArray<readonly [string, QueryValue]>;
+
+/** What a list has learned about its provider's undocumented page size. */
+export interface PageSizeMemory {
+  longest(): number;
+  saw(length: number): void;
+}
+
+/** Single-object entries a response can fill: [path segments, value]. */
+export type Primes = Array<readonly [string[], unknown]>;
+
+export interface ReadSpec<T> {
+  /** Credential scope of the cache and in-flight entries. */
+  scope: string;
+  segments: readonly string[];
+  query?: Query;
+  load: () => Promise<T>;
+  /** Single-object entries this response fills (only for responses of the show endpoint's full shape). */
+  primes?: (data: T) => Primes;
+}
+
+export interface WriteSpec<T> {
+  scope: string;
+  /** Path prefixes whose cached and in-flight reads the write makes outdated. */
+  invalidates: string[];
+  call: () => Promise<T>;
+}
+
+export interface ProviderCoreOptions {
+  provider: Provider;
+  /** The provider's name in messages, e.g. `CloudMailin`. */
+  name: string;
+  shared: UpstreamShared;
+  transport: HttpTransport;
+  ttlSeconds: number;
+  rateWaitMs: number;
+}
+
+export class ProviderCore {
+  readonly shared: UpstreamShared;
+  readonly transport: HttpTransport;
+
+  constructor(private readonly options: ProviderCoreOptions) {
+    this.shared = options.shared;
+    this.transport = options.transport;
+  }
+
+  /** The cache key of a path: the request path with its query, exactly as sent. */
+  path(segments: readonly string[], query?: Query): string {
+    return this.transport.path([...segments], query);
+  }
+
+  budget(scope: string, limit: BudgetLimit): CallBudget {
+    return this.shared.budgets.forScope(scope, limit);
+  }
+
+  /**
+   * Takes a slot of each budget in turn (each refused with its own reason), then calls. A
+   * RateLimitedError from the provider blocks the budget `penalized` picks (the last one by default)
+   * until its Retry-After.
+   */
+  async budgeted<T>(
+    budgets: ReadonlyArray<{ budget: CallBudget; refusal: string }>,
+    call: () => Promise<T>,
+    penalized: (error: RateLimitedError) => CallBudget | undefined = () =>
+      budgets[budgets.length - 1]?.budget,
+  ): Promise<T> {
+    for (const { budget, refusal } of budgets) {
+      const decision = await budget.acquire(this.options.rateWaitMs);
+      if (!decision.ok) {
+        const seconds = decision.retryAfterSeconds;
+        throw new RateLimitedError(
+          `${this.options.name} ${refusal}; retry in ${seconds} s`,
+          this.options.provider,
+          seconds,
+        );
+      }
+    }
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof RateLimitedError) penalized(error)?.penalize(error.retryAfterSeconds);
+      throw error;
+    }
+  }
+
+  async read<T>(spec: ReadSpec<T>): Promise<Fetched<T>> {
+    const { shared } = this;
+    const { scope } = spec;
+    const key = this.path(spec.segments, spec.query);
+    const hit = await shared.cache.get(scope, key);
+    if (hit?.fresh) return new Fetched(hit.value as T, false);
+    return shared.inflight.run(scope, key, async () => {
+      const epoch = await shared.epochs.current(scope);
+      let data: T;
+      try {
+        data = await spec.load();
+      } catch (error) {
+        if (!(error instanceof RateLimitedError)) throw error;
+        const fallback = await shared.cache.get(scope, key);
+        if (fallback === undefined) throw error;
+        return new Fetched(fallback.value as T, true);
+      }
+      // A write in this scope while the read was in flight may have made `data` outdated.
+      if ((await shared.epochs.current(scope)) === epoch) {
+        await shared.cache.set(scope, key, data, this.options.ttlSeconds);
+        for (const [segments, value] of spec.primes?.(data).slice(0, PRIME_LIMIT) ?? []) {
+          await this.prime(scope, segments, value);
+        }
+      }
+      return new Fetched(data, false);
+    });
+  }
+
+  /** Runs a write; on success, or when it is unknown whether it happened, forgets what it affects. */
+  async write<T>(spec: WriteSpec<T>): Promise<T> {
+    try {
+      const result = await spec.call();
+      await this.invalidate(spec.scope, spec.invalidates);
+      return result;
+    } catch (error) {
+      if (error instanceof UpstreamError && AMBIGUOUS_FAILURES.has(error.code)) {
+        await this.invalidate(spec.scope, spec.invalidates);
+      }
+      throw error;
+    }
+  }
+
+  async invalidate(scope: string, pathPrefixes: string[]): Promise<void> {
+    await this.shared.epochs.bump(scope);
+    for (const prefix of pathPrefixes) {
+      this.shared.inflight.forget(scope, prefix);
+      await this.shared.cache.invalidate(scope, prefix);
+    }
+  }
+
+  /**
+   * Fills the cache entry of a single object that a list, a create or an update already returned, so that
+   * the next read of it costs no call. Only for responses of the same full shape as the show endpoint.
+   */
+  async prime(scope: string, segments: string[], value: unknown): Promise<void> {
+    let key: string;
+    try {
+      key = this.path(segments);
+    } catch (error) {
+      // An id that cannot be a path segment cannot be asked for either; nothing to prime.
+      if (error instanceof ValidationError) return;
+      throw error;
+    }
+    await this.shared.cache.set(scope, key, value, this.options.ttlSeconds);
+  }
+
+  /** What the cache knows of a path (fresh or stale), e.g. to answer a delete that returned no body. */
+  async known(scope: string, key: string): Promise<unknown> {
+    return (await this.shared.cache.get(scope, key))?.value;
+  }
+
+  /** The longest page seen of a list route, kept per credential scope (one tenant's size is not another's). */
+  pageSizeMemory(scope: string, route: string): PageSizeMemory {
+    const sizes = this.shared.pageSizes;
+    const key = `${scope}\n${route}`;
+    return {
+      longest: () => sizes.get(key) ?? 0,
+      saw: (length) => {
+        if (length > (sizes.get(key) ?? 0)) sizes.set(key, length);
+      },
+    };
+  }
+
+  /** A 2xx without a body (204) where the call needs one. */
+  required<T>(data: T | null): T {
+    if (data === null) {
+      throw new UpstreamError(
+        `${this.options.name} answered without a body`,
+        this.options.provider,
+        204,
+        'MALFORMED_RESPONSE',
+      );
+    }
+    return data;
+  }
+}

@@ -13,6 +13,7 @@ import {
 } from 'graphql-yoga';
 import type { Config } from './config.js';
 import { type Context, createContext } from './context.js';
+import { MailgraphError } from './errors.js';
 import { GRAPHIQL_TABS } from './graphiql.js';
 import { type IdempotencyStore, MemoryIdempotencyStore } from './idempotency.js';
 import type { Metrics } from './metrics.js';
@@ -20,7 +21,6 @@ import type { Providers } from './providers.js';
 import { useQueryCost } from './query-cost.js';
 import { extensionsOf } from './schema/errors.js';
 import { schema } from './schema/index.js';
-import { MailgraphError } from './upstream/errors.js';
 
 export interface AppDeps {
   config: Config;

@@ -7,7 +7,7 @@
  * REDIS_URL work. The interface is async so it can slot in unchanged.
  */
 import { createHash } from 'node:crypto';
-import { ValidationError } from './upstream/errors.js';
+import { ValidationError } from './errors.js';
 
 export interface Idempotent<T> {
   result: T;

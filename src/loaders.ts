@@ -4,10 +4,10 @@
  * requests (cache, in-flight de-duplication, rate budget) happens below, in the upstream layer.
  */
 import DataLoader from 'dataloader';
+import { NotFoundError } from './errors.js';
 import type { RequestProviders } from './providers.js';
 import type { CloudflareDnsRecord, CloudflareSubdomain } from './upstream/cloudflare-wire.js';
 import type { Address, OutboundMessage, SendingDomain } from './upstream/cloudmailin-wire.js';
-import { NotFoundError } from './upstream/errors.js';
 
 /** Key of a Cloudflare sending subdomain: its zone and its tag. */
 export function subdomainKey(zoneId: string, id: string): string {

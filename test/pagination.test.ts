@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { NotFoundError } from '../src/errors.js';
 import { type Connection, type UpstreamList, paginateUpstream } from '../src/schema/pagination.js';
-import { NotFoundError } from '../src/upstream/errors.js';
 
 interface Row {
   id: string;

@@ -8,7 +8,7 @@ import RelayPlugin, { decodeGlobalID } from '@pothos/plugin-relay';
 import ScopeAuthPlugin, { type AuthFailure } from '@pothos/plugin-scope-auth';
 import { GraphQLError } from 'graphql';
 import type { Context } from '../context.js';
-import { ValidationError } from '../upstream/errors.js';
+import { ValidationError } from '../errors.js';
 
 /** The scope a refusal names: the first single scope among the failures. */
 function missingScope(failure: AuthFailure): string | null {

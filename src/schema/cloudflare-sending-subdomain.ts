@@ -1,6 +1,6 @@
 /** Cloudflare Email Sending subdomains, one list per configured zone. */
+import { NotFoundError } from '../errors.js';
 import { subdomainKey } from '../loaders.js';
-import { NotFoundError } from '../upstream/errors.js';
 import { builder } from './builder.js';
 import { joinIds, splitIds } from './ids.js';
 import {

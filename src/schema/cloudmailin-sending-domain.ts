@@ -1,5 +1,5 @@
 /** CloudMailin sending domains ("outbound domains" in its dashboard). */
-import { NotFoundError } from '../upstream/errors.js';
+import { NotFoundError } from '../errors.js';
 import { builder } from './builder.js';
 import {
   type CloudMailinSendingDomainShape,

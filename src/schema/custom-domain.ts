@@ -1,16 +1,15 @@
-import type { Context } from '../context.js';
 /**
  * Custom domains: receive mail for `anything@yourdomain` on an inbound address.
  */
+import type { Context } from '../context.js';
 import type { CustomDomain, CustomDomainInput } from '../upstream/cloudmailin-wire.js';
 import { builder } from './builder.js';
-import { asksHasNextPage, connectionOf, forwardPageArgs } from './connection.js';
+import { connectionOf } from './connection.js';
 import { mutationResult } from './errors.js';
 import { globalIdOf, joinIds, localIdOf, splitIds } from './ids.js';
-import { InboundAddressRef, addressIdOf } from './inbound-address.js';
+import { InboundAddressRef, addressIdOf, addressListFields } from './inbound-address.js';
 import { locate } from './locate.js';
-import { type ConnectionArgs, paginateUpstream } from './pagination.js';
-import { InputIssues, hasControlCharacters, isDomain, searchQueryOf } from './validate.js';
+import { InputIssues, hasControlCharacters, isDomain } from './validate.js';
 
 export type CustomDomainShape = CustomDomain & { address_id: string };
 
@@ -73,66 +72,23 @@ builder.node(CustomDomainRef, {
   }),
 });
 
-function resolveDomains(
-  context: Context,
-  addressId: string,
-  query: string | null | undefined,
-  args: ConnectionArgs,
-  exactEnd: boolean,
-) {
-  const q = searchQueryOf(query);
-  return paginateUpstream<CustomDomainShape>(
-    {
-      identity: `cloudmailin:custom_domains?address_id=${addressId}&query=${q ?? ''}`,
-      paged: true,
-      pageSize: context.cloudmailin.pageSizeMemory('/custom_domains'),
-      key: (domain) => domain.id,
-      fetchPage: (page) => fetchDomains(context, addressId, q, page),
-    },
-    args,
-    { exactEnd },
-  );
-}
-
 export const CustomDomainConnection = connectionOf(CustomDomainRef, 'CustomDomain', 'custom domains');
 
-builder.queryField('customDomains', (t) =>
-  t.field({
-    type: CustomDomainConnection,
-    nullable: true,
-    description: 'The custom domains of an inbound address.',
-    args: {
-      ...forwardPageArgs,
-      addressId: t.arg.id({ required: true, description: 'A global id or a CloudMailin address id.' }),
-      query: t.arg.string({ description: 'A domain or part of one to search for.' }),
-    },
-    authScopes: { read: true },
-    resolve: (_root, args, context, info) =>
-      resolveDomains(
-        context,
-        addressIdOf(String(args.addressId), 'addressId'),
-        args.query,
-        args,
-        asksHasNextPage(info),
-      ),
+addressListFields<CustomDomainShape>({
+  name: 'customDomains',
+  connection: CustomDomainConnection,
+  rootDescription: 'The custom domains of an inbound address.',
+  nestedDescription:
+    'The custom domains of this address; null, with an error, when they could not be loaded.',
+  queryDescription: 'A domain or part of one to search for.',
+  list: (context, addressId, q) => ({
+    identity: `cloudmailin:custom_domains?address_id=${addressId}&query=${q ?? ''}`,
+    paged: true,
+    pageSize: context.cloudmailin.pageSizeMemory('/custom_domains'),
+    key: (domain) => domain.id,
+    fetchPage: (page) => fetchDomains(context, addressId, q, page),
   }),
-);
-
-builder.objectField(InboundAddressRef, 'customDomains', (t) =>
-  t.field({
-    type: CustomDomainConnection,
-    nullable: true,
-    description: 'The custom domains of this address; null, with an error, when they could not be loaded.',
-    args: {
-      ...forwardPageArgs,
-      query: t.arg.string({ description: 'A domain or part of one to search for.' }),
-    },
-    authScopes: { read: true },
-    resolve: (address, args, context, info) =>
-      resolveDomains(context, address.id, args.query, args, asksHasNextPage(info)),
-  }),
-);
-
+});
 const CreateCustomDomainInput = builder.inputType('CreateCustomDomainInput', {
   description: 'A custom domain for an inbound address. Its MX records must already point at CloudMailin.',
   fields: (t) => ({

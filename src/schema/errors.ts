@@ -12,7 +12,7 @@ import {
   type UpstreamErrorCode,
   ValidationError,
   type ValidationIssue,
-} from '../upstream/errors.js';
+} from '../errors.js';
 import { builder } from './builder.js';
 
 export const EmailProviderEnum = builder.enumType('EmailProvider', {

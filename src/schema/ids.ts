@@ -3,7 +3,7 @@
  * provider's own id as shown in its dashboard. A global id of another type is refused.
  */
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { ValidationError } from '../upstream/errors.js';
+import { ValidationError } from '../errors.js';
 
 /** The one way this graph writes a global id (Relay's base64 of `Type:localId`), as `node(id:)` reads it. */
 export function globalIdOf(typename: string, localId: string): string {

@@ -1,14 +1,14 @@
-import type { Context } from '../context.js';
 /**
  * Inbound addresses: CloudMailin addresses that receive mail and POST it to a target URL.
  */
+import type { Context } from '../context.js';
 import type { Address, AddressInput, TargetFormat } from '../upstream/cloudmailin-wire.js';
 import { builder } from './builder.js';
 import { asksHasNextPage, connectionOf, forwardPageArgs } from './connection.js';
 import { mutationResult, orNull } from './errors.js';
 import { globalIdOf, localIdOf } from './ids.js';
-import { paginateUpstream } from './pagination.js';
-import { InputIssues, hasControlCharacters, isHttpUrl } from './validate.js';
+import { type UpstreamList, paginateUpstream } from './pagination.js';
+import { InputIssues, hasControlCharacters, isHttpUrl, searchQueryOf } from './validate.js';
 
 export const InboundFormatEnum = builder.enumType('InboundFormat', {
   description: 'How CloudMailin POSTs received mail to the target.',
@@ -40,6 +40,53 @@ function redactTarget(target: string): string {
   } catch {
     return target;
   }
+}
+
+/**
+ * A list that belongs to an inbound address, offered twice with one connection type: at the root
+ * (`Query.<name>(addressId:, query:)`) and on the address itself (`InboundAddress.<name>(query:)`).
+ */
+export function addressListFields<Shape>(options: {
+  name: 'incomingStatuses' | 'customDomains';
+  connection: ReturnType<typeof connectionOf>;
+  rootDescription: string;
+  nestedDescription: string;
+  queryDescription: string;
+  list: (context: Context, addressId: string, query: string | null) => UpstreamList<Shape>;
+}): void {
+  const { name, connection, list } = options;
+  builder.queryField(name, (t) =>
+    t.field({
+      type: connection,
+      nullable: true,
+      description: options.rootDescription,
+      args: {
+        ...forwardPageArgs,
+        addressId: t.arg.id({ required: true, description: 'A global id or a CloudMailin address id.' }),
+        query: t.arg.string({ description: options.queryDescription }),
+      },
+      authScopes: { read: true },
+      resolve: (_root, args, context, info) => {
+        const addressId = addressIdOf(String(args.addressId), 'addressId');
+        return paginateUpstream(list(context, addressId, searchQueryOf(args.query)), args, {
+          exactEnd: asksHasNextPage(info),
+        });
+      },
+    }),
+  );
+  builder.objectField(InboundAddressRef, name, (t) =>
+    t.field({
+      type: connection,
+      nullable: true,
+      description: options.nestedDescription,
+      args: { ...forwardPageArgs, query: t.arg.string({ description: options.queryDescription }) },
+      authScopes: { read: true },
+      resolve: (address, args, context, info) =>
+        paginateUpstream(list(context, address.id, searchQueryOf(args.query)), args, {
+          exactEnd: asksHasNextPage(info),
+        }),
+    }),
+  );
 }
 
 builder.node(InboundAddressRef, {

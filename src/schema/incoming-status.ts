@@ -1,17 +1,16 @@
-import type { Context } from '../context.js';
 /**
  * Incoming statuses: one row per mail CloudMailin received for an address and tried to POST to its
  * target, with the outcome decoded from the target's HTTP status.
  */
+import type { Context } from '../context.js';
+import { ValidationError } from '../errors.js';
 import type { IncomingStatus } from '../upstream/cloudmailin-wire.js';
-import { ValidationError } from '../upstream/errors.js';
 import { builder } from './builder.js';
-import { asksHasNextPage, connectionOf, forwardPageArgs } from './connection.js';
+import { connectionOf } from './connection.js';
 import { EmailAddressRef, parseAddress } from './email-address.js';
-import { InboundAddressRef, addressIdOf } from './inbound-address.js';
+import { InboundAddressRef, addressListFields } from './inbound-address.js';
 import { locate } from './locate.js';
-import { type ConnectionArgs, paginateUpstream } from './pagination.js';
-import { dateOrNull, searchQueryOf } from './validate.js';
+import { dateOrNull } from './validate.js';
 
 export type IncomingStatusShape = IncomingStatus & { address_id: string };
 
@@ -158,28 +157,6 @@ async function fetchStatuses(
   return statuses.map((status) => ({ ...status, address_id: addressId }));
 }
 
-function resolveStatuses(
-  context: Context,
-  addressId: string,
-  query: string | null | undefined,
-  args: ConnectionArgs,
-  exactEnd: boolean,
-) {
-  const q = searchQueryOf(query);
-  return paginateUpstream<IncomingStatusShape>(
-    {
-      identity: `cloudmailin:incoming_statuses?address_id=${addressId}&query=${q ?? ''}`,
-      paged: true,
-      pageSize: context.cloudmailin.pageSizeMemory('/incoming_statuses'),
-      key: (status) => status.id,
-      time: timeOf,
-      fetchPage: (page) => fetchStatuses(context, addressId, q, page),
-    },
-    args,
-    { exactEnd },
-  );
-}
-
 const queryArgDescription =
   "A search in CloudMailin's query syntax, e.g. `status_category:rejected AND from:alice@example.com`.";
 
@@ -189,38 +166,20 @@ export const IncomingStatusConnection = connectionOf(
   'incoming statuses',
 );
 
-builder.queryField('incomingStatuses', (t) =>
-  t.field({
-    type: IncomingStatusConnection,
-    nullable: true,
-    description:
-      'Mail received by an inbound address, newest first. Cursors stay valid while new mail arrives: no row is repeated or skipped.',
-    args: {
-      ...forwardPageArgs,
-      addressId: t.arg.id({ required: true, description: 'A global id or a CloudMailin address id.' }),
-      query: t.arg.string({ description: queryArgDescription }),
-    },
-    authScopes: { read: true },
-    resolve: (_root, args, context, info) =>
-      resolveStatuses(
-        context,
-        addressIdOf(String(args.addressId), 'addressId'),
-        args.query,
-        args,
-        asksHasNextPage(info),
-      ),
+addressListFields<IncomingStatusShape>({
+  name: 'incomingStatuses',
+  connection: IncomingStatusConnection,
+  rootDescription:
+    'Mail received by an inbound address, newest first. Cursors stay valid while new mail arrives: no row is repeated or skipped.',
+  nestedDescription:
+    'Mail received by this address, newest first (see `Query.incomingStatuses`); null, with an error, when it could not be loaded.',
+  queryDescription: queryArgDescription,
+  list: (context, addressId, q) => ({
+    identity: `cloudmailin:incoming_statuses?address_id=${addressId}&query=${q ?? ''}`,
+    paged: true,
+    pageSize: context.cloudmailin.pageSizeMemory('/incoming_statuses'),
+    key: (status) => status.id,
+    time: timeOf,
+    fetchPage: (page) => fetchStatuses(context, addressId, q, page),
   }),
-);
-
-builder.objectField(InboundAddressRef, 'incomingStatuses', (t) =>
-  t.field({
-    type: IncomingStatusConnection,
-    nullable: true,
-    description:
-      'Mail received by this address, newest first (see `Query.incomingStatuses`); null, with an error, when it could not be loaded.',
-    args: { ...forwardPageArgs, query: t.arg.string({ description: queryArgDescription }) },
-    authScopes: { read: true },
-    resolve: (address, args, context, info) =>
-      resolveStatuses(context, address.id, args.query, args, asksHasNextPage(info)),
-  }),
-);
+});

@@ -8,7 +8,7 @@
  * `TooExpensiveError` that says so, instead of pretending the row does not exist; `null` means the list
  * was searched where the row would be, and it is not there.
  */
-import { NotFoundError, TooExpensiveError } from '../upstream/errors.js';
+import { NotFoundError, TooExpensiveError } from '../errors.js';
 
 export interface LocateList<T> {
   fetchPage(page: number): Promise<T[]>;

@@ -1,9 +1,9 @@
-import type { Context } from '../context.js';
 /**
  * Outbound messages: mail sent through CloudMailin (API or SMTP), each recipient with its delivery events.
  * The list carries each recipient's last event only; the full history comes from the show endpoint,
  * fetched once per message per request (DataLoader) and shared across requests (upstream cache).
  */
+import type { Context } from '../context.js';
 import {
   MESSAGE_EVENT_KINDS,
   type MessageEvent,

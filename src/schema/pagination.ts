@@ -16,8 +16,8 @@
  * is fetched.
  */
 import { createHash } from 'node:crypto';
+import { NotFoundError, ValidationError } from '../errors.js';
 import type { PageSizeMemory } from '../upstream/core.js';
-import { NotFoundError, ValidationError } from '../upstream/errors.js';
 
 export interface ConnectionArgs {
   first?: number | null;

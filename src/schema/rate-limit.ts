@@ -3,7 +3,7 @@
  * polling under CloudMailin's 5 calls per minute can pace itself (as GitHub's `rateLimit` does). Reading it
  * costs no upstream call.
  */
-import type { Provider } from '../upstream/errors.js';
+import type { Provider } from '../errors.js';
 import type { BudgetStatus } from '../upstream/rate-budget.js';
 import { builder } from './builder.js';
 import { EmailProviderEnum } from './errors.js';

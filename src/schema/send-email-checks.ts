@@ -3,9 +3,9 @@
  * `ValidationError`: the fields the chosen provider cannot honour (issues with code UNSUPPORTED_FIELD) and
  * every malformed, oversized or hostile value, against that provider's documented limits.
  */
+import type { Provider } from '../errors.js';
 import { CLOUDFLARE_LIMITS } from '../upstream/cloudflare-wire.js';
 import { CLOUDMAILIN_LIMITS } from '../upstream/cloudmailin-wire.js';
-import type { Provider } from '../upstream/errors.js';
 import { InputIssues, hasControlCharacters, isEmail } from './validate.js';
 
 export interface Mailbox {

@@ -1,11 +1,11 @@
-import type { Context } from '../context.js';
 /**
  * Listing, fetching, creating, verifying and deleting sending domains at either provider. Listing one
  * provider keeps its own paging (CloudMailin pages; Cloudflare answers each zone's whole list in one call);
  * listing both merges them, CloudMailin first, with the same opaque cursors.
  */
+import type { Context } from '../context.js';
+import { NotConfiguredError, ValidationError } from '../errors.js';
 import { subdomainKey } from '../loaders.js';
-import { NotConfiguredError, ValidationError } from '../upstream/errors.js';
 import { builder } from './builder.js';
 import { asksHasNextPage, connectionOf, forwardPageArgs } from './connection.js';
 import { EmailProviderEnum, mutationResult, orNull } from './errors.js';

@@ -2,7 +2,7 @@
  * Input checks that run before any upstream call. Each collects every problem of an input so that a
  * client learns all of them at once, then throws one ValidationError.
  */
-import { ValidationError, type ValidationIssue } from '../upstream/errors.js';
+import { ValidationError, type ValidationIssue } from '../errors.js';
 
 export class InputIssues {
   readonly issues: ValidationIssue[] = [];

@@ -10,18 +10,18 @@
  */
 import { z } from 'zod';
 import {
-  CLOUDFLARE_SEND_ERRORS,
-  CLOUDFLARE_SUBDOMAIN_ERRORS,
-  cloudflareMessageSchema,
-} from './cloudflare-wire.js';
-import {
   type MailgraphError,
   NotFoundError,
   RateLimitedError,
   UpstreamError,
   ValidationError,
   type ValidationIssue,
-} from './errors.js';
+} from '../errors.js';
+import {
+  CLOUDFLARE_SEND_ERRORS,
+  CLOUDFLARE_SUBDOMAIN_ERRORS,
+  cloudflareMessageSchema,
+} from './cloudflare-wire.js';
 import type { ErrorContext, ResponseHeaders } from './http.js';
 import { MAX_RETRY_AFTER_SECONDS, parseRetryAfter } from './retry-after.js';
 

@@ -11,6 +11,7 @@
 import type { Dispatcher } from 'undici';
 import { type ZodType, type ZodTypeDef, z } from 'zod';
 import type { CloudflareConfig, UpstreamConfig } from '../config.js';
+import { NotConfiguredError, UpstreamError, ValidationError } from '../errors.js';
 import { SEND_THROTTLE_CODE, mapCloudflareError, parseRatelimit } from './cloudflare-errors.js';
 import {
   CLOUDFLARE_LIMITS,
@@ -26,7 +27,6 @@ import {
   subdomainSchema,
 } from './cloudflare-wire.js';
 import { type Fetched, type Primes, ProviderCore } from './core.js';
-import { NotConfiguredError, UpstreamError, ValidationError } from './errors.js';
 import {
   type ErrorContext,
   type HttpRequest,

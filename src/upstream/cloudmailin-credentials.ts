@@ -3,7 +3,7 @@
  * missing credential is a NotConfiguredError rather than a 401 from upstream.
  */
 import type { CloudMailinConfig } from '../config.js';
-import { NotConfiguredError } from './errors.js';
+import { NotConfiguredError } from '../errors.js';
 import { credentialScope } from './scope.js';
 
 /** The management API: `{apiUrl}/{accountId}/…` with the account API key. */

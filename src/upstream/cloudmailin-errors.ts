@@ -3,14 +3,14 @@
  * CloudMailin's error body is `{"status": 422, "error": "description"}` (NOTES §1.5); anything else, including
  * an HTML error page or no body at all, is tolerated and never quoted back.
  */
-import { errorBodySchema } from './cloudmailin-wire.js';
 import {
   type MailgraphError,
   NotFoundError,
   RateLimitedError,
   UpstreamError,
   ValidationError,
-} from './errors.js';
+} from '../errors.js';
+import { errorBodySchema } from './cloudmailin-wire.js';
 import type { ErrorContext, ResponseHeaders } from './http.js';
 import { parseRetryAfter } from './retry-after.js';
 

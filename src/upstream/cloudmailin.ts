@@ -6,6 +6,7 @@
 import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import type { CloudMailinConfig, UpstreamConfig } from '../config.js';
+import { UpstreamError, ValidationError } from '../errors.js';
 import {
   type CloudMailinCredentials,
   type ManagementCredentials,
@@ -33,7 +34,6 @@ import {
   sentMessageSchema,
 } from './cloudmailin-wire.js';
 import { type Fetched, type PageSizeMemory, type Primes, ProviderCore, type Query } from './core.js';
-import { UpstreamError, ValidationError } from './errors.js';
 import {
   type HttpRequest,
   type HttpResult,

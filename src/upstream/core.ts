@@ -11,8 +11,8 @@
  * - **Writes** invalidate the reads they affect on success, and also after an ambiguous failure (timeout,
  *   network, 5xx), since the write may have happened. A read in flight across a write is not cached.
  */
-import { RateLimitedError, UpstreamError, type UpstreamErrorCode, ValidationError } from './errors.js';
-import type { Provider } from './errors.js';
+import { RateLimitedError, UpstreamError, type UpstreamErrorCode, ValidationError } from '../errors.js';
+import type { Provider } from '../errors.js';
 import type { HttpTransport, QueryValue } from './http.js';
 import type { BudgetLimit, CallBudget } from './rate-budget.js';
 import type { UpstreamShared } from './shared.js';

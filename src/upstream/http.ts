@@ -7,7 +7,7 @@
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { Agent, type Dispatcher } from 'undici';
 import type { ZodError, ZodType, ZodTypeDef } from 'zod';
-import { type MailgraphError, type Provider, UpstreamError, ValidationError } from './errors.js';
+import { type MailgraphError, type Provider, UpstreamError, ValidationError } from '../errors.js';
 import { countUpstreamCall } from './request-scope.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -4,7 +4,7 @@
  * is a one-way hash so that a secret never appears in a cache key, a Redis key or a log line.
  */
 import { createHash } from 'node:crypto';
-import type { Provider } from './errors.js';
+import type { Provider } from '../errors.js';
 
 export interface ScopeParts {
   provider: Provider;

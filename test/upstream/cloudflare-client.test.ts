@@ -7,16 +7,16 @@
  */
 import type { MockCallHistoryLog } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLOUDFLARE_LIMITS } from '../../src/upstream/cloudflare-wire.js';
-import type { CloudflareSendInput, CloudflareSendRawInput } from '../../src/upstream/cloudflare-wire.js';
-import { CLOUDFLARE_BUDGET, type CloudflareClient } from '../../src/upstream/cloudflare.js';
 import {
   NotConfiguredError,
   NotFoundError,
   RateLimitedError,
   UpstreamError,
   ValidationError,
-} from '../../src/upstream/errors.js';
+} from '../../src/errors.js';
+import { CLOUDFLARE_LIMITS } from '../../src/upstream/cloudflare-wire.js';
+import type { CloudflareSendInput, CloudflareSendRawInput } from '../../src/upstream/cloudflare-wire.js';
+import { CLOUDFLARE_BUDGET, type CloudflareClient } from '../../src/upstream/cloudflare.js';
 import type { BudgetLimit } from '../../src/upstream/rate-budget.js';
 import {
   ACCOUNT,

@@ -4,18 +4,13 @@
  * (`cloudflare-client.test.ts`) check the same mapping as seen through each call.
  */
 import { describe, expect, it } from 'vitest';
+import { NotFoundError, RateLimitedError, UpstreamError, ValidationError } from '../../src/errors.js';
 import {
   mapCloudflareError,
   parseRatelimit,
   retryAfterSeconds,
 } from '../../src/upstream/cloudflare-errors.js';
 import { CLOUDFLARE_SEND_ERRORS, CLOUDFLARE_SUBDOMAIN_ERRORS } from '../../src/upstream/cloudflare-wire.js';
-import {
-  NotFoundError,
-  RateLimitedError,
-  UpstreamError,
-  ValidationError,
-} from '../../src/upstream/errors.js';
 
 const T0 = 1_700_000_000_000;
 const envelope = (...errors: unknown[]) => ({ success: false, errors, messages: [], result: null });

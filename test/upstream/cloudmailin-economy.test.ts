@@ -4,7 +4,7 @@
  * fallback. Every test counts the calls that reached the mock exactly.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { RateLimitedError, UpstreamError } from '../../src/upstream/errors.js';
+import { RateLimitedError, UpstreamError } from '../../src/errors.js';
 import {
   ACCT,
   API_KEY,

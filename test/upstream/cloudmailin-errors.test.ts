@@ -3,13 +3,8 @@
  * NotFoundError names come from the call that failed.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { NotFoundError, RateLimitedError, UpstreamError, ValidationError } from '../../src/errors.js';
 import { mapCloudMailinError } from '../../src/upstream/cloudmailin-errors.js';
-import {
-  NotFoundError,
-  RateLimitedError,
-  UpstreamError,
-  ValidationError,
-} from '../../src/upstream/errors.js';
 import { ACCT, BASE, type Harness, SMTP_USER, T0, address, closeHarnesses, harness } from './helpers.js';
 
 let h: Harness;

@@ -3,7 +3,7 @@
  * success statuses it accepts, per the seed and NOTES §1.4 / §3.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { NotConfiguredError, UpstreamError, ValidationError } from '../../src/upstream/errors.js';
+import { NotConfiguredError, UpstreamError, ValidationError } from '../../src/errors.js';
 import {
   ACCT,
   API_KEY,

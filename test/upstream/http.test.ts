@@ -1,7 +1,7 @@
 import { type Interceptable, MockAgent } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { NotFoundError, UpstreamError, ValidationError } from '../../src/upstream/errors.js';
+import { NotFoundError, UpstreamError, ValidationError } from '../../src/errors.js';
 import { HttpTransport, type HttpTransportOptions, type UpstreamCall } from '../../src/upstream/http.js';
 
 const ORIGIN = 'https://upstream.test';

@@ -1,7 +1,8 @@
 /**
- * Typed failures of the upstream layer. The transport chooses one of these from the HTTP status in one
- * place (`mapCloudMailinError` and its Cloudflare twin); the schema maps them to GraphQL error types in
- * one place (`src/schema/errors.ts`). Anything else that escapes a resolver is masked.
+ * The domain's typed failures, shared by every layer: the provider clients raise them from the HTTP status
+ * in one place per provider (`mapCloudMailinError` and its Cloudflare twin), mailgraph's own checks raise
+ * them before any call, and the schema maps them to GraphQL in one place (`src/schema/errors.ts`).
+ * Anything else that escapes a resolver is masked.
  */
 
 export type Provider = 'CLOUDMAILIN' | 'CLOUDFLARE';

@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type Config,
@@ -11,6 +10,7 @@ import {
   withSandboxUrls,
 } from '../src/config.js';
 import { SANDBOX_CLOUDFLARE, SANDBOX_CLOUDMAILIN } from '../src/demo-accounts.js';
+import { freePort } from './helpers/ports.js';
 
 const live = {
   CLOUDMAILIN_ACCOUNT_ID: 'abcdef0123456789',
@@ -57,15 +57,6 @@ function expectDeeplyFrozen(value: unknown, path = 'config'): void {
   } else {
     for (const [key, item] of Object.entries(value)) expectDeeplyFrozen(item, `${path}.${key}`);
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  return typeof address === 'object' && address !== null ? address.port : 0;
 }
 
 let child: ChildProcess | null = null;

@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { NotFoundError } from '../src/errors.js';
-import { type Connection, type UpstreamList, paginateUpstream } from '../src/schema/pagination.js';
+import { NotFoundError, TooExpensiveError } from '../src/errors.js';
+import { locate } from '../src/schema/locate.js';
+import {
+  type Connection,
+  type UpstreamList,
+  findAnchor,
+  isLastPage,
+  paginateUpstream,
+} from '../src/schema/pagination.js';
 
 interface Row {
   id: string;
@@ -153,5 +160,113 @@ describe('paginateUpstream', () => {
     expect(page.edges).toHaveLength(20);
     expect(page.pageInfo.hasNextPage).toBe(true);
     expect(upstream.fetches).toBe(1);
+  });
+});
+
+describe('locating the cursor’s row in one page (pure)', () => {
+  const list = { key: (row: Row) => row.id, time: (row: Row) => row.at };
+  const page = (...rows: Array<[string, number]>) => rows.map(([id, at]) => ({ id, at }));
+  const anchor = { key: 'c', time: 30 };
+
+  it('finds the row and resumes after it', () => {
+    expect(
+      findAnchor(page(['d', 40], ['c', 30], ['b', 20]), anchor, list, { page: 2, steppedBack: false }),
+    ).toEqual({
+      kind: 'found',
+      from: 2,
+    });
+  });
+
+  it('walks on when every row is newer (new mail pushed the row down)', () => {
+    expect(findAnchor(page(['f', 60], ['e', 50]), anchor, list, { page: 1, steppedBack: false })).toEqual({
+      kind: 'newer',
+    });
+  });
+
+  it('steps back once when the page already starts older (rows above were removed)', () => {
+    const older = page(['b', 20], ['a', 10]);
+    expect(findAnchor(older, anchor, list, { page: 3, steppedBack: false })).toEqual({ kind: 'step-back' });
+    expect(findAnchor(older, anchor, list, { page: 3, steppedBack: true })).toEqual({
+      kind: 'gone',
+      older: [0, 1],
+    });
+    expect(findAnchor(older, anchor, list, { page: 1, steppedBack: false })).toEqual({
+      kind: 'gone',
+      older: [0, 1],
+    });
+  });
+
+  it('resumes with what is strictly older when the row itself is gone', () => {
+    expect(
+      findAnchor(page(['d', 40], ['x', 30], ['b', 20]), anchor, list, { page: 1, steppedBack: false }),
+    ).toEqual({
+      kind: 'gone',
+      older: [2],
+    });
+  });
+
+  it('cannot tell without times', () => {
+    expect(
+      findAnchor(page(['d', 40]), { key: 'c', time: null }, list, { page: 1, steppedBack: false }),
+    ).toEqual({ kind: 'unknown' });
+    expect(findAnchor(page(['d', 40]), anchor, { key: list.key }, { page: 1, steppedBack: false })).toEqual({
+      kind: 'unknown',
+    });
+  });
+
+  it('ends a list at an empty, short or repeated page, never at a full new one', () => {
+    const key = (row: Row) => row.id;
+    const seen = new Set(['a', 'b']);
+    const options = { paged: true, longest: 2, seen: new Set<string>(), key };
+    expect(isLastPage([], options)).toBe(true);
+    expect(isLastPage(page(['c', 3]), options)).toBe(true);
+    expect(isLastPage(page(['c', 3], ['d', 4]), options)).toBe(false);
+    expect(isLastPage(page(['a', 1], ['b', 2]), { ...options, seen })).toBe(true);
+    expect(isLastPage(page(['c', 3], ['d', 4]), { ...options, paged: false })).toBe(true);
+  });
+});
+
+describe('finding one row without a show endpoint (node lookups)', () => {
+  /** `count` rows newest first, `size` to a page, with a log of the pages read. */
+  function rows(count: number, size: number) {
+    const all = Array.from({ length: count }, (_, i) => ({ id: `r${i}`, at: (count - i) * 1000 }));
+    const reads: number[] = [];
+    return {
+      all,
+      reads,
+      list: {
+        key: (row: Row) => row.id,
+        time: (row: Row) => row.at,
+        fetchPage: async (n: number) => {
+          reads.push(n);
+          return all.slice((n - 1) * size, n * size);
+        },
+      },
+    };
+  }
+
+  it('finds any row of a long list by its time in about 2·log2(depth) page reads (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 400 }),
+        fc.integer({ min: 1, max: 30 }),
+        fc.nat(),
+        async (count, size, pick) => {
+          const { all, reads, list } = rows(count, size);
+          const target = all[pick % count] as Row;
+          const found = await locate(list, target.id, target.at, 50);
+          expect(found).toEqual(target);
+          const depth = Math.floor((pick % count) / size) + 1;
+          expect(reads.length).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(depth + 1)) + 2);
+        },
+      ),
+    );
+  });
+
+  it('answers null only after looking where the row would be, and refuses to look too far', async () => {
+    const { list } = rows(100, 10);
+    expect(await locate(list, 'gone', 55_000)).toBeNull();
+    await expect(locate(list, 'r99', null, 5)).rejects.toBeInstanceOf(TooExpensiveError);
+    expect(await locate(list, 'r42', null, 12)).toEqual({ id: 'r42', at: 58_000 });
   });
 });

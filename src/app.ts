@@ -1,9 +1,10 @@
 /**
- * createApp(deps): the yoga instance with its schema, per-request context, GraphiQL (assets served from
- * this process, no CDN) and the protections every public GraphQL endpoint needs.
+ * createApp(deps): the yoga instance with its schema, per-request context and the protections every public
+ * GraphQL endpoint needs. GraphiQL (assets served from this process, no CDN) and the checks made before a
+ * body is read (key, type, size) are the HTTP front's: src/http-server.ts.
  */
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { GraphQLError, type ValidationContext } from 'graphql';
 import {
   type Plugin,
@@ -13,12 +14,14 @@ import {
 } from 'graphql-yoga';
 import type { Config } from './config.js';
 import { type Context, createContext } from './context.js';
+import { useCorsAllowList } from './cors.js';
 import { MailgraphError } from './errors.js';
-import { GRAPHIQL_TABS } from './graphiql.js';
+import type { EventLog } from './events/log.js';
 import { type IdempotencyStore, MemoryIdempotencyStore } from './idempotency.js';
 import type { Metrics } from './metrics.js';
 import type { Providers } from './providers.js';
 import { useQueryCost } from './query-cost.js';
+import { useRequestShapeLimits } from './request-limits.js';
 import { extensionsOf } from './schema/errors.js';
 import { schema } from './schema/index.js';
 
@@ -27,6 +30,8 @@ export interface AppDeps {
   providers: Providers;
   metrics?: Metrics;
   idempotency?: IdempotencyStore;
+  /** The durable event log (webhooks write it, subscriptions follow it). */
+  events: EventLog;
   logger?: {
     debug(...a: unknown[]): void;
     info(...a: unknown[]): void;
@@ -92,17 +97,22 @@ export function createApp(deps: AppDeps): App {
     batching: false,
     logging: deps.logger ?? false,
     context: ({ request }) =>
-      createContext({ config: deps.config, providers: deps.providers, idempotency }, request),
+      createContext(
+        { config: deps.config, providers: deps.providers, idempotency, events: deps.events },
+        request,
+      ),
     maskedErrors: { maskError },
-    graphiql: {
-      title: 'mailgraph',
-      // Yoga's GraphiQL puts `query` (not defaultQuery) into the first tab; without it that tab shows its own welcome text.
-      ...({ query: GRAPHIQL_TABS[0]?.query } as object),
-      defaultTabs: GRAPHIQL_TABS,
-      shouldPersistHeaders: false,
-    },
-    renderGraphiQL,
+    // Served by the HTTP front, only where configured, compressed and cacheable (src/graphiql.ts).
+    graphiql: false,
+    // yoga's CORS reflects any origin with credentials: an explicit allow-list instead (src/cors.ts).
+    cors: false,
+    // Attachments travel base64 in JSON variables; the front refuses every other body type anyway.
+    multipart: false,
     plugins: [
+      useCorsAllowList(deps.config.http.corsOrigins),
+      // A GET must carry a header no simple cross-site request can (POSTs are JSON only: preflighted).
+      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'apollo-require-preflight'] }),
+      useRequestShapeLimits(),
       EnvelopArmorPlugin({
         maxDepth: { n: 10, ...reportAsValidationError },
         maxAliases: { n: 15, ...reportAsValidationError },

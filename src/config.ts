@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 // The demo credentials live outside sandbox/ so that the configuration never depends on the emulator.
-import { SANDBOX_CLOUDFLARE, SANDBOX_CLOUDMAILIN } from './demo-accounts.js';
+import { SANDBOX_CLOUDFLARE, SANDBOX_CLOUDMAILIN, SANDBOX_WEBHOOK } from './demo-accounts.js';
 
 const scopeSchema = z.enum(['read', 'send', 'manage']);
 export type Scope = z.infer<typeof scopeSchema>;
@@ -49,6 +49,29 @@ export interface UpstreamConfig {
   readonly maxResponseBytes: number;
 }
 
+/** The HTTP front (`src/http-server.ts`) and the process around it (`src/server.ts`). */
+export interface HttpConfig {
+  /** The largest request body of a caller without the `send` scope (and of every unauthenticated request). */
+  readonly maxBodyBytes: number;
+  /** The largest request body of a caller with the `send` scope: attachments travel base64 in the variables. */
+  readonly maxSendBodyBytes: number;
+  /** Origins allowed to call `/graphql` from a browser (exact `scheme://host[:port]`); empty: same origin only. */
+  readonly corsOrigins: readonly string[];
+  /** Whether `GET /graphql` from a browser serves GraphiQL. */
+  readonly graphiql: boolean;
+  /** How long a SIGTERM or SIGINT waits for requests in flight before it closes their connections. */
+  readonly shutdownGraceMs: number;
+}
+
+export interface EventsConfig {
+  /** How long the event log keeps events; a subscription cursor older than this must resync. */
+  readonly retentionMs: number;
+  /** The largest webhook body accepted (413 above it). */
+  readonly webhookMaxBytes: number;
+  /** A Cloudflare Queue receiving Email Sending events, pulled over HTTP; null when not configured. */
+  readonly cloudflareQueueId: string | null;
+}
+
 export interface WebhookCredential {
   readonly user: string;
   readonly pass: string;
@@ -68,7 +91,9 @@ export interface Config {
   readonly logLevel: string;
   /** The most upstream calls one operation may cost, by the query cost model (`src/query-cost.ts`). */
   readonly queryCostLimit: number;
+  readonly events: EventsConfig;
   readonly upstream: UpstreamConfig;
+  readonly http: HttpConfig;
   readonly sandboxOptions: SandboxConfig;
 }
 
@@ -230,6 +255,32 @@ const redisUrl = variable((value, ctx) =>
   /^rediss?:\/\/[^\s]+$/.test(value) ? value : refuse(ctx, 'must be a redis:// or rediss:// URL'),
 );
 
+/** `MAILGRAPH_CORS_ORIGINS`: `origin[,origin…]`, each exactly `http(s)://host[:port]` (no path, no `*`). */
+const corsOrigins = variable((value, ctx): readonly string[] => {
+  const origins: string[] = [];
+  for (const entry of value.split(',')) {
+    const item = entry.trim();
+    if (item === '') continue;
+    let url: URL | null = null;
+    try {
+      url = new URL(item);
+    } catch {
+      // refused below
+    }
+    // Only an origin: nothing after it but an optional `/` (the stored form is the browser's `Origin`).
+    if (
+      !url ||
+      (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+      url.href !== `${url.origin}/` ||
+      url.hostname.includes('*')
+    ) {
+      return refuse(ctx, 'each entry must be an origin such as https://app.example.com (no path, no *)');
+    }
+    if (!origins.includes(url.origin)) origins.push(url.origin);
+  }
+  return origins;
+});
+
 const logLevel = variable((value, ctx) =>
   logLevelSchema.safeParse(value).success
     ? value
@@ -267,6 +318,14 @@ const envSchema = z.object({
   MAILGRAPH_CACHE_TTL_SECONDS: int(0, 86_400).transform(or(30)),
   MAILGRAPH_RATE_LIMIT_WAIT_MS: int(0, 60_000).transform(or(2_000)),
   MAILGRAPH_UPSTREAM_MAX_BYTES: int(1024, 100 * 1024 * 1024).transform(or(10 * 1024 * 1024)),
+  MAILGRAPH_MAX_BODY_BYTES: int(1024, 100 * 1024 * 1024).transform(or(1024 * 1024)),
+  MAILGRAPH_MAX_SEND_BODY_BYTES: int(1024, 100 * 1024 * 1024).transform(or(16 * 1024 * 1024)),
+  MAILGRAPH_CORS_ORIGINS: corsOrigins.transform(or<readonly string[]>([])),
+  MAILGRAPH_GRAPHIQL: bool,
+  MAILGRAPH_SHUTDOWN_GRACE_MS: int(0, 600_000).transform(or(10_000)),
+  MAILGRAPH_EVENT_RETENTION_HOURS: int(1, 24 * 366).transform(or(168)),
+  MAILGRAPH_WEBHOOK_MAX_BYTES: int(1024, 200 * 1024 * 1024).transform(or(30 * 1024 * 1024)),
+  CLOUDFLARE_EVENTS_QUEUE_ID: identifier,
 });
 
 const PROVIDER_CREDENTIALS = [
@@ -299,12 +358,17 @@ const configSchema = envSchema.omit({ SANDBOX_PORT: true }).transform((env, ctx)
     );
   }
   const apiKeys = env.MAILGRAPH_API_KEYS ?? new Map<string, ReadonlySet<Scope>>();
-  const webhookBasicAuth = env.WEBHOOK_BASIC_AUTH ?? [];
+  // In sandbox mode the emulator posts its webhooks with the demo credentials, unless others are given.
+  const webhookBasicAuth = env.WEBHOOK_BASIC_AUTH ?? (sandbox ? [SANDBOX_WEBHOOK] : []);
   if (!sandbox) {
     if (apiKeys.size === 0) return refuse(ctx, 'is required outside sandbox mode', 'MAILGRAPH_API_KEYS');
     if (webhookBasicAuth.length === 0) {
       return refuse(ctx, 'is required outside sandbox mode', 'WEBHOOK_BASIC_AUTH');
     }
+  }
+
+  if (env.MAILGRAPH_MAX_SEND_BODY_BYTES < env.MAILGRAPH_MAX_BODY_BYTES) {
+    return refuse(ctx, 'must not be smaller than MAILGRAPH_MAX_BODY_BYTES', 'MAILGRAPH_MAX_SEND_BODY_BYTES');
   }
 
   // Sandbox mode talks to the emulator with its demo credentials unless told otherwise.
@@ -339,11 +403,24 @@ const configSchema = envSchema.omit({ SANDBOX_PORT: true }).transform((env, ctx)
     dataDir: env.MAILGRAPH_DATA_DIR,
     logLevel: env.LOG_LEVEL,
     queryCostLimit: env.MAILGRAPH_QUERY_COST_LIMIT,
+    events: {
+      retentionMs: env.MAILGRAPH_EVENT_RETENTION_HOURS * 3_600_000,
+      webhookMaxBytes: env.MAILGRAPH_WEBHOOK_MAX_BYTES,
+      cloudflareQueueId: env.CLOUDFLARE_EVENTS_QUEUE_ID ?? null,
+    },
     upstream: {
       timeoutMs: env.MAILGRAPH_UPSTREAM_TIMEOUT_MS,
       cacheTtlSeconds: env.MAILGRAPH_CACHE_TTL_SECONDS,
       rateWaitMs: env.MAILGRAPH_RATE_LIMIT_WAIT_MS,
       maxResponseBytes: env.MAILGRAPH_UPSTREAM_MAX_BYTES,
+    },
+    http: {
+      maxBodyBytes: env.MAILGRAPH_MAX_BODY_BYTES,
+      maxSendBodyBytes: env.MAILGRAPH_MAX_SEND_BODY_BYTES,
+      corsOrigins: env.MAILGRAPH_CORS_ORIGINS,
+      // GraphiQL is a 9 MB page: served by default only where everything is demo data.
+      graphiql: env.MAILGRAPH_GRAPHIQL ?? sandbox,
+      shutdownGraceMs: env.MAILGRAPH_SHUTDOWN_GRACE_MS,
     },
     sandboxOptions: {
       rateLimits,

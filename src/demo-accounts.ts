@@ -22,3 +22,6 @@ export const SANDBOX_CLOUDFLARE = Object.freeze({
   /** Two zones, so that listing across zones (one call each) is exercised. Zone names live in the emulator. */
   zoneIds: Object.freeze(['023e105f4ecef8ad9ca31a8372d0c353', '9a7806061c88ada191ed06f989cc3dac'] as const),
 } as const);
+
+/** What the emulator's webhook playback posts with, and mailgraph accepts in sandbox mode by default. */
+export const SANDBOX_WEBHOOK = Object.freeze({ user: 'sandbox', pass: 'sandbox-webhook-secret' } as const);

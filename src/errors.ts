@@ -110,3 +110,28 @@ export class TooExpensiveError extends MailgraphError {
     this.name = 'TooExpensiveError';
   }
 }
+
+/** What left a send's outcome unknown: the upstream failure, or `INTERNAL` for a fault inside mailgraph. */
+export type SendDoubt = UpstreamErrorCode | 'INTERNAL';
+
+/**
+ * A send that may or may not have been accepted: no answer, a lost connection, a 5xx that is not the API's
+ * own documented refusal, or a 2xx that could not be read. Resending it could deliver the message twice, so
+ * an idempotency key whose attempt ended this way stays bound to this answer (see `src/idempotency.ts`).
+ */
+export class SendOutcomeUnknownError extends MailgraphError {
+  readonly code = 'SEND_OUTCOME_UNKNOWN';
+  constructor(
+    message: string,
+    readonly provider: Provider,
+    /** The HTTP status of the answer that could not be trusted; null when none came. */
+    readonly status: number | null,
+    /** The failure behind the doubt; null when an earlier attempt with the key never recorded its end. */
+    readonly reason: SendDoubt | null,
+    /** True when this is an earlier attempt's answer, given again without calling the provider. */
+    readonly replayed = false,
+  ) {
+    super(message);
+    this.name = 'SendOutcomeUnknownError';
+  }
+}

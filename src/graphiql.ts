@@ -1,3 +1,14 @@
+/**
+ * GraphiQL: the operations it opens with (a tour of the graph that runs as-is against the sandbox), and the
+ * page itself. The page inlines GraphiQL's whole bundle (about 9 MB), so it is rendered once, compressed
+ * once per encoding (brotli, gzip) in the background, and served with an ETag that lets a browser keep it.
+ */
+import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { promisify } from 'node:util';
+import { constants, brotliCompress, gzip } from 'node:zlib';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+
 /** The operations GraphiQL opens with, one tab each: a tour of the graph that runs as-is against the sandbox. */
 const EXAMPLES = `# Welcome to mailgraph: one graph over CloudMailin and Cloudflare Email Sending.
 # Pick an operation with the play button. In sandbox mode everything runs against demo data.
@@ -116,3 +127,104 @@ export const GRAPHIQL_TABS = (() => {
   const first = operations.shift() ?? '';
   return [`${welcome.trim()}\n\n${first}`, ...operations].map((query) => ({ query: `${query.trim()}\n` }));
 })();
+
+/** What GraphiQL is rendered with. */
+export const GRAPHIQL_OPTIONS = {
+  title: 'mailgraph',
+  // Yoga's GraphiQL puts `query` (not defaultQuery) into the first tab; without it that tab shows its own welcome text.
+  query: GRAPHIQL_TABS[0]?.query,
+  defaultTabs: GRAPHIQL_TABS,
+  // Keys typed into the headers pane stay in the tab, never in the browser's storage.
+  shouldPersistHeaders: false,
+};
+
+type Encoding = 'br' | 'gzip' | 'identity';
+
+const compress: Record<Exclude<Encoding, 'identity'>, (page: Buffer) => Promise<Buffer>> = {
+  // Quality 9: within 10 % of the smallest brotli output, in under a second (11 takes about 12 s).
+  br: (page) =>
+    promisify(brotliCompress)(page, {
+      params: {
+        [constants.BROTLI_PARAM_QUALITY]: 9,
+        [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+        [constants.BROTLI_PARAM_SIZE_HINT]: page.length,
+      },
+    }),
+  gzip: (page) => promisify(gzip)(page, { level: 9 }),
+};
+
+/** The encoding to send for `Accept-Encoding`: brotli, then gzip, else none. */
+export function chooseEncoding(acceptEncoding: string | undefined): Encoding {
+  const weights = new Map<string, number>();
+  for (const part of (acceptEncoding ?? '').split(',')) {
+    const [name = '', ...params] = part.trim().toLowerCase().split(';');
+    const q = params
+      .map((param) => /^\s*q=([\d.]+)\s*$/.exec(param)?.[1])
+      .find((value) => value !== undefined);
+    if (name) weights.set(name, q === undefined ? 1 : Number(q));
+  }
+  const accepts = (name: string) => (weights.get(name) ?? weights.get('*') ?? 0) > 0;
+  if (accepts('br')) return 'br';
+  if (accepts('gzip')) return 'gzip';
+  return 'identity';
+}
+
+/** Whether `ifNoneMatch` names one of `tags` (weak or strong, or `*`). */
+function matches(ifNoneMatch: string | undefined, tags: readonly string[]): boolean {
+  if (!ifNoneMatch) return false;
+  return ifNoneMatch
+    .split(',')
+    .map((tag) => tag.trim().replace(/^W\//, ''))
+    .some((tag) => tag === '*' || tags.includes(tag));
+}
+
+/** Whether a request asks for the GraphiQL page rather than a GraphQL answer (as yoga decides it). */
+export function wantsGraphiQL(req: IncomingMessage): boolean {
+  return req.method === 'GET' && (req.headers.accept ?? '').includes('text/html');
+}
+
+/**
+ * Serves the GraphiQL page: rendered on the first request, compressed once per encoding, answered 304 to a
+ * browser that has it already. Each encoding has its own strong ETag, as RFC 9110 asks of representations.
+ */
+export function createGraphiQLPage(): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  let page: Buffer | null = null;
+  let hash = '';
+  const encoded = new Map<Encoding, Promise<Buffer>>();
+  const tagOf = (encoding: Encoding) => `"${hash}${encoding === 'identity' ? '' : `-${encoding}`}"`;
+  return async (req, res) => {
+    if (!page) {
+      page = Buffer.from(renderGraphiQL(GRAPHIQL_OPTIONS));
+      hash = createHash('sha256').update(page).digest('base64url').slice(0, 27);
+      encoded.set('identity', Promise.resolve(page));
+    }
+    const encoding = chooseEncoding(req.headers['accept-encoding']);
+    const headers: Record<string, string> = {
+      etag: tagOf(encoding),
+      // Kept, but checked with the ETag each time: a new version is seen at once, an unchanged one costs a 304.
+      'cache-control': 'no-cache',
+      vary: 'Accept, Accept-Encoding',
+    };
+    if (matches(req.headers['if-none-match'], [tagOf('identity'), tagOf('br'), tagOf('gzip')])) {
+      res.writeHead(304, headers).end();
+      return;
+    }
+    let body = encoded.get(encoding);
+    if (!body) {
+      const source = page;
+      body = compress[encoding as Exclude<Encoding, 'identity'>](source).catch((error: unknown) => {
+        encoded.delete(encoding);
+        throw error;
+      });
+      encoded.set(encoding, body);
+    }
+    const bytes = await body;
+    res.writeHead(200, {
+      ...headers,
+      'content-type': 'text/html; charset=utf-8',
+      'content-length': String(bytes.length),
+      ...(encoding === 'identity' ? {} : { 'content-encoding': encoding }),
+    });
+    res.end(bytes);
+  };
+}

@@ -1,21 +1,73 @@
 /**
- * The node:http front of the app: request size limits before yoga reads a byte, `/ready`, and
- * everything else handed to yoga (`/graphql`, GraphiQL, `/health`).
+ * The node:http front of the app. Before yoga reads a byte of a GraphQL request it checks the API key, the
+ * body's type (JSON only: nothing a form or a simple cross-site request can send) and its declared size,
+ * which depends on the caller: the attachment-sized limit only for keys that may send. It serves GraphiQL
+ * (when configured, compressed and cacheable), `/ready` and `/metrics`, and hands everything else to yoga
+ * (`/graphql`, `/health`). `closeGracefully` stops it without dropping requests in flight.
  */
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { App } from './app.js';
+import type { Config } from './config.js';
+import { UNAUTHENTICATED_MESSAGE, identify } from './context.js';
+import { corsHeaders } from './cors.js';
+import { createGraphiQLPage, wantsGraphiQL } from './graphiql.js';
 import type { Metrics } from './metrics.js';
-
-/** A 10 MB message plus base64 overhead and the rest of the GraphQL document. */
-export const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
 export interface HttpServerOptions {
   app: App;
-  /** Resolves true when everything the app depends on answers. */
-  ready?: () => Promise<boolean>;
-  maxRequestBytes?: number;
+  /** Body limits, API keys, allowed origins and whether GraphiQL is served come from here. */
+  config: Config;
+  /**
+   * What `/ready` answers (src/readiness.ts): 200 when `ready`, else 503, with the whole report as JSON
+   * (per-provider status). Without it, `/ready` says `{"ready": true}`.
+   */
+  ready?: () => Promise<{ ready: boolean }>;
   /** Served on `/metrics` in the Prometheus text format. */
   metrics?: Metrics;
+}
+
+/** What `closeGracefully` needs to know of a server this module created. */
+interface Lifecycle {
+  closing: boolean;
+  inFlight: Set<ServerResponse>;
+}
+
+const lifecycles = new WeakMap<Server, Lifecycle>();
+
+const JSON_BODY = /^application\/json\s*(;|$)/i;
+
+/** The media types yoga can answer in: JSON (both GraphQL over HTTP types), SSE and multipart. */
+const ANSWER_TYPES = [
+  'application/graphql-response+json',
+  'application/json',
+  'text/event-stream',
+  'multipart/mixed',
+];
+
+/**
+ * Whether yoga can answer in a type `accept` names, decided as yoga decides it (media ranges, UTF-8 only,
+ * no header meaning any). yoga only finds out after executing the operation, and then answers 406 to a
+ * request whose reads and sends already ran: this refuses it first.
+ */
+function acceptable(accept: string | undefined): boolean {
+  for (const entry of (accept || '*/*').replace(/\s/g, '').toLowerCase().split(',')) {
+    const [range = '', ...params] = entry.split(';');
+    const charset = params.find((param) => param.includes('charset=')) ?? 'charset=utf-8';
+    if (charset !== 'charset=utf-8') continue;
+    const [type, subtype] = range.split('/');
+    if (
+      ANSWER_TYPES.some((answer) => {
+        const [answerType, answerSubtype] = answer.split('/');
+        return (type === '*' || type === answerType) && (subtype === '*' || subtype === answerSubtype);
+      })
+    )
+      return true;
+  }
+  return false;
+}
+
+function isGraphQLPath(path: string): boolean {
+  return path === '/graphql' || path.startsWith('/graphql/');
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -24,12 +76,40 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 }
 
 export function createHttpServer(options: HttpServerOptions): Server {
-  const limit = options.maxRequestBytes ?? MAX_REQUEST_BYTES;
-  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? '/').split('?')[0];
+  const { app, config } = options;
+  const allowedOrigins: ReadonlySet<string> = new Set(config.http.corsOrigins);
+  const graphiql = config.http.graphiql ? createGraphiQLPage() : null;
+  const lifecycle: Lifecycle = { closing: false, inFlight: new Set() };
+
+  /** A GraphQL error answered before yoga: in the media type the client asked for, with CORS for listed origins. */
+  const refuse = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    status: number,
+    message: string,
+    extra: { code?: string; headers?: Record<string, string> } = {},
+  ): void => {
+    const type = (req.headers.accept ?? '').includes('application/graphql-response+json')
+      ? 'application/graphql-response+json'
+      : 'application/json';
+    res.writeHead(status, {
+      'content-type': `${type}; charset=utf-8`,
+      ...corsHeaders(allowedOrigins, req.headers.origin ?? null, false),
+      ...extra.headers,
+    });
+    res.end(
+      JSON.stringify({ errors: [{ message, ...(extra.code ? { extensions: { code: extra.code } } : {}) }] }),
+    );
+    // The body is never read: let it drain (no parsing, no buffering) so that the answer reaches the client.
+    req.resume();
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path === '/ready') {
-      const ok = options.ready ? await options.ready().catch(() => false) : true;
-      sendJson(res, ok ? 200 : 503, { ready: ok });
+      const report = options.ready ? await options.ready().catch(() => ({ ready: false })) : { ready: true };
+      res.setHeader('cache-control', 'no-store');
+      sendJson(res, report.ready ? 200 : 503, report);
       return;
     }
     if (path === '/metrics' && options.metrics) {
@@ -38,22 +118,102 @@ export function createHttpServer(options: HttpServerOptions): Server {
       res.end(await registry.metrics());
       return;
     }
-    if (req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH') {
-      const declared = req.headers['content-length'];
-      if (declared === undefined) {
-        sendJson(res, 411, { errors: [{ message: 'A request body needs a Content-Length header.' }] });
+    const graphql = isGraphQLPath(path);
+    if (graphql && wantsGraphiQL(req)) {
+      if (graphiql) {
+        await graphiql(req, res);
+      } else {
+        res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end('GraphiQL is not served here (MAILGRAPH_GRAPHIQL=true serves it).\n');
+      }
+      return;
+    }
+    let limit = config.http.maxSendBodyBytes;
+    // Preflights carry no key (browsers never send one there) and no body: yoga answers them with CORS.
+    if (graphql && req.method !== 'OPTIONS') {
+      const caller = identify(config, req.headers.authorization);
+      if (!caller) {
+        refuse(req, res, 401, UNAUTHENTICATED_MESSAGE, {
+          code: 'UNAUTHENTICATED',
+          headers: { 'www-authenticate': 'Bearer' },
+        });
         return;
       }
-      if (!/^\d+$/.test(declared) || Number(declared) > limit) {
-        sendJson(res, 413, { errors: [{ message: `The request body exceeds ${limit} bytes.` }] });
-        req.resume();
+      // Only a send carries attachments; every other request fits the small limit.
+      limit = caller.scopes.has('send') ? config.http.maxSendBodyBytes : config.http.maxBodyBytes;
+      if (!acceptable(req.headers.accept)) {
+        refuse(req, res, 406, `The answer can only be one of ${ANSWER_TYPES.join(', ')}.`, {
+          code: 'BAD_REQUEST',
+        });
+        return;
+      }
+      if (req.method === 'POST' && !JSON_BODY.test(req.headers['content-type'] ?? '')) {
+        refuse(req, res, 415, 'A GraphQL request body must be application/json.', { code: 'BAD_REQUEST' });
         return;
       }
     }
-    options.app(req, res);
+    if (req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH') {
+      const declared = req.headers['content-length'];
+      if (declared === undefined) {
+        refuse(req, res, 411, 'A request body needs a Content-Length header.');
+        return;
+      }
+      if (!/^\d+$/.test(declared) || Number(declared) > limit) {
+        refuse(req, res, 413, `The request body exceeds ${limit} bytes.`);
+        return;
+      }
+    }
+    await app(req, res);
+  };
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    lifecycle.inFlight.add(res);
+    res.on('close', () => lifecycle.inFlight.delete(res));
+    // An answer whose headers went out before the shutdown kept its connection alive: close it once idle.
+    res.on('finish', () => {
+      if (lifecycle.closing) setImmediate(() => server.closeIdleConnections());
+    });
+    // While shutting down, every answer closes its connection, so that none is kept alive past the drain.
+    if (lifecycle.closing) res.setHeader('connection', 'close');
+    handle(req, res).catch(() => {
+      if (res.headersSent) res.destroy();
+      else sendJson(res, 500, { errors: [{ message: 'Unexpected error.' }] });
+    });
   });
+  lifecycles.set(server, lifecycle);
   server.headersTimeout = 30_000;
   server.requestTimeout = 120_000;
   server.keepAliveTimeout = 5_000;
   return server;
+}
+
+export interface CloseOutcome {
+  /** Whether every request in flight finished within the grace period. */
+  drained: boolean;
+  /** Requests still unanswered when the grace period ran out (their connections were closed). */
+  cut: number;
+}
+
+/**
+ * Stops accepting connections at once, lets the requests in flight finish for up to `graceMs`, closes
+ * their connections as they finish (and idle keep-alive ones at once), then closes whatever is left.
+ */
+export function closeGracefully(server: Server, graceMs: number): Promise<CloseOutcome> {
+  const lifecycle = lifecycles.get(server);
+  if (lifecycle) {
+    lifecycle.closing = true;
+    for (const res of lifecycle.inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
+  }
+  return new Promise((resolve) => {
+    let cut = 0;
+    const timer = setTimeout(() => {
+      cut = lifecycle ? [...lifecycle.inFlight].filter((res) => !res.writableFinished).length : 0;
+      server.closeAllConnections();
+    }, graceMs);
+    server.close(() => {
+      clearTimeout(timer);
+      resolve({ drained: cut === 0, cut });
+    });
+    server.closeIdleConnections();
+  });
 }

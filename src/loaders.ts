@@ -6,7 +6,11 @@
 import DataLoader from 'dataloader';
 import { NotFoundError } from './errors.js';
 import type { RequestProviders } from './providers.js';
-import type { CloudflareDnsRecord, CloudflareSubdomain } from './upstream/cloudflare-wire.js';
+import type {
+  CloudflareDnsRecord,
+  CloudflareDnsStatus,
+  CloudflareSubdomain,
+} from './upstream/cloudflare-wire.js';
 import type { Address, OutboundMessage, SendingDomain } from './upstream/cloudmailin-wire.js';
 
 /** Key of a Cloudflare sending subdomain: its zone and its tag. */
@@ -27,6 +31,11 @@ export interface Loaders {
   cloudflareSubdomain: DataLoader<string, CloudflareSubdomain>;
   /** DNS records per subdomain, keyed by `subdomainKey(zoneId, id)`: one call per subdomain, de-duplicated. */
   cloudflareDns: DataLoader<string, CloudflareDnsRecord[]>;
+  /**
+   * DNS status per subdomain (which records are in place), keyed by `subdomainKey(zoneId, id)`: one call per
+   * subdomain, de-duplicated, and cached upstream like the DNS list.
+   */
+  cloudflareDnsStatus: DataLoader<string, CloudflareDnsStatus>;
 }
 
 /** Per-key loads: each key's answer, or its error, in key order (there are no batch endpoints). */
@@ -53,6 +62,9 @@ export function createLoaders({ cloudmailin, cloudflare }: RequestProviders): Lo
     ),
     cloudflareDns: new DataLoader(
       eachKey((key: string) => cloudflare.getSubdomainDns(...splitSubdomainKey(key))),
+    ),
+    cloudflareDnsStatus: new DataLoader(
+      eachKey((key: string) => cloudflare.getSubdomainDnsStatus(...splitSubdomainKey(key))),
     ),
   };
 }

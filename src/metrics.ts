@@ -1,7 +1,7 @@
 /**
  * Prometheus metrics on `/metrics`: what mailgraph costs the providers (upstream calls by route and status,
- * and their latency), what it serves (GraphQL operations by type and outcome, stale answers), and the
- * process itself.
+ * their latency, and the failed ones by code), what it serves (GraphQL operations by type and outcome,
+ * stale answers), and the process itself.
  */
 import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
@@ -31,6 +31,12 @@ export function createMetrics(): Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
+  const upstreamFailures = new Counter({
+    name: 'mailgraph_upstream_failures_total',
+    help: 'Failed calls to a provider API, by provider, route template and code (TIMEOUT, NETWORK, SERVER_ERROR, RATE_LIMITED, NOT_FOUND…).',
+    labelNames: ['provider', 'route', 'code'] as const,
+    registers: [registry],
+  });
   const operations = new Counter({
     name: 'mailgraph_graphql_operations_total',
     help: 'GraphQL operations executed, by operation type and whether the response carried errors.',
@@ -54,6 +60,9 @@ export function createMetrics(): Metrics {
       };
       upstreamCalls.inc(labels);
       upstreamSeconds.observe({ provider: call.provider, route: call.route }, call.durationMs / 1000);
+      if (call.failure) {
+        upstreamFailures.inc({ provider: call.provider, route: call.route, code: call.failure.code });
+      }
     },
     plugin() {
       return {

@@ -23,8 +23,9 @@ import {
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { getArgumentValues, getVariableValues } from 'graphql/execution/values.js';
+import type { Context } from './context.js';
 import { DEFAULT_PAGE_SIZE } from './schema/pagination.js';
-import { runInRequestScope } from './upstream/request-scope.js';
+import { type RequestScope, runInRequestScope } from './upstream/request-scope.js';
 
 export interface FieldCost {
   /** Upstream calls the field itself may make, each time it is resolved. */
@@ -53,7 +54,8 @@ export const FIELD_COSTS: Record<string, FieldCost> = {
   'CustomDomain.address': { calls: 1 },
   'OutboundRecipient.events': { calls: 1 },
   'SentEmail.outboundMessage': { calls: 1 },
-  'SendingDomain.dnsRecords': { calls: 1 },
+  // Cloudflare: the DNS list, and the DNS status when `verified` is asked for.
+  'SendingDomain.dnsRecords': { calls: 2 },
   'Mutation.createInboundAddress': { calls: 1 },
   'Mutation.updateInboundAddress': { calls: 2 },
   'Mutation.deleteInboundAddress': { calls: 1 },
@@ -61,7 +63,9 @@ export const FIELD_COSTS: Record<string, FieldCost> = {
   'Mutation.deleteCustomDomain': { calls: 1 },
   'Mutation.sendEmail': { calls: 1 },
   'Mutation.sendRawEmail': { calls: 1 },
-  'Mutation.createSendingDomain': { calls: 1 },
+  // Cloudflare reads the zone's subdomains (usually cached) to refuse a name outside the zone.
+  'Mutation.createSendingDomain': { calls: 2 },
+  'Mutation.updateSendingDomain': { calls: 1 },
   'Mutation.verifySendingDomain': { calls: 1 },
   'Mutation.deleteSendingDomain': { calls: 2 },
 };
@@ -186,7 +190,13 @@ export function useQueryCost(options: { limit: number }): Plugin {
         });
         return;
       }
-      const scope = { upstreamCalls: 0 };
+      // The client key, so that every budget gives each key its fair share (src/upstream/rate-budget.ts).
+      const context = args.contextValue as Partial<Pick<Context, 'principal' | 'config'>> | undefined;
+      const scope: RequestScope = {
+        upstreamCalls: 0,
+        principal: context?.principal,
+        clientKeys: context?.config?.apiKeys.size,
+      };
       setExecuteFn((executionArgs) => runInRequestScope(scope, () => executeFn(executionArgs)));
       return {
         onExecuteDone({ result, setResult }) {

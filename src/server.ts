@@ -5,10 +5,12 @@ import { once } from 'node:events';
 import pino from 'pino';
 import { createApp } from './app.js';
 import { type Config, ConfigError, loadConfig, withSandboxUrls } from './config.js';
+import { createEventLog } from './events/index.js';
 import { createHttpServer } from './http-server.js';
 import { createMetrics } from './metrics.js';
 import { createProviders } from './providers.js';
 import { startSandbox } from './sandbox/server.js';
+import { createShutdown } from './shutdown.js';
 
 async function main(): Promise<void> {
   let loaded: Config;
@@ -30,9 +32,10 @@ async function main(): Promise<void> {
   const config = sandbox ? withSandboxUrls(loaded, sandbox) : loaded;
 
   const metrics = createMetrics();
-  const providers = createProviders(config, { onCall: (call) => metrics.observeUpstream(call) });
-  const app = createApp({ config, providers, logger, metrics });
-  const server = createHttpServer({ app, metrics });
+  const providers = createProviders(config, { onCall: (call) => metrics.observeUpstream(call), logger });
+  const events = createEventLog(config);
+  const app = createApp({ config, providers, logger, metrics, events });
+  const server = createHttpServer({ app, config, metrics, ready: () => providers.readiness.report() });
   server.listen(config.port, config.host);
   await once(server, 'listening');
 
@@ -48,20 +51,19 @@ async function main(): Promise<void> {
     logger.info(`mailgraph listening on ${url}`);
   }
 
-  let closing = false;
-  const shutdown = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    logger.info(`${signal}: shutting down`);
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
-    server.close();
-    server.closeIdleConnections();
-    await sandbox?.close();
-    process.exit(0);
+  // Stop accepting, let requests in flight finish (MAILGRAPH_SHUTDOWN_GRACE_MS), then close the rest.
+  // Subscriptions and event consumers register here: onStop for streams that must end for the drain to
+  // finish, onClose for what the requests in flight may still use.
+  const shutdown = createShutdown({ server, graceMs: config.http.shutdownGraceMs, logger });
+  if (sandbox) shutdown.onClose(() => sandbox.close());
+  shutdown.onClose(() => events.close());
+  const stop = (signal: string) => {
+    // A closer that hangs must not keep the process alive: a last deadline after the grace period.
+    setTimeout(() => process.exit(1), config.http.shutdownGraceMs + 10_000).unref();
+    void shutdown.run(signal).then((code) => process.exit(code));
   };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
 main().catch((error: unknown) => {

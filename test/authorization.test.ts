@@ -114,6 +114,11 @@ const ROOT_FIELDS: Array<[string, 'read' | 'send' | 'manage', string]> = [
     'mutation { createSendingDomain(provider: CLOUDMAILIN, domain: "auth.example.org") { __typename } }',
   ],
   [
+    'updateSendingDomain',
+    'manage',
+    `mutation { updateSendingDomain(input: { id: "${globalId('CloudflareSendingSubdomain', `${subdomain.zoneId}/${subdomain.tag}`)}", previewEnabled: false }) { __typename } }`,
+  ],
+  [
     'verifySendingDomain',
     'manage',
     `mutation { verifySendingDomain(id: "${DEMO_CLOUDMAILIN.sendingDomainIds.verified}") { __typename } }`,

@@ -146,7 +146,7 @@ const cloudflareCalls = () => stack.sandbox.calls.filter((call) => call.path.sta
 const sends = () => proxy.requests.filter((request) => /\/email\/sending\/send(_raw)?$/.test(request.url));
 
 describe('Cloudflare sending subdomains in the graph', () => {
-  it('lists every configured zone with uniform DNS records: one call per zone and per subdomain, none again', async () => {
+  it('lists every configured zone with uniform DNS records: one call per zone, and per subdomain its records and their status, none again', async () => {
     stack.sandbox.resetCalls();
     const result = await stack.gql(CloudflareDomains, { provider: 'CLOUDFLARE' });
     const connection = connectionOf(result);
@@ -159,7 +159,9 @@ describe('Cloudflare sending subdomains in the graph', () => {
     const calls = cloudflareCalls().map((call) => `${call.method} ${call.path.replace(/^.*\/zones\//, '')}`);
     expect(calls.filter((call) => call.endsWith('/email/sending/subdomains'))).toHaveLength(2);
     expect(calls.filter((call) => call.endsWith('/dns'))).toHaveLength(3);
-    expect(calls).toHaveLength(5);
+    // `verified` is selected: each subdomain's DNS status too (test/cloudflare-dns-status.test.ts).
+    expect(calls.filter((call) => call.endsWith('/dns/status'))).toHaveLength(3);
+    expect(calls).toHaveLength(8);
 
     const mail = connection.edges.find((e) => e.node.domain === subdomains.mail.name)?.node;
     expect(mail).toMatchObject({
@@ -186,7 +188,7 @@ describe('Cloudflare sending subdomains in the graph', () => {
         .map((r) => r.priority)
         .sort(),
     ).toEqual([12, 25, 34]);
-    expect(mail?.dnsRecords?.every((r) => r.verified === null)).toBe(true);
+    expect(mail?.dnsRecords?.every((r) => r.verified === true)).toBe(true);
     expect(mail?.dnsRecords?.find((r) => r.purpose === 'SPF')?.value).toMatch(/^v=spf1 /);
 
     stack.sandbox.resetCalls();
@@ -296,11 +298,13 @@ describe('Cloudflare sending subdomains in the graph', () => {
       domain: 'mail.elsewhere.org',
       zoneId: zones.primary.id,
     });
+    // Refused by mailgraph before the create: the zone's subdomains say its names end with example.com.
     expect(expectTypename(outside.data?.createSendingDomain, 'ValidationError')).toMatchObject({
       code: 'VALIDATION_FAILED',
-      refusedBy: 'CLOUDFLARE',
+      refusedBy: 'MAILGRAPH',
+      issues: [{ path: 'domain' }],
     });
-    expect(cloudflareCalls().map((call) => call.method)).toEqual(['POST']);
+    expect(cloudflareCalls().filter((call) => call.method === 'POST')).toHaveLength(0);
   });
 });
 
@@ -406,6 +410,33 @@ describe('sendEmail and sendRawEmail through Cloudflare', () => {
     });
   });
 
+  it('refuses a raw message whose From header is not the envelope sender, and `subject` (CloudMailin only), before any call', async () => {
+    const before = proxy.requests.length;
+    const envelope = {
+      provider: 'CLOUDFLARE' as const,
+      from: { email: from.email },
+      to: [{ email: 'recipient@example.com' }],
+    };
+    const spoofed = await stack.gql(SendRaw, {
+      input: { ...envelope, raw: 'From: ceo@example.com\r\nTo: recipient@example.com\r\n\r\nPay now' },
+    });
+    const refused = expectTypename(spoofed.data?.sendRawEmail, 'ValidationError');
+    expect(refused).toMatchObject({ code: 'VALIDATION_FAILED', refusedBy: 'MAILGRAPH' });
+    expect(refused.issues).toEqual([{ path: 'input.raw', code: 'INVALID' }]);
+
+    const subject = await stack.gql(SendRaw, {
+      input: {
+        ...envelope,
+        raw: `From: ${from.email}\r\nTo: recipient@example.com\r\n\r\nHi`,
+        subject: 'Override',
+      },
+    });
+    expect(expectTypename(subject.data?.sendRawEmail, 'ValidationError').issues).toEqual([
+      { path: 'input.subject', code: 'UNSUPPORTED_FIELD' },
+    ]);
+    expect(proxy.requests).toHaveLength(before);
+  });
+
   it('refuses the fields a provider cannot honour as UNSUPPORTED_FIELD issues, with every other problem, before any upstream call', async () => {
     const before = proxy.requests.length;
     const cloudflare = await stack.gql(Send, {
@@ -473,7 +504,7 @@ describe('sendEmail and sendRawEmail through Cloudflare', () => {
         from,
         to: [{ email: 'r@example.com' }],
         bcc: [{ email: 'b@example.com' }],
-        raw: 'A: b\r\n\r\nc',
+        raw: `From: ${from.email}\r\nTo: r@example.com\r\n\r\nc`,
       },
     });
     const rawError = expectTypename(raw.data?.sendRawEmail, 'ValidationError');
@@ -508,6 +539,8 @@ describe('sendEmail and sendRawEmail through Cloudflare', () => {
         'input.headers',
       ],
       [{ to: many(1, 'a.example'), text: null, html: null }, 'input'],
+      [{ to: many(1, 'a.example'), subject: 'Hi\u2028Bcc: x@example.net' }, 'input.subject'],
+      [{ to: many(1, 'a.example'), headers: [{ name: 'X-Ok', value: 'a\u000bb' }] }, 'input.headers.0.value'],
     ];
     for (const [override, path] of cases) {
       const result = await stack.gql(Send, { input: { ...base, ...override } } as never);

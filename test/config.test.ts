@@ -126,6 +126,42 @@ describe('configuration', () => {
     }
   });
 
+  it('reads the HTTP front’s limits, allowed origins, GraphiQL switch and shutdown grace', () => {
+    expect(loadConfig({}).http).toEqual({
+      maxBodyBytes: 1024 * 1024,
+      maxSendBodyBytes: 16 * 1024 * 1024,
+      corsOrigins: [],
+      graphiql: true,
+      shutdownGraceMs: 10_000,
+    });
+    // GraphiQL is on by default only in sandbox mode.
+    expect(loadConfig(live).http.graphiql).toBe(false);
+    expect(loadConfig({ ...live, MAILGRAPH_GRAPHIQL: 'true' }).http.graphiql).toBe(true);
+    expect(loadConfig({ MAILGRAPH_GRAPHIQL: 'false' }).http.graphiql).toBe(false);
+    const custom = loadConfig({
+      MAILGRAPH_MAX_BODY_BYTES: '2048',
+      MAILGRAPH_MAX_SEND_BODY_BYTES: '4096',
+      MAILGRAPH_CORS_ORIGINS: 'https://App.example.com:443, http://localhost:5173/,https://app.example.com',
+      MAILGRAPH_SHUTDOWN_GRACE_MS: '0',
+    }).http;
+    expect(custom).toMatchObject({ maxBodyBytes: 2048, maxSendBodyBytes: 4096, shutdownGraceMs: 0 });
+    // Stored as browsers send `Origin`: lower case, no default port, no trailing slash, once.
+    expect(custom.corsOrigins).toEqual(['https://app.example.com', 'http://localhost:5173']);
+    for (const origins of [
+      '*',
+      'https://*.example.com',
+      'app.example.com',
+      'ftp://a.example',
+      'https://a.example?x',
+    ]) {
+      expectCleanRefusal(refusal({ MAILGRAPH_CORS_ORIGINS: origins }), 'MAILGRAPH_CORS_ORIGINS');
+    }
+    expectCleanRefusal(
+      refusal({ MAILGRAPH_MAX_BODY_BYTES: '4096', MAILGRAPH_MAX_SEND_BODY_BYTES: '2048' }),
+      'MAILGRAPH_MAX_SEND_BODY_BYTES',
+    );
+  });
+
   it('enforces the documented limits in `npm run sandbox` unless told not to', () => {
     expect(loadSandboxServerConfig({})).toEqual({ port: 4010, host: '127.0.0.1', rateLimits: true });
     expect(
@@ -190,6 +226,11 @@ describe('configuration', () => {
       ['MAILGRAPH_CACHE_TTL_SECONDS', { MAILGRAPH_CACHE_TTL_SECONDS: 'thirty' }],
       ['MAILGRAPH_RATE_LIMIT_WAIT_MS', { MAILGRAPH_RATE_LIMIT_WAIT_MS: '60001' }],
       ['MAILGRAPH_UPSTREAM_MAX_BYTES', { MAILGRAPH_UPSTREAM_MAX_BYTES: '1023' }],
+      ['MAILGRAPH_MAX_BODY_BYTES', { MAILGRAPH_MAX_BODY_BYTES: '1mb' }],
+      ['MAILGRAPH_MAX_SEND_BODY_BYTES', { MAILGRAPH_MAX_SEND_BODY_BYTES: '104857601' }],
+      ['MAILGRAPH_CORS_ORIGINS', { MAILGRAPH_CORS_ORIGINS: 'https://app.example.com/path' }],
+      ['MAILGRAPH_GRAPHIQL', { MAILGRAPH_GRAPHIQL: 'sometimes' }],
+      ['MAILGRAPH_SHUTDOWN_GRACE_MS', { MAILGRAPH_SHUTDOWN_GRACE_MS: '600001' }],
     ];
     for (const [variable, env] of cases) {
       const value = env[variable] ?? '';
@@ -231,6 +272,11 @@ describe('configuration', () => {
         'MAILGRAPH_CACHE_TTL_SECONDS',
         'MAILGRAPH_RATE_LIMIT_WAIT_MS',
         'MAILGRAPH_UPSTREAM_MAX_BYTES',
+        'MAILGRAPH_MAX_BODY_BYTES',
+        'MAILGRAPH_MAX_SEND_BODY_BYTES',
+        'MAILGRAPH_CORS_ORIGINS',
+        'MAILGRAPH_GRAPHIQL',
+        'MAILGRAPH_SHUTDOWN_GRACE_MS',
       ].sort(),
     );
   });

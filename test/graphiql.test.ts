@@ -1,8 +1,11 @@
 import { existsSync } from 'node:fs';
+import { get } from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { Kind, type SelectionSetNode, parse } from 'graphql';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GRAPHIQL_TABS } from '../src/graphiql.js';
+import { chooseEncoding } from '../src/graphiql.js';
 import { type Stack, startStack } from './helpers/stack.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -119,4 +122,85 @@ describe('GraphiQL', () => {
       }
     },
   );
+});
+
+/** One GET of the page as it crosses the wire: status, headers and the undecoded bytes. */
+function getPage(url: string, headers: Record<string, string>) {
+  return new Promise<{
+    status: number;
+    headers: Record<string, string | string[] | undefined>;
+    body: Buffer;
+  }>((resolve, reject) => {
+    get(`${url}/graphql`, { headers: { accept: 'text/html', ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+      );
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+}
+
+describe('GraphiQL over the wire', () => {
+  it('is compressed as the browser accepts, a quarter of its size or less, and the same page once decoded', async () => {
+    const plain = await getPage(stack.url, { 'accept-encoding': 'identity' });
+    expect(plain.status).toBe(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    const br = await getPage(stack.url, { 'accept-encoding': 'gzip, deflate, br' });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(brotliDecompressSync(br.body).equals(plain.body)).toBe(true);
+    const gzip = await getPage(stack.url, { 'accept-encoding': 'gzip' });
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gzip.body).equals(plain.body)).toBe(true);
+    // About 9 MB uncompressed; about 1.8 MB with brotli and 2.4 MB with gzip.
+    expect(br.body.length * 4).toBeLessThan(plain.body.length);
+    expect(gzip.body.length * 3).toBeLessThan(plain.body.length);
+    expect(br.headers.vary).toMatch(/Accept-Encoding/);
+    expect(Number(br.headers['content-length'])).toBe(br.body.length);
+  });
+
+  it('carries an ETag per encoding, and a browser that has the page gets a 304 without a body', async () => {
+    const first = await getPage(stack.url, { 'accept-encoding': 'br' });
+    const etag = String(first.headers.etag);
+    expect(etag).toMatch(/^"[\w-]+-br"$/);
+    expect(first.headers['cache-control']).toBe('no-cache');
+    const again = await getPage(stack.url, { 'accept-encoding': 'br', 'if-none-match': etag });
+    expect(again.status).toBe(304);
+    expect(again.body.length).toBe(0);
+    expect(again.headers.etag).toBe(etag);
+    const plain = await getPage(stack.url, { 'accept-encoding': 'identity' });
+    expect(plain.headers.etag).not.toBe(etag);
+    const stale = await getPage(stack.url, { 'accept-encoding': 'br', 'if-none-match': '"something-else"' });
+    expect(stale.status).toBe(200);
+  });
+
+  it('chooses brotli, then gzip, from Accept-Encoding and its weights', () => {
+    expect(chooseEncoding(undefined)).toBe('identity');
+    expect(chooseEncoding('')).toBe('identity');
+    expect(chooseEncoding('gzip, deflate, br, zstd')).toBe('br');
+    expect(chooseEncoding('gzip;q=1.0, br;q=0')).toBe('gzip');
+    expect(chooseEncoding('BR;q=0.5')).toBe('br');
+    expect(chooseEncoding('*')).toBe('br');
+    expect(chooseEncoding('*;q=0, gzip')).toBe('gzip');
+    expect(chooseEncoding('deflate')).toBe('identity');
+  });
+
+  it('is served only where configured (on in sandbox mode), and then needs no key', async () => {
+    const off = await startStack({ env: { MAILGRAPH_GRAPHIQL: 'false' } });
+    const keyed = await startStack({ env: { MAILGRAPH_API_KEYS: 'reader-key-0123456789:read' } });
+    try {
+      const refused = await getPage(off.url, { 'accept-encoding': 'identity' });
+      expect(refused.status).toBe(404);
+      expect(refused.body.length).toBeLessThan(200);
+      expect(refused.body.toString()).toContain('MAILGRAPH_GRAPHIQL=true');
+      // Only the page is off: GraphQL still answers.
+      expect((await off.gql(parse('{ __typename }'))).data).toEqual({ __typename: 'Query' });
+      const page = await getPage(keyed.url, { 'accept-encoding': 'identity' });
+      expect(page.status).toBe(200);
+      expect(page.body.toString()).toContain('query Dashboard');
+    } finally {
+      await Promise.all([off.close(), keyed.close()]);
+    }
+  });
 });

@@ -27,14 +27,15 @@ async function post(body: string, headers: Record<string, string> = {}) {
 
 describe('GraphQL over HTTP: bad input gets a clear error', () => {
   it('answers a query over GET and refuses a mutation over GET', async () => {
+    // A GET carries a header no simple cross-site request can (CSRF prevention: test/http-front.test.ts).
     const get = await fetch(`${stack.url}/graphql?query=${encodeURIComponent('{ __typename }')}`, {
-      headers: { accept: 'application/graphql-response+json' },
+      headers: { accept: 'application/graphql-response+json', 'x-graphql-yoga-csrf': '1' },
     });
     expect(get.status).toBe(200);
     expect(await get.json()).toMatchObject({ data: { __typename: 'Query' } });
     const mutation = `mutation { deleteInboundAddress(id: "aaaa740b4c5c37b1aaaa") { __typename } }`;
     const refused = await fetch(`${stack.url}/graphql?query=${encodeURIComponent(mutation)}`, {
-      headers: { accept: 'application/graphql-response+json' },
+      headers: { accept: 'application/graphql-response+json', 'x-graphql-yoga-csrf': '1' },
     });
     expect(refused.status).toBe(405);
     expect(stack.sandbox.cloudmailin.addresses().some((a) => a.id === 'aaaa740b4c5c37b1aaaa')).toBe(true);
@@ -318,7 +319,8 @@ describe('GraphQL over HTTP: operability', () => {
     expect((await fetch(`${stack.url}/health`)).status).toBe(200);
     const ready = await fetch(`${stack.url}/ready`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ ready: true });
+    // The per-provider report is tested in test/upstream-faults.test.ts.
+    expect(await ready.json()).toMatchObject({ ready: true, providers: { cloudmailin: { status: 'up' } } });
   });
 });
 

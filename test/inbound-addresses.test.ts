@@ -270,3 +270,154 @@ describe('nodes', () => {
     ]);
   });
 });
+
+const StoreCreate = graphql(`
+  mutation StoreCreateAddress($input: CreateInboundAddressInput!) {
+    createInboundAddress(input: $input) {
+      __typename
+      ... on CreateInboundAddressPayload { address { addressId attachmentStore } }
+      ... on ValidationError { refusedBy issues { path message } }
+    }
+  }
+`);
+
+const StoreUpdate = graphql(`
+  mutation StoreUpdateAddress($input: UpdateInboundAddressInput!) {
+    updateInboundAddress(input: $input) {
+      __typename
+      ... on UpdateInboundAddressPayload { address { addressId nickname attachmentStore } }
+      ... on ValidationError { refusedBy issues { path message } }
+    }
+  }
+`);
+
+const StoreRead = graphql(`
+  query StoreReadAddress($id: ID!) { inboundAddress(id: $id) { addressId attachmentStore } }
+`);
+
+describe('an inbound address’s attachment store (CloudMailin’s address `attachments`)', () => {
+  const SECRET = 'wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY';
+  const SIG = 'sv2Bsig0nature3D';
+  const store = {
+    provider: 's3',
+    bucket: 'inbound-files',
+    path: 'mail/attachments',
+    acl: 'bucket-owner-full-control',
+    access_key_id: 'AKIAIOSFODNN7EXAMPLE',
+    secret_access_key: SECRET,
+    options: { region: 'eu-west-1', session_token: 'tok-123', public: false },
+    mirror: `https://files.example.com/container?sv=2020-08-04&sp=rw&sig=${SIG}`,
+    fallback: 'https://user:hunter2@backup.example.com/in',
+  };
+  const redacted = {
+    provider: 's3',
+    bucket: 'inbound-files',
+    path: 'mail/attachments',
+    acl: 'bucket-owner-full-control',
+    access_key_id: '****',
+    secret_access_key: '****',
+    options: { region: 'eu-west-1', session_token: '****', public: false },
+    mirror: 'https://files.example.com/container?sv=2020-08-04&sp=rw&sig=****',
+    fallback: 'https://user:****@backup.example.com/in',
+  };
+  const secrets = [SECRET, SIG, 'tok-123', 'hunter2', 'AKIAIOSFODNN7EXAMPLE'];
+  const stored = (addressId: string) =>
+    stack.sandbox.cloudmailin.addresses().find((address) => address.id === addressId)?.attachments;
+
+  it('is created as given, and read back with every secret as ****', async () => {
+    const created = await stack.gql(StoreCreate, {
+      input: { target: 'https://example.com/in', targetFormat: 'JSON_NORMALIZED', attachmentStore: store },
+    });
+    const { address } = expectTypename(created.data?.createInboundAddress, 'CreateInboundAddressPayload');
+    expect(stored(address.addressId)).toEqual(store);
+    expect(address.attachmentStore).toEqual(redacted);
+    const read = await stack.gql(StoreRead, { id: address.addressId });
+    expect(read.data?.inboundAddress?.attachmentStore).toEqual(redacted);
+    for (const secret of secrets) {
+      expect(JSON.stringify(created)).not.toContain(secret);
+      expect(JSON.stringify(read)).not.toContain(secret);
+    }
+  });
+
+  it('is null when none is configured (CloudMailin’s `{}`)', async () => {
+    const read = await stack.gql(StoreRead, { id: DEMO_CLOUDMAILIN.addressIds.support });
+    expect(read.data?.inboundAddress).toMatchObject({ attachmentStore: null });
+  });
+
+  it('takes back what it showed: an edited copy of the redacted object keeps the stored secrets', async () => {
+    const created = await stack.gql(StoreCreate, {
+      input: { target: 'https://example.com/in', targetFormat: 'JSON_NORMALIZED', attachmentStore: store },
+    });
+    const id = expectTypename(created.data?.createInboundAddress, 'CreateInboundAddressPayload').address
+      .addressId;
+    const edited = { ...redacted, path: 'mail/2026', options: { ...redacted.options, region: 'us-east-1' } };
+    const updated = await stack.gql(StoreUpdate, { input: { id, attachmentStore: edited } });
+    const { address } = expectTypename(updated.data?.updateInboundAddress, 'UpdateInboundAddressPayload');
+    expect(stored(id)).toEqual({
+      ...store,
+      path: 'mail/2026',
+      options: { ...store.options, region: 'us-east-1' },
+    });
+    expect(address.attachmentStore).toEqual(edited);
+
+    // A new secret replaces the stored one; omitting the store keeps it; `{}` removes it.
+    const rotated = await stack.gql(StoreUpdate, {
+      input: { id, attachmentStore: { ...edited, secret_access_key: 'new-secret-value' } },
+    });
+    expect(expectTypename(rotated.data?.updateInboundAddress, 'UpdateInboundAddressPayload')).toBeDefined();
+    expect(stored(id)).toMatchObject({
+      secret_access_key: 'new-secret-value',
+      access_key_id: store.access_key_id,
+    });
+    await stack.gql(StoreUpdate, { input: { id, nickname: 'kept' } });
+    expect(stored(id)).toMatchObject({ secret_access_key: 'new-secret-value' });
+    const removed = await stack.gql(StoreUpdate, { input: { id, attachmentStore: {} } });
+    expect(
+      expectTypename(removed.data?.updateInboundAddress, 'UpdateInboundAddressPayload').address
+        .attachmentStore,
+    ).toBeNull();
+    expect(stored(id)).toEqual({});
+  });
+
+  it('refuses, before any call, a **** with no stored secret behind it and an oversized or odd object', async () => {
+    const before = stack.sandbox.calls.length;
+    const placeholder = await stack.gql(StoreCreate, {
+      input: {
+        target: 'https://example.com/in',
+        targetFormat: 'JSON_NORMALIZED',
+        attachmentStore: { bucket: 'b', secret_access_key: '****' },
+      },
+    });
+    expect(expectTypename(placeholder.data?.createInboundAddress, 'ValidationError')).toMatchObject({
+      refusedBy: 'MAILGRAPH',
+      issues: [{ path: 'input.attachmentStore.secret_access_key' }],
+    });
+    const odd = await stack.gql(StoreCreate, {
+      input: {
+        target: 'https://example.com/in',
+        targetFormat: 'JSON_NORMALIZED',
+        attachmentStore: {
+          bucket: 'line\nbreak',
+          path: 'x'.repeat(3000),
+          deep: { a: { b: { c: { d: { e: { f: 1 } } } } } },
+        },
+      },
+    });
+    const issues = expectTypename(odd.data?.createInboundAddress, 'ValidationError').issues.map(
+      (i) => i.path,
+    );
+    expect(issues).toEqual(
+      expect.arrayContaining(['input.attachmentStore.bucket', 'input.attachmentStore.path']),
+    );
+    expect(issues.some((path) => path.startsWith('input.attachmentStore.deep'))).toBe(true);
+    const notAnObject = await stack.gql(StoreCreate, {
+      input: {
+        target: 'https://example.com/in',
+        targetFormat: 'JSON_NORMALIZED',
+        attachmentStore: [1] as never,
+      },
+    });
+    expect(notAnObject.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(stack.sandbox.calls.length).toBe(before);
+  });
+});

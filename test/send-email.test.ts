@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLOUDMAILIN_LIMITS } from '../src/upstream/cloudmailin-wire.js';
 import { graphql } from './gql/index.js';
 import { type RecordingProxy, startRecordingProxy } from './helpers/recording-proxy.js';
 import { type Stack, expectTypename, startStack } from './helpers/stack.js';
@@ -239,6 +241,44 @@ describe('sendEmail', () => {
       ],
       [{ tags: ['a,b'] }, 'input.tags.0'],
       [{ idempotencyKey: 'has space' }, 'input.idempotencyKey'],
+      // Every C0 control and Unicode line separator in a one-line field (issue 8 item 3).
+      [{ subject: 'Hi\u0000there' }, 'input.subject'],
+      [{ subject: 'Hi\u001b[31mred' }, 'input.subject'],
+      [{ subject: 'Hi\u2028Bcc: x@example.net' }, 'input.subject'],
+      [{ subject: 'Hi\u0085Bcc: x@example.net' }, 'input.subject'],
+      [{ subject: 'Hi\u2029there' }, 'input.subject'],
+      [{ subject: 'Hi\tthere' }, 'input.subject'],
+      [{ headers: [{ name: 'X-Ok', value: 'a\u000bb' }] }, 'input.headers.0.value'],
+      [{ headers: [{ name: 'X-Ok', value: 'a\u000cb' }] }, 'input.headers.0.value'],
+      [{ headers: [{ name: 'X-Ok', value: 'a\u2028Bcc: x@example.net' }] }, 'input.headers.0.value'],
+      [{ headers: [{ name: 'X-Ok', value: 'a\u0085b' }] }, 'input.headers.0.value'],
+      [{ from: { email: 'sender@example.com', name: 'Evil\u2028Bcc: x@example.net' } }, 'input.from.name'],
+      [{ to: [{ email: 'r@example.net', name: 'R\u0085' }] }, 'input.to.0.name'],
+      [{ replyTo: { email: 'r@example.net', name: 'R\u2029' } }, 'input.replyTo.name'],
+      [{ tags: ['a\u2028b'] }, 'input.tags.0'],
+      [{ tags: ['a\u0085b'] }, 'input.tags.0'],
+      [
+        { attachments: [{ filename: 'a\u2028b.png', contentType: 'image/png', contentBase64: PIXEL }] },
+        'input.attachments.0.filename',
+      ],
+      // Executables however the name is dressed up: trailing dots and spaces (which Windows strips),
+      // case, and compatibility forms that NFKC folds (fullwidth letters and dot).
+      ...[
+        'evil.exe.',
+        'evil.exe ',
+        'evil.exe. . ',
+        ' EVIL.EXE',
+        'evil.Vbs',
+        'evil.\uff45\uff58\uff45',
+        'evil\uff0eexe',
+      ].map((filename): [Record<string, unknown>, string] => [
+        { attachments: [{ filename, contentType: 'application/octet-stream', contentBase64: PIXEL }] },
+        'input.attachments.0.filename',
+      ]),
+      [
+        { attachments: [{ filename: ' . ', contentType: 'text/plain', contentBase64: PIXEL }] },
+        'input.attachments.0.filename',
+      ],
     ];
     for (const [override, path] of cases) {
       const result = await stack.gql(Send, { input: { ...base, ...override } } as never);
@@ -288,6 +328,36 @@ describe('sendEmail', () => {
   });
 });
 
+describe('CloudMailin attachments', () => {
+  it('refuses exactly the extensions CloudMailin documents, however the file name is dressed up', async () => {
+    const notes = readFileSync(
+      new URL('./fixtures/providers/cloudmailin/NOTES.md', import.meta.url),
+      'utf8',
+    ).replace(/\s+/g, ' ');
+    const documented = /no executables \(`([^`]+)`\)/.exec(notes)?.[1]?.split(/,\s*/) ?? [];
+    expect(documented.length).toBeGreaterThan(10);
+    expect([...CLOUDMAILIN_LIMITS.forbiddenExtensions].sort()).toEqual([...documented].sort());
+    const before = proxy.requests.length;
+    for (const extension of documented) {
+      const result = await stack.gql(Send, {
+        input: {
+          ...base,
+          attachments: [
+            {
+              filename: `file.${extension.toUpperCase()}. `,
+              contentType: 'text/plain',
+              contentBase64: PIXEL,
+            },
+          ],
+        },
+      });
+      const error = expectTypename(result.data?.sendEmail, 'ValidationError');
+      expect(error.issues.map((issue) => issue.path)).toEqual(['input.attachments.0.filename']);
+    }
+    expect(proxy.requests).toHaveLength(before);
+  });
+});
+
 describe('sendRawEmail', () => {
   it('sends a raw RFC 5322 message', async () => {
     const raw =
@@ -305,11 +375,78 @@ describe('sendRawEmail', () => {
     expect(payload.email.to).toEqual([
       { address: 'recipient@example.net', name: null, formatted: 'recipient@example.net' },
     ]);
+    // The envelope `from` is the raw From header's own text, so that the two agree (CloudMailin: "must match").
     expect(JSON.parse(sends().at(-1)?.body ?? '{}')).toEqual({
-      from: 'sender@example.com',
+      from: 'Sender <sender@example.com>',
       to: ['recipient@example.net'],
       raw,
     });
+  });
+
+  it('sends `from` as the raw From header writes it (unfolded), recipients as bare addresses, and `subject` when given', async () => {
+    const raw =
+      'From:\r\n Sender Name\r\n\t<Sender@Example.com>\r\nTo: "Recipient" <recipient@example.net>, other@example.net\r\nSubject: Raw\r\n\r\nHello\r\n';
+    const result = await stack.gql(SendRaw, {
+      input: {
+        provider: 'CLOUDMAILIN',
+        from: { email: 'sender@example.com', name: 'Quoted "Differently"' },
+        to: [{ email: 'recipient@example.net', name: 'Recipient' }, { email: 'OTHER@example.net' }],
+        raw,
+        subject: 'Overrides the header 😃',
+      },
+    });
+    expectTypename(result.data?.sendRawEmail, 'SendEmailPayload');
+    expect(JSON.parse(sends().at(-1)?.body ?? '{}')).toEqual({
+      from: 'Sender Name <Sender@Example.com>',
+      to: ['recipient@example.net', 'OTHER@example.net'],
+      subject: 'Overrides the header 😃',
+      raw,
+    });
+  });
+
+  it('refuses a raw message whose From or To header does not match the envelope, before any upstream call', async () => {
+    const before = proxy.requests.length;
+    const envelope = {
+      provider: 'CLOUDMAILIN' as const,
+      from: { email: 'sender@example.com' },
+      to: [{ email: 'recipient@example.net' }],
+    };
+    const body = '\r\nSubject: s\r\n\r\nbody\r\n';
+    const cases: Array<[string, Record<string, unknown>, string]> = [
+      [`From: attacker@example.org\r\nTo: recipient@example.net${body}`, {}, 'input.raw'],
+      [`From: Sender <sender@example.com.evil.org>\r\nTo: recipient@example.net${body}`, {}, 'input.raw'],
+      [`To: recipient@example.net${body}`, {}, 'input.raw'],
+      [
+        `From: sender@example.com\r\nFrom: other@example.com\r\nTo: recipient@example.net${body}`,
+        {},
+        'input.raw',
+      ],
+      [`From: sender@example.com, other@example.com\r\nTo: recipient@example.net${body}`, {}, 'input.raw'],
+      [`From: sender@example.com\r\nTo: someone-else@example.net${body}`, {}, 'input.raw'],
+      [`From: sender@example.com\r\nTo: recipient@example.net, extra@example.net${body}`, {}, 'input.raw'],
+      [
+        `From: sender@example.com\r\nTo: recipient@example.net${body}`,
+        { subject: 'a\u2028b' },
+        'input.subject',
+      ],
+      [
+        `From: sender@example.com\r\nTo: recipient@example.net${body}`,
+        { subject: 'a\u0000b' },
+        'input.subject',
+      ],
+      [
+        `From: sender@example.com\r\nTo: recipient@example.net${body}`,
+        { subject: 's'.repeat(999) },
+        'input.subject',
+      ],
+    ];
+    for (const [raw, extra, path] of cases) {
+      const result = await stack.gql(SendRaw, { input: { ...envelope, raw, ...extra } });
+      const error = expectTypename(result.data?.sendRawEmail, 'ValidationError');
+      expect(error.refusedBy).toBe('MAILGRAPH');
+      expect(error.issues.map((issue) => issue.path)).toContain(path);
+    }
+    expect(proxy.requests).toHaveLength(before);
   });
 
   it('replays a raw send with the same idempotencyKey instead of sending again', async () => {

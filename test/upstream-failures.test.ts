@@ -243,14 +243,17 @@ describe('upstream failures become coded errors', () => {
 
   // @pothos/plugin-errors hands the error types' fields a proxy of the error, which `instanceof` does not
   // see through; this is what caught `errorCodeOf` (and, before, made `providerCode` always null).
-  it('a send the provider fails is an UpstreamError whose code carries the UPSTREAM_ prefix', async () => {
+  // A send that fails in a way that may have delivered it (timeout, 5xx…) is SEND_OUTCOME_UNKNOWN instead:
+  // see test/send-outcome.test.ts.
+  it('a send the provider refuses is an UpstreamError whose code carries the UPSTREAM_ prefix', async () => {
     const cases: Array<[(res: import('node:http').ServerResponse) => void, string, number | null]> = [
       [
-        (res) => res.writeHead(500, { 'content-type': 'text/plain' }).end('boom'),
-        'UPSTREAM_SERVER_ERROR',
-        500,
+        (res) =>
+          res.writeHead(403, { 'content-type': 'application/json' }).end('{"status":403,"error":"no"}'),
+        'UPSTREAM_FORBIDDEN',
+        403,
       ],
-      [() => {}, 'UPSTREAM_TIMEOUT', null],
+      [(res) => res.writeHead(418).end(), 'UPSTREAM_UNEXPECTED_STATUS', 418],
     ];
     for (const [respond, code, status] of cases) {
       const broken = await fake((_req, res) => respond(res));

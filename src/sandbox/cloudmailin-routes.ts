@@ -40,8 +40,11 @@ export class ApiError extends Error {
   }
 }
 
-/** Which credential a route takes (NOTES §1.3 and the decisions at the top of NOTES). */
-export type Access = 'management' | 'send' | 'outbound';
+/**
+ * Which credential a route takes (NOTES §1.3 and the decisions at the top of NOTES): the account API key
+ * everywhere (outbound messages included), the SMTP token on `POST /messages` only.
+ */
+export type Access = 'management' | 'send';
 
 export interface RouteContext {
   params: Record<string, string>;
@@ -305,7 +308,7 @@ export function cloudmailinRoutes(env: RouteEnv): Route[] {
     {
       method: 'GET',
       pattern: '/outbound_messages',
-      access: 'outbound',
+      access: 'management',
       handle: (ctx) => {
         const account = ctx.query.outbound_account_id;
         if (!account) throw new UnprocessableError('outbound_account_id is required');
@@ -319,7 +322,7 @@ export function cloudmailinRoutes(env: RouteEnv): Route[] {
     {
       method: 'GET',
       pattern: '/outbound_messages/:id',
-      access: 'outbound',
+      access: 'management',
       handle: (ctx) => ok(detailView(outboundRecord(ctx.params.id), now())),
     },
     {

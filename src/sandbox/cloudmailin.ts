@@ -8,8 +8,9 @@
  *   without the key cannot spend an account's calls; 404s and 422s of authenticated calls do count.
  * - The budget is per `{accountID}` and covers every route except `POST /messages` (sending is a
  *   separate product with its own credentials, NOTES §1.6).
- * - Outbound messages take the account API key under the account id (NOTES decision) or, leniently,
- *   the SMTP token under either the account id or the SMTP username.
+ * - Outbound messages take the account API key under the account id (NOTES decision), like every
+ *   management route; the SMTP token is refused there (401), since it is documented for `POST /messages`
+ *   only.
  * - Lists without a documented order keep creation order; statuses and outbound messages are newest
  *   first by arrival in the emulator (demo `created_at`s are fixed in the past, the clock may be fake).
  */
@@ -180,14 +181,9 @@ export class CloudMailinEmulator implements ProviderEmulator {
   private authorize(access: Access, accountId: string, headers: IncomingHttpHeaders): 401 | 403 | null {
     const presented = presentedCredentials(headers) ?? [];
     const { apiKey, smtpToken, accountId: account, smtpUsername } = this.credentials;
-    const hasKey = presented.includes(apiKey);
-    const hasToken = presented.includes(smtpToken);
-    if (access === 'management') return !hasKey ? 401 : accountId === account ? null : 403;
-    if (access === 'send') return !hasToken ? 401 : accountId === smtpUsername ? null : 403;
-    if (!hasKey && !hasToken) return 401;
-    if (hasKey && accountId === account) return null;
-    if (hasToken && (accountId === account || accountId === smtpUsername)) return null;
-    return 403;
+    if (access === 'management')
+      return !presented.includes(apiKey) ? 401 : accountId === account ? null : 403;
+    return !presented.includes(smtpToken) ? 401 : accountId === smtpUsername ? null : 403;
   }
 
   private addressRecord(addressId: string) {

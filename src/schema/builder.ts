@@ -36,6 +36,8 @@ export const builder = new SchemaBuilder<{
   DefaultNodeNullability: false;
   Scalars: {
     DateTime: { Input: Date; Output: Date | string };
+    // An object whose shape the provider does not document (CloudMailin's attachment store); see json-object.ts.
+    JSONObject: { Input: Record<string, unknown>; Output: Record<string, unknown> };
     ID: { Input: string; Output: string | number };
   };
 }>({

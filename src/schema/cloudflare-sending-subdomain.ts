@@ -52,6 +52,12 @@ builder.node(CloudflareSendingSubdomainRef, {
       description: 'The return-path domain used for bounce handling, e.g. `cf-bounce.sub.example.com`.',
       resolve: (s) => s.wire.return_path_domain ?? null,
     }),
+    previewEnabled: t.boolean({
+      nullable: true,
+      description:
+        'Whether messages sent from the subdomain can be previewed in Cloudflare’s activity log (`preview_enabled`; change it with `updateSendingDomain`). Null when Cloudflare does not say.',
+      resolve: (s) => s.wire.preview_enabled ?? null,
+    }),
     createdAt: t.field({
       type: 'DateTime',
       nullable: true,

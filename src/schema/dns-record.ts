@@ -1,8 +1,16 @@
 /**
  * DNS records a sending domain must publish, in one shape for every provider. Each provider's records are
- * translated here: CloudMailin describes them as fields of the domain, Cloudflare lists them per subdomain.
+ * translated here: CloudMailin describes them as fields of the domain, with a verification flag each;
+ * Cloudflare lists them per subdomain, and says which are in place through the subdomain's DNS status.
  */
-import type { CloudflareDnsRecord } from '../upstream/cloudflare-wire.js';
+import type { FieldNode, FragmentDefinitionNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
+import type { Context } from '../context.js';
+import { subdomainKey } from '../loaders.js';
+import type {
+  CloudflareDnsConfigError,
+  CloudflareDnsRecord,
+  CloudflareDnsStatus,
+} from '../upstream/cloudflare-wire.js';
 import type { SendingDomain } from '../upstream/cloudmailin-wire.js';
 import { builder } from './builder.js';
 
@@ -61,7 +69,8 @@ export const DnsRecordRef = builder.objectRef<DnsRecordShape>('DnsRecord').imple
     }),
     verified: t.exposeBoolean('verified', {
       nullable: true,
-      description: 'Whether the provider found the record in DNS; null when it does not say (Cloudflare).',
+      description:
+        'Whether the provider found the record in DNS: CloudMailin’s verification flags; Cloudflare’s DNS status of the subdomain (false for a record it reports missing or in conflict). Null when the provider does not say.',
     }),
   }),
 });
@@ -103,9 +112,15 @@ function purposeOf(type: string, name: string, content: string): Purpose {
   return 'OTHER';
 }
 
-/** Cloudflare: its records as listed (MX ×3, SPF, DKIM and DMARC for a sending subdomain). */
-export function cloudflareDnsRecords(records: CloudflareDnsRecord[]): DnsRecordShape[] {
-  return records.map((record) => {
+/**
+ * Cloudflare: its records as listed (MX ×3, SPF, DKIM and DMARC for a sending subdomain), each `verified`
+ * as the subdomain's DNS status says when it is given (see `cloudflareVerification`), else null.
+ */
+export function cloudflareDnsRecords(
+  records: CloudflareDnsRecord[],
+  status: CloudflareDnsStatus | null = null,
+): DnsRecordShape[] {
+  const shapes = records.map((record): DnsRecordShape => {
     const rawType = (record.type ?? '').toUpperCase();
     const type: RecordType = rawType === 'TXT' || rawType === 'CNAME' || rawType === 'MX' ? rawType : 'OTHER';
     const name = record.name ?? '';
@@ -120,4 +135,99 @@ export function cloudflareDnsRecords(records: CloudflareDnsRecord[]): DnsRecordS
       verified: null,
     };
   });
+  const verified = cloudflareVerification(shapes, status);
+  return shapes.map((shape, index) => ({ ...shape, verified: verified[index] ?? null }));
+}
+
+/** The record family a DNS status error code names (`mx.missing` → MX, `domainkey.delegated` → DKIM…). */
+const FAMILY_PURPOSE: Readonly<Record<string, Purpose>> = {
+  mx: 'MX',
+  spf: 'SPF',
+  dkim: 'DKIM',
+  domainkey: 'DKIM',
+  dmarc: 'DMARC',
+};
+
+/**
+ * Which of a subdomain's records are in place, from its DNS status (`GET …/dns/status`):
+ * - no problem reported and the status `ready` (or `unlocked`: the records exist with the right content,
+ *   only a lock was cleared): every record is in place;
+ * - a problem whose `missing` record is one of the list: that record is not;
+ * - any other problem (`spf.foreign`, `dkim.conflict`, `mx.missing` without a record…): every record of the
+ *   family its code names is not;
+ * - a problem of a family the list does not have, or a status that is not `ready` without any problem: the
+ *   records not named otherwise are unknown (null), never claimed to be in place.
+ * Without a status (not asked for), every record is null.
+ */
+export function cloudflareVerification(
+  records: readonly DnsRecordShape[],
+  status: CloudflareDnsStatus | null,
+): Array<boolean | null> {
+  if (status === null) return records.map(() => null);
+  const problems = status.errors ?? [];
+  const inPlace = status.status === 'ready' || status.status === 'unlocked';
+  const failed = new Set<number>();
+  let unattributed = problems.length === 0 && !inPlace;
+  for (const problem of problems) {
+    const affected = recordsAffectedBy(records, problem);
+    if (affected.length === 0) unattributed = true;
+    for (const index of affected) failed.add(index);
+  }
+  return records.map((_, index) => (failed.has(index) ? false : unattributed ? null : true));
+}
+
+function recordsAffectedBy(records: readonly DnsRecordShape[], problem: CloudflareDnsConfigError): number[] {
+  const { missing } = problem;
+  if (missing) {
+    const exact = records.findIndex((record) => sameRecord(record, missing));
+    if (exact !== -1) return [exact];
+  }
+  const purpose = FAMILY_PURPOSE[problem.code.split('.')[0]?.toLowerCase() ?? ''];
+  if (purpose === undefined) return [];
+  return records.flatMap((record, index) => (record.purpose === purpose ? [index] : []));
+}
+
+function sameRecord(record: DnsRecordShape, wire: CloudflareDnsRecord): boolean {
+  const bare = (name: string) => name.toLowerCase().replace(/\.$/, '');
+  return (
+    record.rawType === (wire.type ?? '').toUpperCase() &&
+    bare(record.name) === bare(wire.name ?? '') &&
+    record.value.trim() === (wire.content ?? '').trim() &&
+    (typeof wire.priority !== 'number' || record.priority === wire.priority)
+  );
+}
+
+/**
+ * A Cloudflare subdomain's records for `SendingDomain.dnsRecords`: the DNS list, and (only when the
+ * selection asks for `verified`) the DNS status beside it. Each is one call per subdomain through its
+ * loader, cached upstream; either failing fails the field, with its error.
+ */
+export async function cloudflareDnsRecordsOf(
+  context: Context,
+  zoneId: string,
+  id: string,
+  info: GraphQLResolveInfo,
+): Promise<DnsRecordShape[]> {
+  const key = subdomainKey(zoneId, id);
+  const [records, status] = await Promise.all([
+    context.loaders.cloudflareDns.load(key),
+    selectsVerified(info) ? context.loaders.cloudflareDnsStatus.load(key) : null,
+  ]);
+  return cloudflareDnsRecords(records, status);
+}
+
+/** Whether this field's selection reads `verified` (through fragments too). */
+function selectsVerified(info: GraphQLResolveInfo): boolean {
+  const visit = (set: SelectionSetNode | undefined, depth: number): boolean =>
+    set !== undefined &&
+    depth <= 20 &&
+    set.selections.some((selection) => {
+      if (selection.kind === 'Field') return (selection as FieldNode).name.value === 'verified';
+      const inner =
+        selection.kind === 'InlineFragment'
+          ? selection.selectionSet
+          : (info.fragments[selection.name.value] as FragmentDefinitionNode | undefined)?.selectionSet;
+      return visit(inner, depth + 1);
+    });
+  return info.fieldNodes.some((node) => visit(node.selectionSet, 0));
 }

@@ -8,6 +8,7 @@ import {
   NotConfiguredError,
   NotFoundError,
   RateLimitedError,
+  SendOutcomeUnknownError,
   UpstreamError,
   type UpstreamErrorCode,
   ValidationError,
@@ -55,6 +56,8 @@ export const ERROR_CODES = {
   UPSTREAM_MALFORMED_RESPONSE: 'The provider answered something mailgraph could not read.',
   UPSTREAM_RESPONSE_TOO_LARGE: "The provider's answer exceeded MAILGRAPH_UPSTREAM_MAX_BYTES.",
   UPSTREAM_UNEXPECTED_STATUS: 'The provider answered an HTTP status its API does not document for this call.',
+  SEND_OUTCOME_UNKNOWN:
+    'A send may or may not have been accepted (no answer, a lost connection, a 5xx, an answer that could not be read). Do not resend it blindly: a retry with the same `idempotencyKey` gets this answer again and sends nothing.',
   TOO_EXPENSIVE:
     'Answering would take more upstream calls than one request may make (for example, finding an object far down a list).',
   UNAUTHENTICATED: 'The request carried no API key, or an unknown one (HTTP 401).',
@@ -251,6 +254,40 @@ builder.objectType(NotConfiguredError, {
   }),
 });
 
+builder.objectType(SendOutcomeUnknownError, {
+  name: 'SendOutcomeUnknownError',
+  description:
+    'A send whose outcome is unknown: the provider may have accepted the message, or not. Sending it again could deliver it twice, so check first (for CloudMailin, `outboundMessages`). Its `idempotencyKey` stays bound to this answer for 24 hours: a retry with the same key gets it again, with `replayed: true`, and nothing is sent.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    provider: t.field({
+      type: EmailProviderEnum,
+      description: 'The provider the message was sent to.',
+      resolve: (e) => e.provider,
+    }),
+    status: t.exposeInt('status', {
+      nullable: true,
+      description: 'The HTTP status of the answer that could not be trusted; null when no answer came.',
+    }),
+    reason: t.field({
+      type: ErrorCodeEnum,
+      nullable: true,
+      description:
+        'What left the outcome unknown: `UPSTREAM_TIMEOUT`, `UPSTREAM_NETWORK`, `UPSTREAM_SERVER_ERROR`, `UPSTREAM_MALFORMED_RESPONSE`, `UPSTREAM_RESPONSE_TOO_LARGE`, `UPSTREAM_UNEXPECTED_STATUS`, or `INTERNAL_SERVER_ERROR` for a fault inside mailgraph. Null when an earlier attempt with this key never recorded how it ended.',
+      resolve: (e) =>
+        e.reason === null
+          ? null
+          : e.reason === 'INTERNAL'
+            ? 'INTERNAL_SERVER_ERROR'
+            : errorCodeOf({ code: e.reason }),
+    }),
+    replayed: t.exposeBoolean('replayed', {
+      description:
+        'True when this is the answer of an earlier attempt with the same `idempotencyKey`, given again without calling the provider.',
+    }),
+  }),
+});
+
 /** The failures any upstream-backed mutation can meet. */
 export const EXPECTED_ERRORS = [
   NotFoundError,
@@ -272,11 +309,17 @@ export async function orNull<T>(load: Promise<T>): Promise<T | null> {
 
 export { MailgraphError };
 
-/** The `errors` option of a mutation: its result union is named `<Field>Result`, never `Mutation…Result`. */
-export function mutationResult(field: string) {
+/** The failures of a send, beyond those of any mutation. */
+export const SEND_ERRORS = [SendOutcomeUnknownError] as const;
+
+/**
+ * The `errors` option of a mutation: its result union is named `<Field>Result`, never `Mutation…Result`.
+ * `extra` adds the error types only this mutation can meet.
+ */
+export function mutationResult(field: string, extra: ReadonlyArray<(typeof SEND_ERRORS)[number]> = []) {
   const name = `${field.charAt(0).toUpperCase()}${field.slice(1)}Result`;
   return {
-    types: [...EXPECTED_ERRORS],
+    types: [...EXPECTED_ERRORS, ...extra],
     union: {
       name,
       description: `What \`${field}\` answers: its payload, or an expected failure (each implements \`Error\`).`,

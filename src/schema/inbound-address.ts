@@ -3,10 +3,12 @@
  */
 import type { Context } from '../context.js';
 import type { Address, AddressInput, TargetFormat } from '../upstream/cloudmailin-wire.js';
+import { attachmentStoreIssues, redactAttachmentStore, restoreRedacted } from './attachment-store.js';
 import { builder } from './builder.js';
 import { asksHasNextPage, connectionOf, forwardPageArgs } from './connection.js';
 import { mutationResult, orNull } from './errors.js';
 import { globalIdOf, localIdOf } from './ids.js';
+import { JsonObjectScalar } from './json-object.js';
 import { type UpstreamList, paginateUpstream } from './pagination.js';
 import { InputIssues, hasControlCharacters, isHttpUrl, searchQueryOf } from './validate.js';
 
@@ -120,6 +122,13 @@ builder.node(InboundAddressRef, {
       nullable: true,
       description: 'A short name to tell addresses apart.',
     }),
+    attachmentStore: t.field({
+      type: JsonObjectScalar,
+      nullable: true,
+      description:
+        'Where CloudMailin stores attachments instead of embedding them in the POST (S3, Azure, Google Cloud Storage…): CloudMailin’s address `attachments` object, with its own field names. Secrets in it (keys, passwords, tokens, signatures, a URL’s password or signature) are shown as `****`. Null when no store is configured.',
+      resolve: (address) => redactAttachmentStore(address.attachments),
+    }),
   }),
 });
 
@@ -175,6 +184,11 @@ const CreateInboundAddressInput = builder.inputType('CreateInboundAddressInput',
     }),
     targetFormat: t.field({ type: InboundFormatEnum, required: true, description: 'The POST format.' }),
     nickname: t.string({ description: 'An optional short name (at most 100 characters).' }),
+    attachmentStore: t.field({
+      type: JsonObjectScalar,
+      description:
+        'Optional attachment store settings, as CloudMailin’s address `attachments` object (at most 50 fields, 8 KB).',
+    }),
   }),
 });
 
@@ -185,6 +199,11 @@ const UpdateInboundAddressInput = builder.inputType('UpdateInboundAddressInput',
     target: t.string({ description: 'The new target URL.' }),
     targetFormat: t.field({ type: InboundFormatEnum, description: 'The new POST format.' }),
     nickname: t.string({ description: 'The new nickname; an empty string clears it.' }),
+    attachmentStore: t.field({
+      type: JsonObjectScalar,
+      description:
+        'The new attachment store settings, whole; `{}` removes the store. A `****` that mailgraph showed for a secret keeps the stored secret, so the object read from `attachmentStore` can be edited and sent back.',
+    }),
   }),
 });
 
@@ -266,12 +285,16 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, context) => {
       const checks = new InputIssues();
       checkAddressFields(input, 'input', checks);
+      if (input.attachmentStore != null) {
+        checks.issues.push(...attachmentStoreIssues(input.attachmentStore, 'input.attachmentStore'));
+      }
       checks.throwIfAny();
       const body: AddressInput = {
         target: input.target,
         target_format: input.targetFormat as TargetFormat,
         nickname: input.nickname ?? null,
       };
+      if (input.attachmentStore != null) body.attachments = input.attachmentStore;
       return { address: await context.cloudmailin.createAddress(body) };
     },
   }),
@@ -308,7 +331,17 @@ builder.mutationFields((t) => ({
             ? (current.nickname ?? null)
             : input.nickname || null,
       };
-      if (current.attachments) body.attachments = current.attachments;
+      if (input.attachmentStore != null) {
+        const store = restoreRedacted(input.attachmentStore, current.attachments ?? {}) as Record<
+          string,
+          unknown
+        >;
+        checks.issues.push(...attachmentStoreIssues(store, 'input.attachmentStore'));
+        checks.throwIfAny();
+        body.attachments = store;
+      } else if (current.attachments) {
+        body.attachments = current.attachments;
+      }
       return { address: await context.cloudmailin.updateAddress(id, body) };
     },
   }),

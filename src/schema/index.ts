@@ -12,6 +12,7 @@ import './cloudflare-sending-subdomain.js';
 import './sending-domain-operations.js';
 import './send-email.js';
 import './rate-limit.js';
+import './message-events.js';
 
 export const schema = builder.toSchema({ sortSchema: true });
 

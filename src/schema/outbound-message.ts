@@ -45,7 +45,8 @@ const KIND_DESCRIPTIONS: Record<EventKind, string> = {
 };
 
 export const MessageEventKindEnum = builder.enumType('MessageEventKind', {
-  description: 'The kind of a delivery event, as CloudMailin documents them.',
+  description:
+    "The kind of a delivery event, as CloudMailin documents them; Cloudflare's event types map onto them (`message.delivered` is DELIVERY, `deferred` SOFT_BOUNCE, `bounced` BOUNCE, `failed` ERROR, `rejected` SUPPRESSED, `complained` COMPLAINT).",
   values: {
     ...Object.fromEntries(
       MESSAGE_EVENT_KINDS.map((kind) => [
@@ -53,18 +54,24 @@ export const MessageEventKindEnum = builder.enumType('MessageEventKind', {
         { value: kind, description: KIND_DESCRIPTIONS[kind] },
       ]),
     ),
+    COMPLAINT: {
+      value: 'complaint',
+      description: 'The recipient marked the message as spam (Cloudflare `message.complained`).',
+    },
     OTHER: { value: 'other', description: 'A kind this API does not know yet; see `rawKind`.' },
   } as Record<string, { value: string; description: string }>,
 });
 
-function kindOf(raw: string | null | undefined): string | null {
+const KNOWN_KINDS: readonly string[] = [...MESSAGE_EVENT_KINDS, 'complaint'];
+
+export function kindOf(raw: string | null | undefined): string | null {
   if (raw === null || raw === undefined) return null;
-  return (MESSAGE_EVENT_KINDS as readonly string[]).includes(raw) ? raw : 'other';
+  return KNOWN_KINDS.includes(raw) ? raw : 'other';
 }
 
 type EventDetails = NonNullable<MessageEvent['details']>;
 
-const MessageEventDetailsRef = builder.objectRef<EventDetails>('MessageEventDetails').implement({
+export const MessageEventDetailsRef = builder.objectRef<EventDetails>('MessageEventDetails').implement({
   description: "What the recipient's server said, when the event carries it.",
   fields: (t) => ({
     agent: t.exposeString('agent', { nullable: true, description: 'Who reported the event, e.g. `DSN`.' }),

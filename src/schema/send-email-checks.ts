@@ -1,12 +1,17 @@
 /**
  * Everything a send input is checked for before any upstream call, reported at once in one
  * `ValidationError`: the fields the chosen provider cannot honour (issues with code UNSUPPORTED_FIELD) and
- * every malformed, oversized or hostile value, against that provider's documented limits.
+ * every malformed, oversized or hostile value, against that provider's documented limits. One-line fields
+ * (subject, header values, names, tags, file names) refuse every control character and Unicode line
+ * separator; file names are normalised the way a desktop would read them before their extension is
+ * checked; a raw message's From and To headers must name the envelope's `from` and `to`.
  */
 import type { Provider } from '../errors.js';
+import { IDEMPOTENCY_KEY_PATTERN } from '../idempotency.js';
 import { CLOUDFLARE_LIMITS } from '../upstream/cloudflare-wire.js';
 import { CLOUDMAILIN_LIMITS } from '../upstream/cloudmailin-wire.js';
-import { InputIssues, hasControlCharacters, isEmail } from './validate.js';
+import { parseAddresses } from './email-address.js';
+import { InputIssues, isEmail, isOneLine } from './validate.js';
 
 export interface Mailbox {
   email: string;
@@ -33,6 +38,7 @@ interface Envelope {
   bcc?: Mailbox[] | null;
   tags?: string[] | null;
   testMode?: boolean | null;
+  idempotencyKey?: string | null;
 }
 
 export interface EmailInput extends Envelope {
@@ -48,6 +54,8 @@ export interface EmailInput extends Envelope {
 
 export interface RawEmailInput extends Envelope {
   raw: string;
+  /** CloudMailin only: overrides the message's own Subject header. */
+  subject?: string | null;
 }
 
 interface ProviderRules {
@@ -62,6 +70,8 @@ interface ProviderRules {
   forbiddenExtensions: readonly string[];
   /** Input fields the provider has no way to honour. */
   unsupported: ReadonlyArray<keyof EmailInput>;
+  /** The same for raw sends. */
+  unsupportedRaw: ReadonlyArray<keyof RawEmailInput>;
 }
 
 const RULES: Record<Provider, ProviderRules> = {
@@ -74,6 +84,7 @@ const RULES: Record<Provider, ProviderRules> = {
     maxHeaderBytes: null,
     forbiddenExtensions: CLOUDMAILIN_LIMITS.forbiddenExtensions,
     unsupported: ['bcc'],
+    unsupportedRaw: ['bcc'],
   },
   CLOUDFLARE: {
     name: 'Cloudflare',
@@ -84,10 +95,13 @@ const RULES: Record<Provider, ProviderRules> = {
     maxHeaderBytes: CLOUDFLARE_LIMITS.maxHeaderBytes,
     forbiddenExtensions: [],
     unsupported: ['markdown', 'tags', 'priority', 'testMode'],
+    // send_raw takes from, recipients and mime_message only.
+    unsupportedRaw: ['tags', 'testMode', 'subject'],
   },
 };
 
 const MAX_SUBJECT = 998;
+const ONE_LINE = 'must be one line without control characters or line separators';
 const MAX_TAGS = 20;
 const MAX_HEADERS = 50;
 const MAX_ATTACHMENTS = 50;
@@ -112,10 +126,10 @@ function used(value: unknown): boolean {
   return !Array.isArray(value) || value.length > 0;
 }
 
-function checkSupported(
+function checkSupported<I extends Envelope>(
   checks: InputIssues,
-  input: Envelope & Partial<EmailInput>,
-  fields: ReadonlyArray<keyof EmailInput>,
+  input: I,
+  fields: ReadonlyArray<keyof I>,
 ): void {
   const rules = RULES[input.provider];
   for (const field of fields) {
@@ -132,11 +146,7 @@ function checkMailbox(checks: InputIssues, mailbox: Mailbox, path: string): void
   checks.check(isEmail(mailbox.email), `${path}.email`, 'must be an email address such as alice@example.com');
   if (mailbox.name != null) {
     checks.check(mailbox.name.length <= 200, `${path}.name`, 'must be at most 200 characters');
-    checks.check(
-      !hasControlCharacters(mailbox.name) && !/[\r\n]/.test(mailbox.name),
-      `${path}.name`,
-      'must be one line without control characters',
-    );
+    checks.check(isOneLine(mailbox.name), `${path}.name`, ONE_LINE);
   }
 }
 
@@ -160,11 +170,36 @@ function checkEnvelope(checks: InputIssues, input: Envelope): void {
   checks.check(tags.length <= MAX_TAGS, 'input.tags', `at most ${MAX_TAGS} tags`);
   tags.forEach((tag, i) =>
     checks.check(
-      /^[^,\x00-\x1f\x7f]{1,100}$/.test(tag),
+      /^[^,]{1,100}$/.test(tag) && isOneLine(tag),
       `input.tags.${i}`,
-      'must be 1-100 characters without commas or control characters',
+      'must be 1-100 characters on one line, without commas or control characters',
     ),
   );
+  if (input.idempotencyKey != null) {
+    checks.check(
+      IDEMPOTENCY_KEY_PATTERN.test(input.idempotencyKey),
+      'input.idempotencyKey',
+      'must be 1-255 printable ASCII characters without spaces',
+    );
+  }
+}
+
+function checkSubject(checks: InputIssues, subject: string): void {
+  checks.check(subject.length <= MAX_SUBJECT, 'input.subject', `must be at most ${MAX_SUBJECT} characters`);
+  checks.check(isOneLine(subject), 'input.subject', ONE_LINE);
+}
+
+/**
+ * A file name as a desktop reads it, to find its real extension: compatibility forms folded (NFKC turns
+ * fullwidth `ｅｘｅ` and `．` into `exe` and `.`), surrounding whitespace and the trailing dots and spaces
+ * that Windows strips removed, and lower case.
+ */
+export function normalisedFileName(filename: string): string {
+  const name = filename.normalize('NFKC').trim();
+  // A loop, not /[.\s]+$/: that pattern backtracks quadratically over a long run of dots and spaces.
+  let end = name.length;
+  while (end > 0 && /[.\s]/u.test(name.charAt(end - 1))) end -= 1;
+  return name.slice(0, end).toLowerCase();
 }
 
 /** Linear on purpose: a grouped, repeated pattern overflows V8's regex stack on megabyte inputs. */
@@ -179,14 +214,14 @@ function checkAttachment(
   attachment: AttachmentInput,
   path: string,
 ): number {
+  const fits = attachment.filename.length <= 255;
+  const name = fits ? normalisedFileName(attachment.filename) : '';
   checks.check(
-    /^[^/\\\x00-\x1f\x7f]{1,255}$/.test(attachment.filename),
+    fits && isOneLine(attachment.filename) && name !== '' && !/[/\\]/.test(attachment.filename + name),
     `${path}.filename`,
-    'must be 1-255 characters without slashes or control characters',
+    'must be a file name of 1-255 characters on one line, without slashes or control characters',
   );
-  const extension = attachment.filename.includes('.')
-    ? attachment.filename.split('.').pop()?.toLowerCase()
-    : undefined;
+  const extension = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1) : undefined;
   checks.check(
     !extension || !rules.forbiddenExtensions.includes(extension),
     `${path}.filename`,
@@ -214,12 +249,7 @@ export function checkEmail(input: EmailInput): void {
   const checks = new InputIssues();
   checkSupported(checks, input, rules.unsupported);
   checkEnvelope(checks, input);
-  checks.check(
-    input.subject.length <= MAX_SUBJECT,
-    'input.subject',
-    `must be at most ${MAX_SUBJECT} characters`,
-  );
-  checks.check(!/[\r\n]/.test(input.subject), 'input.subject', 'must be one line');
+  checkSubject(checks, input.subject);
   const markdownCounts = !rules.unsupported.includes('markdown');
   checks.check(
     Boolean(input.text || input.html || (markdownCounts && input.markdown)),
@@ -247,9 +277,9 @@ export function checkEmail(input: EmailInput): void {
       );
     }
     checks.check(
-      header.value.length <= 998 && !/[\r\n\x00]/.test(header.value),
+      header.value.length <= 998 && isOneLine(header.value),
       `${path}.value`,
-      'must be one line of at most 998 characters',
+      'must be one line of at most 998 characters, without control characters',
     );
   });
   if (rules.maxHeaderBytes !== null) {
@@ -283,14 +313,71 @@ export function checkEmail(input: EmailInput): void {
 export function checkRawEmail(input: RawEmailInput): void {
   const rules = RULES[input.provider];
   const checks = new InputIssues();
-  checkSupported(checks, input, rules.unsupported);
+  checkSupported(checks, input, rules.unsupportedRaw);
   checkEnvelope(checks, input);
+  if (input.subject != null && !rules.unsupportedRaw.includes('subject')) checkSubject(checks, input.subject);
   checks.check(/\r?\n\r?\n/.test(input.raw), 'input.raw', 'must hold headers, a blank line and a body');
   checks.check(/^[\x21-\x39\x3b-\x7e]+:/.test(input.raw), 'input.raw', 'must start with a header');
+  const size = Buffer.byteLength(input.raw);
   checks.check(
-    Buffer.byteLength(input.raw) <= rules.maxMessageBytes,
+    size <= rules.maxMessageBytes,
     'input.raw',
     `exceeds ${rules.name}’s ${rules.maxMessageBytes / 1024 / 1024} MB limit`,
   );
+  if (size <= rules.maxMessageBytes) checkRawAddresses(checks, input);
   checks.throwIfAny();
+}
+
+/**
+ * The message's own From header must name exactly the envelope sender (CloudMailin: `from` "must match a
+ * From header"), and its To header exactly the envelope's `to`, so that what the recipients see is what
+ * the envelope says. Addresses compare without regard to case.
+ */
+function checkRawAddresses(checks: InputIssues, input: RawEmailInput): void {
+  const froms = rawHeaderValues(input.raw, 'from');
+  if (checks.check(froms.length === 1, 'input.raw', 'must have exactly one From header')) {
+    const from = froms[0] as string;
+    const mailboxes = parseAddresses(from);
+    checks.check(
+      mailboxes.length === 1 &&
+        mailboxes[0]?.address.toLowerCase() === input.from.email.toLowerCase() &&
+        from.length <= 998 &&
+        isOneLine(from),
+      'input.raw',
+      `its From header must be the one mailbox of \`from\` (${input.from.email})`,
+    );
+  }
+  const headerTo = rawHeaderValues(input.raw, 'to').flatMap((value) =>
+    parseAddresses(value).map((mailbox) => mailbox.address.toLowerCase()),
+  );
+  const envelopeTo = input.to.map((mailbox) => mailbox.email.toLowerCase());
+  checks.check(
+    sameSet(headerTo, envelopeTo),
+    'input.raw',
+    'its To header must list exactly the addresses of `to`',
+  );
+}
+
+function sameSet(a: string[], b: string[]): boolean {
+  const left = new Set(a);
+  const right = new Set(b);
+  return left.size === right.size && [...left].every((item) => right.has(item));
+}
+
+/**
+ * The values of one header field of a raw message (name without regard to case), unfolded: each line
+ * break with the whitespace after it becomes one space, and the value is trimmed.
+ */
+export function rawHeaderValues(raw: string, name: string): string[] {
+  const end = raw.search(/\r?\n\r?\n/);
+  const block = end === -1 ? raw : raw.slice(0, end);
+  const wanted = name.toLowerCase();
+  return block
+    .replace(/\r?\n[ \t]+/g, ' ')
+    .split(/\r?\n/)
+    .flatMap((line) => {
+      const colon = line.indexOf(':');
+      if (colon <= 0 || line.slice(0, colon).trim().toLowerCase() !== wanted) return [];
+      return [line.slice(colon + 1).trim()];
+    });
 }

@@ -1,9 +1,11 @@
 /**
  * One checked send input, translated into each provider's wire format and sent; the answer comes back
  * as one `SentEmailShape` whichever provider took it. Idempotency keys wrap the upstream call itself, keyed
- * by the provider and the exact wire body.
+ * by the provider and the exact wire body, and stay bound to an attempt whose outcome is unknown.
  */
 import type { Context } from '../context.js';
+import { type Provider, type SendDoubt, SendOutcomeUnknownError } from '../errors.js';
+import { IdempotencyKeyInDoubtError } from '../idempotency.js';
 import type {
   CloudflareAddress,
   CloudflareAttachment,
@@ -16,8 +18,9 @@ import type {
   RawMessageInput,
   SentMessage,
 } from '../upstream/cloudmailin-wire.js';
+import { MAY_HAVE_BEEN_SENT } from '../upstream/send-outcome.js';
 import { type EmailAddressShape, formatMailbox, parseAddress, parseAddresses } from './email-address.js';
-import type { EmailInput, Mailbox, RawEmailInput } from './send-email-checks.js';
+import { type EmailInput, type Mailbox, type RawEmailInput, rawHeaderValues } from './send-email-checks.js';
 import { listOf } from './validate.js';
 
 export { formatMailbox };
@@ -40,14 +43,66 @@ export interface SentEmailShape {
   replayed: boolean;
 }
 
+/** A send whose outcome is unknown, as its idempotency key keeps it: plain JSON, for any store. */
+interface UnknownOutcome {
+  message: string;
+  provider: Provider;
+  status: number | null;
+  reason: SendDoubt | null;
+  providerCode: string | null;
+}
+
+/** What a send's idempotency key is bound to: the provider's answer, or the doubt. */
+type Bound<T> = { sent: T } | { unknown: UnknownOutcome };
+
+function unknownOutcomeError(outcome: UnknownOutcome, replayed: boolean): SendOutcomeUnknownError {
+  const error = new SendOutcomeUnknownError(
+    outcome.message,
+    outcome.provider,
+    outcome.status,
+    outcome.reason,
+    replayed,
+  );
+  error.providerCode = outcome.providerCode;
+  return error;
+}
+
+/**
+ * Runs one send under its idempotency key. The key is bound to the provider's answer, and also to a
+ * `SendOutcomeUnknownError`: a retry gets that same answer (`replayed: true`) and never a second POST.
+ * Any other failure certainly sent nothing (the client's `sendFailure` decided so), so it releases the key.
+ */
 async function idempotent<T>(
   context: Context,
+  provider: Provider,
   key: string | null | undefined,
   input: unknown,
   work: () => Promise<T>,
 ): Promise<{ result: T; replayed: boolean }> {
   if (key == null) return { result: await work(), replayed: false };
-  return context.idempotency.run(context.principal, key, input, work);
+  let doubt: SendOutcomeUnknownError | undefined;
+  const attempt = async (): Promise<Bound<T>> => {
+    try {
+      return { sent: await work() };
+    } catch (error) {
+      if (!(error instanceof SendOutcomeUnknownError)) throw error;
+      doubt = error;
+      const { message, status, reason, providerCode } = error;
+      return { unknown: { message, provider: error.provider, status, reason, providerCode } };
+    }
+  };
+  let bound: { result: Bound<T>; replayed: boolean };
+  try {
+    bound = await context.idempotency.run(context.principal, key, input, attempt);
+  } catch (error) {
+    if (!(error instanceof IdempotencyKeyInDoubtError)) throw error;
+    const message = `${error.message}; ${MAY_HAVE_BEEN_SENT}`;
+    throw unknownOutcomeError({ message, provider, status: null, reason: null, providerCode: null }, true);
+  }
+  if ('sent' in bound.result) return { result: bound.result.sent, replayed: bound.replayed };
+  // The attempt that ran throws its own error (its `cause` goes to the log); a replay, the recorded one.
+  if (!bound.replayed && doubt) throw doubt;
+  throw unknownOutcomeError(bound.result.unknown, bound.replayed);
 }
 
 const structured = (mailbox: Mailbox): EmailAddressShape => ({
@@ -146,8 +201,12 @@ export async function sendEmail(context: Context, input: EmailInput & { idempote
         }),
       );
     }
-    const sent = await idempotent(context, input.idempotencyKey, ['CLOUDMAILIN', message], () =>
-      context.cloudmailin.sendMessage(message),
+    const sent = await idempotent(
+      context,
+      'CLOUDMAILIN',
+      input.idempotencyKey,
+      ['CLOUDMAILIN', message],
+      () => context.cloudmailin.sendMessage(message),
     );
     return fromCloudMailin(sent.result, message, input, sent.replayed);
   }
@@ -172,7 +231,7 @@ export async function sendEmail(context: Context, input: EmailInput & { idempote
         : { ...common, disposition: 'attachment' };
     });
   }
-  const sent = await idempotent(context, input.idempotencyKey, ['CLOUDFLARE', body], () =>
+  const sent = await idempotent(context, 'CLOUDFLARE', input.idempotencyKey, ['CLOUDFLARE', body], () =>
     context.cloudflare.send(body),
   );
   return fromCloudflare(sent.result, input, input.subject, sent.replayed);
@@ -183,16 +242,23 @@ export async function sendRawEmail(
   input: RawEmailInput & { idempotencyKey?: string | null },
 ) {
   if (input.provider === 'CLOUDMAILIN') {
+    // `from` is the message's own From header, exactly as written (the checks made sure it names
+    // input.from), since CloudMailin wants the two to match; recipients are the bare envelope addresses.
     const message: RawMessageInput = {
-      from: formatMailbox(input.from),
-      to: input.to.map(formatMailbox),
+      from: rawHeaderValues(input.raw, 'from')[0] ?? input.from.email,
+      to: emails(input.to),
       raw: input.raw,
     };
-    if (input.cc?.length) message.cc = input.cc.map(formatMailbox);
+    if (input.cc?.length) message.cc = emails(input.cc);
+    if (input.subject) message.subject = input.subject;
     if (input.tags?.length) message.tags = input.tags;
     if (input.testMode != null) message.test_mode = input.testMode;
-    const sent = await idempotent(context, input.idempotencyKey, ['CLOUDMAILIN', message], () =>
-      context.cloudmailin.sendRawMessage(message),
+    const sent = await idempotent(
+      context,
+      'CLOUDMAILIN',
+      input.idempotencyKey,
+      ['CLOUDMAILIN', message],
+      () => context.cloudmailin.sendRawMessage(message),
     );
     return fromCloudMailin(sent.result, message, {}, sent.replayed);
   }
@@ -202,7 +268,7 @@ export async function sendRawEmail(
     recipients: [...emails(input.to), ...emails(input.cc), ...emails(input.bcc)],
     mime_message: input.raw,
   };
-  const sent = await idempotent(context, input.idempotencyKey, ['CLOUDFLARE', body], () =>
+  const sent = await idempotent(context, 'CLOUDFLARE', input.idempotencyKey, ['CLOUDFLARE', body], () =>
     context.cloudflare.sendRaw(body),
   );
   return fromCloudflare(sent.result, input, null, sent.replayed);

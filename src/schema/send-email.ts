@@ -5,7 +5,7 @@
  */
 import { builder } from './builder.js';
 import { EmailAddressRef } from './email-address.js';
-import { EmailProviderEnum, mutationResult, orNull } from './errors.js';
+import { EmailProviderEnum, SEND_ERRORS, mutationResult, orNull } from './errors.js';
 import { OutboundMessageRef } from './outbound-message.js';
 import { checkEmail, checkRawEmail } from './send-email-checks.js';
 import { type SentEmailShape, sendEmail, sendRawEmail } from './send-email-providers.js';
@@ -64,7 +64,10 @@ const SendEmailInput = builder.inputType('SendEmailInput', {
     cc: t.field({ type: [EmailAddressInput], description: 'Carbon-copy recipients.' }),
     bcc: t.field({ type: [EmailAddressInput], description: 'Blind-copy recipients (Cloudflare only).' }),
     replyTo: t.field({ type: EmailAddressInput, description: 'Where replies should go.' }),
-    subject: t.string({ required: true, description: 'The subject line (at most 998 characters).' }),
+    subject: t.string({
+      required: true,
+      description: 'The subject line: at most 998 characters, one line without control characters.',
+    }),
     text: t.string({ description: 'The plain-text body.' }),
     html: t.string({ description: 'The HTML body.' }),
     markdown: t.string({
@@ -81,14 +84,14 @@ const SendEmailInput = builder.inputType('SendEmailInput', {
     testMode: t.boolean({ description: 'CloudMailin only: validate without delivering.' }),
     idempotencyKey: t.string({
       description:
-        'Retrying with the same key and input returns the first result (`replayed: true`) instead of sending again; the same key with another input is refused. Keys are kept 24 hours, per API key.',
+        'Retrying with the same key and input returns the first answer (`replayed: true`) instead of sending again: the accepted message, or `SendOutcomeUnknownError` when the first attempt could not tell whether the provider took it. A send that certainly failed (refused before the call, or a 4xx) frees the key. The same key with another input is refused. Keys are kept 24 hours, per API key.',
     }),
   }),
 });
 
 const SendRawEmailInput = builder.inputType('SendRawEmailInput', {
   description:
-    'A complete RFC 5322 message to send as it is. Its From and To headers must match `from` and `to`.',
+    'A complete RFC 5322 message to send as it is. Its one From header must be the mailbox of `from`, and its To header must list exactly the addresses of `to` (case aside).',
   fields: (t) => ({
     provider: t.field({ type: EmailProviderEnum, required: true, description: 'Which provider sends it.' }),
     from: t.field({ type: EmailAddressInput, required: true, description: 'The envelope sender.' }),
@@ -96,11 +99,15 @@ const SendRawEmailInput = builder.inputType('SendRawEmailInput', {
     cc: t.field({ type: [EmailAddressInput], description: 'Carbon-copy recipients.' }),
     bcc: t.field({ type: [EmailAddressInput], description: 'Blind-copy recipients (Cloudflare only).' }),
     raw: t.string({ required: true, description: 'The whole message: headers, a blank line, the body.' }),
+    subject: t.string({
+      description:
+        "CloudMailin only: a subject that overrides the message's own Subject header (at most 998 characters, one line).",
+    }),
     tags: t.stringList({ description: 'CloudMailin only: tags to find the message by later.' }),
     testMode: t.boolean({ description: 'CloudMailin only: validate without delivering.' }),
     idempotencyKey: t.string({
       description:
-        'Retrying with the same key and input returns the first result (`replayed: true`) instead of sending again.',
+        'As for `sendEmail`: retrying with the same key and input returns the first answer (`replayed: true`), also when it was `SendOutcomeUnknownError`, instead of sending again.',
     }),
   }),
 });
@@ -192,7 +199,7 @@ builder.mutationFields((t) => ({
     args: {
       input: t.arg({ type: SendEmailInput, required: true, description: 'The input of this operation.' }),
     },
-    errors: mutationResult('sendEmail'),
+    errors: mutationResult('sendEmail', SEND_ERRORS),
     authScopes: { send: true },
     resolve: async (_root, { input }, context) => {
       checkEmail(input);
@@ -205,7 +212,7 @@ builder.mutationFields((t) => ({
     args: {
       input: t.arg({ type: SendRawEmailInput, required: true, description: 'The input of this operation.' }),
     },
-    errors: mutationResult('sendRawEmail'),
+    errors: mutationResult('sendRawEmail', SEND_ERRORS),
     authScopes: { send: true },
     resolve: async (_root, { input }, context) => {
       checkRawEmail(input);

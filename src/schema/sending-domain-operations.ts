@@ -22,6 +22,9 @@ import { InputIssues, isDomain, searchQueryOf } from './validate.js';
 
 type Provider = 'CLOUDMAILIN' | 'CLOUDFLARE';
 
+/** `email_sending_subdomain_identifier`: maxLength 32. */
+const MAX_SUBDOMAIN_ID_LENGTH = 32;
+
 /** How far listing every CloudMailin sending domain goes (pages of the provider's undocumented size). */
 const MAX_CLOUDMAILIN_PAGES = 50;
 
@@ -90,6 +93,12 @@ function sendingDomainIdOf(
   const local = localIdOf(raw, Object.values(SENDING_DOMAIN_TYPENAMES), path);
   if (local.typename === SENDING_DOMAIN_TYPENAMES.cloudflare) {
     const [zoneId, id] = splitIds(local.id, path);
+    // The spec's `email_sending_subdomain_identifier` is at most 32 characters: refused here, at the
+    // argument's own path (the client refuses it too, before any call).
+    if (id.length > MAX_SUBDOMAIN_ID_LENGTH) {
+      const message = `names a Cloudflare subdomain id of ${id.length} characters; at most ${MAX_SUBDOMAIN_ID_LENGTH}`;
+      throw new ValidationError(`${path} ${message}`, [{ path, message }]);
+    }
     return { provider: 'CLOUDFLARE', zoneId, id };
   }
   return { provider: 'CLOUDMAILIN', zoneId: null, id: local.id };
@@ -217,6 +226,27 @@ const VerifySendingDomainPayload = builder
     }),
   });
 
+const UpdateSendingDomainInput = builder.inputType('UpdateSendingDomainInput', {
+  description:
+    'Changes to a sending domain’s settings. Only Cloudflare sending subdomains have one (`previewEnabled`); CloudMailin sending domains have nothing to change.',
+  fields: (t) => ({
+    id: t.id({ required: true, description: 'The global id of a Cloudflare sending subdomain.' }),
+    previewEnabled: t.boolean({
+      description:
+        'Cloudflare only: whether messages sent from the subdomain can be previewed in Cloudflare’s activity log.',
+    }),
+  }),
+});
+
+const UpdateSendingDomainPayload = builder
+  .objectRef<{ domain: SendingDomainShape }>('UpdateSendingDomainPayload')
+  .implement({
+    description: 'The changed sending domain, as the provider stored it.',
+    fields: (t) => ({
+      domain: t.field({ type: SendingDomainInterface, description: 'The domain.', resolve: (p) => p.domain }),
+    }),
+  });
+
 const DeleteSendingDomainPayload = builder
   .objectRef<{ domain: SendingDomainShape }>('DeleteSendingDomainPayload')
   .implement({
@@ -254,6 +284,18 @@ function zoneFor(context: Context, requested: string | null | undefined): string
   return zones[0] as string;
 }
 
+/** The same ValidationError with the issues at `from` moved to `to`; any other error as it is. */
+function renameIssuePath(error: unknown, from: string, to: string): unknown {
+  if (!(error instanceof ValidationError) || !error.issues.some((issue) => issue.path === from)) return error;
+  const renamed = new ValidationError(
+    error.message.startsWith(`${from} `) ? `${to} ${error.message.slice(from.length + 1)}` : error.message,
+    error.issues.map((issue) => (issue.path === from ? { ...issue, path: to } : issue)),
+    error.provider,
+  );
+  renamed.providerCode = error.providerCode;
+  return renamed;
+}
+
 builder.mutationFields((t) => ({
   createSendingDomain: t.field({
     type: CreateSendingDomainPayload,
@@ -288,9 +330,50 @@ builder.mutationFields((t) => ({
         return { domain: cloudMailinDomain(await context.cloudmailin.createSendingDomain(domain)) };
       }
       const zoneId = zoneFor(context, args.zoneId == null ? null : String(args.zoneId));
-      return {
-        domain: cloudflareSubdomain(zoneId, await context.cloudflare.createSubdomain(zoneId, domain)),
-      };
+      // The client refuses a name outside the zone before the create (from the zone's subdomains, see
+      // `CloudflareClient.createSubdomain`); its issues speak of Cloudflare's `name`, which is `domain` here.
+      const created = await context.cloudflare
+        .createSubdomain(zoneId, domain)
+        .catch((error: unknown) => Promise.reject(renameIssuePath(error, 'name', 'domain')));
+      return { domain: cloudflareSubdomain(zoneId, created) };
+    },
+  }),
+  updateSendingDomain: t.field({
+    type: UpdateSendingDomainPayload,
+    description:
+      'Changes a sending domain’s settings: a Cloudflare subdomain’s activity-log preview (`PATCH`, the one setting Cloudflare documents as writable).',
+    args: {
+      input: t.arg({ type: UpdateSendingDomainInput, required: true, description: 'The changes.' }),
+    },
+    errors: mutationResult('updateSendingDomain'),
+    authScopes: { manage: true },
+    resolve: async (_root, { input }, context) => {
+      const target = sendingDomainIdOf(String(input.id), 'input.id');
+      const checks = new InputIssues();
+      if (target.provider === 'CLOUDMAILIN') {
+        checks.check(
+          input.previewEnabled == null,
+          'input.previewEnabled',
+          'applies to Cloudflare sending subdomains only',
+          'UNSUPPORTED_FIELD',
+        );
+        checks.check(false, 'input.id', 'CloudMailin sending domains have no setting to change');
+      } else {
+        checks.check(
+          input.previewEnabled != null,
+          'input.previewEnabled',
+          'is required: nothing else can change',
+        );
+      }
+      checks.throwIfAny();
+      const zoneId = target.zoneId as string;
+      const updated = await context.cloudflare.updateSubdomain(zoneId, target.id, {
+        preview_enabled: input.previewEnabled as boolean,
+      });
+      context.loaders.cloudflareSubdomain
+        .clear(subdomainKey(zoneId, target.id))
+        .prime(subdomainKey(zoneId, target.id), updated);
+      return { domain: cloudflareSubdomain(zoneId, updated) };
     },
   }),
   verifySendingDomain: t.field({

@@ -4,11 +4,10 @@
  * implementing this interface; the root fields that list, create, verify and delete them are in
  * `sending-domain-operations.ts`.
  */
-import { subdomainKey } from '../loaders.js';
 import type { CloudflareSubdomain } from '../upstream/cloudflare-wire.js';
 import type { SendingDomain } from '../upstream/cloudmailin-wire.js';
 import { builder } from './builder.js';
-import { DnsRecordRef, cloudMailinDnsRecords, cloudflareDnsRecords } from './dns-record.js';
+import { DnsRecordRef, cloudMailinDnsRecords, cloudflareDnsRecordsOf } from './dns-record.js';
 import { EmailProviderEnum } from './errors.js';
 
 export interface CloudMailinSendingDomainShape {
@@ -63,11 +62,9 @@ export const SendingDomainInterface = builder.interfaceRef<SendingDomainShape>('
       nullable: { list: true, items: false },
       description:
         'The DNS records to publish, each with its verification state where the provider reports it. Null, with an error, when they could not be loaded.',
-      resolve: async (shape, _args, context) => {
+      resolve: async (shape, _args, context, info) => {
         if (shape.kind === 'cloudmailin') return cloudMailinDnsRecords(shape.wire);
-        return cloudflareDnsRecords(
-          await context.loaders.cloudflareDns.load(subdomainKey(shape.zoneId, shape.wire.id)),
-        );
+        return cloudflareDnsRecordsOf(context, shape.zoneId, shape.wire.id, info);
       },
     }),
     verified: t.boolean({

@@ -82,3 +82,13 @@ export function searchQueryOf(query: string | null | undefined, path = 'query'):
 export function hasControlCharacters(value: string): boolean {
   return /[\x00-\x08\x0a-\x1f\x7f]/.test(value);
 }
+
+/**
+ * True for text that stays on one line wherever it lands (a header, a log line, a file name): no C0
+ * control (tab included), no DEL, no C1 control (U+0085 NEL among them), and no Unicode line or paragraph
+ * separator (U+2028, U+2029), which some mail software and every JavaScript string literal reads as a
+ * line break.
+ */
+export function isOneLine(value: string): boolean {
+  return !/[\x00-\x1f\x7f-\x9f\u2028\u2029]/.test(value);
+}

@@ -5,8 +5,9 @@
  * The HTTP status picks the kind of error when it is one Cloudflare documents (400, 401, 403, 404, 409, 429,
  * 5xx); the numeric code (a number, or a numeric string in parts of the spec) refines it and names it in
  * the message. Where the status says nothing (a 2xx with `success: false`, or an undocumented status), the
- * code's documented status decides. Only a well-formed envelope is ever quoted, cut short, and never with a
- * secret in it (NOTES §2, §5).
+ * code's documented status decides. A code means what the family of routes that answered documents for
+ * it (`routes`): 10000 is "not found" on a send route but an authentication error on a zone route. Only a
+ * well-formed envelope is ever quoted, cut short, and never with a secret in it (NOTES §2, §5).
  */
 import { z } from 'zod';
 import {
@@ -23,16 +24,23 @@ import {
   cloudflareMessageSchema,
 } from './cloudflare-wire.js';
 import type { ErrorContext, ResponseHeaders } from './http.js';
-import { MAX_RETRY_AFTER_SECONDS, parseRetryAfter } from './retry-after.js';
+import { MAX_RETRY_AFTER_SECONDS, clampRetryAfter, parseRetryAfter } from './retry-after.js';
 
 /** Neither `Retry-After` nor `Ratelimit` readable: the brief's default, a minute. */
 export const DEFAULT_RETRY_AFTER_SECONDS = 60;
+/** Exceeding the limit blocks calls for 5 minutes (NOTES §2): no wait is longer (see retry-after.ts). */
+const MAX_WAIT_SECONDS = MAX_RETRY_AFTER_SECONDS.CLOUDFLARE;
 /** The email-sending throttle (sending quota), as opposed to the API-wide request limit. */
 export const SEND_THROTTLE_CODE = 10004;
 const MAX_QUOTED_LENGTH = 200;
 const MAX_ISSUES = 10;
 
+/** The send routes (account scope) or the subdomain routes (zone scope): the same code means different things. */
+export type CloudflareRoutes = 'send' | 'zone';
+
 export interface CloudflareErrorContext extends ErrorContext {
+  /** Which family of routes answered; a code is read with that family's meaning (NOTES §5). */
+  routes?: CloudflareRoutes;
   /** The clock for an HTTP-date `Retry-After`. */
   now?: number;
   /** Values that must never appear in an error message (the API token), replaced by `****`. */
@@ -48,8 +56,17 @@ type Kind =
   | 'rate-limited'
   | 'server';
 
-/** What mailgraph says about each documented code; the status is the one Cloudflare documents for it. */
-const KNOWN_CODES: ReadonlyMap<number, { status: number; text: string }> = new Map([
+interface KnownCode {
+  /** The status Cloudflare documents for the code; it decides the kind when the HTTP status does not. */
+  status: number;
+  text: string;
+}
+
+/**
+ * The codes of the send routes (`/accounts/{account_id}/email/sending/send[_raw]`): the spec's responses
+ * and the docs' error table (NOTES §5.1).
+ */
+const SEND_ROUTE_CODES: ReadonlyMap<number, KnownCode> = new Map([
   [
     CLOUDFLARE_SEND_ERRORS.invalidRequestSchema.code,
     { status: 400, text: 'the request does not match the send schema' },
@@ -89,6 +106,28 @@ const KNOWN_CODES: ReadonlyMap<number, { status: number; text: string }> = new M
   [CLOUDFLARE_SEND_ERRORS.internal.code, { status: 500, text: 'internal error' }],
   [CLOUDFLARE_SEND_ERRORS.notImplemented.code, { status: 500, text: 'not implemented' }],
   [CLOUDFLARE_SEND_ERRORS.upstream.code, { status: 503, text: 'its authentication service failed' }],
+]);
+
+/**
+ * The generic v4 authentication codes, as the zone routes use them: 10000 `Authentication error` (NOTES
+ * §9.1), and 10001 `Unable to authenticate request`, which a live probe saw under a 404 (NOTES §5.3). On
+ * a zone route they are authentication failures whatever status carries them; on a send route the same
+ * numbers mean "not found" and "schema".
+ */
+const ZONE_AUTH_CODES: ReadonlyMap<number, KnownCode> = new Map([
+  [
+    10000,
+    {
+      status: 401,
+      text: 'authentication error: the credentials were refused or cannot reach this zone',
+    },
+  ],
+  [10001, { status: 401, text: 'the request could not be authenticated' }],
+]);
+
+/** The codes of the zone routes (`/zones/{zone_id}/email/sending/subdomains…`, NOTES §5.2). */
+const ZONE_ROUTE_CODES: ReadonlyMap<number, KnownCode> = new Map([
+  ...ZONE_AUTH_CODES,
   [
     CLOUDFLARE_SUBDOMAIN_ERRORS.invalidId.code,
     { status: 400, text: 'the subdomain id is not a valid identifier' },
@@ -102,12 +141,30 @@ const KNOWN_CODES: ReadonlyMap<number, { status: number; text: string }> = new M
     CLOUDFLARE_SUBDOMAIN_ERRORS.alreadyExists.code,
     { status: 409, text: 'the sending subdomain already exists' },
   ],
-  [CLOUDFLARE_SUBDOMAIN_ERRORS.couldNotRoute.code, { status: 404, text: 'no such route' }],
   // The DNS-fix route's conflicts (NOTES §3 row 10, §5.2).
   [2008, { status: 409, text: 'a foreign MX record is in the way' }],
   [2026, { status: 409, text: 'the domain has more than one SPF record' }],
   [2027, { status: 409, text: 'the domain has more than one DMARC record' }],
 ]);
+
+/** Codes that mean the same on every route (the v4 router's own, NOTES §5.3). */
+const COMMON_CODES: ReadonlyMap<number, KnownCode> = new Map([
+  [CLOUDFLARE_SUBDOMAIN_ERRORS.couldNotRoute.code, { status: 404, text: 'no such route' }],
+]);
+
+/**
+ * What mailgraph says about each code on a family of routes. Without the family, only the codes that
+ * mean the same everywhere are explained; the others are quoted as Cloudflare wrote them.
+ */
+function knownCodes(routes: CloudflareRoutes | undefined): (code: number) => KnownCode | undefined {
+  const family =
+    routes === 'send'
+      ? SEND_ROUTE_CODES
+      : routes === 'zone'
+        ? ZONE_ROUTE_CODES
+        : new Map<number, KnownCode>();
+  return (code) => family.get(code) ?? COMMON_CODES.get(code);
+}
 
 /** Codes that mean "change the input" even when Cloudflare files them under 409. */
 const VALIDATION_CODES = new Set<number>([CLOUDFLARE_SUBDOMAIN_ERRORS.alreadyExists.code]);
@@ -125,10 +182,11 @@ export function mapCloudflareError(
   context: CloudflareErrorContext = {},
 ): MailgraphError {
   const items = errorItems(body);
+  const lookup = knownCodes(context.routes);
   // The first code mailgraph knows explains the failure best; else the first code given.
-  const primary = items.find((item) => KNOWN_CODES.has(item.code)) ?? items[0];
-  const known = primary === undefined ? undefined : KNOWN_CODES.get(primary.code);
-  const kind = kindOfStatus(status) ?? (known === undefined ? undefined : kindOfStatus(known.status));
+  const primary = items.find((item) => lookup(item.code) !== undefined) ?? items[0];
+  const known = primary === undefined ? undefined : lookup(primary.code);
+  const kind = kindOf(status, known, context.routes === 'zone' ? primary?.code : undefined);
   const clean = (text: string) => sanitize(text, context.secrets ?? []);
   const reason =
     primary === undefined
@@ -145,7 +203,7 @@ export function mapCloudflareError(
   ) {
     case 'validation': {
       const message = `Cloudflare rejected the input${reason}`;
-      error = new ValidationError(message, validationIssues(items, clean, message), 'CLOUDFLARE');
+      error = new ValidationError(message, validationIssues(items, lookup, clean, message), 'CLOUDFLARE');
       break;
     }
     case 'unauthorized':
@@ -183,6 +241,24 @@ export function mapCloudflareError(
   }
   error.providerCode = primary === undefined ? null : String(primary.code);
   return error;
+}
+
+/**
+ * The kind of failure: the HTTP status's when it is a documented one, else the code's documented status's.
+ * On a zone route an authentication code decides by itself (unless the answer is a 429 or a 5xx): a 403
+ * with it is FORBIDDEN, any other status UNAUTHORIZED, never "not found" or "invalid input".
+ */
+function kindOf(
+  status: number,
+  known: KnownCode | undefined,
+  zoneCode: number | undefined,
+): Kind | undefined {
+  const byStatus = kindOfStatus(status);
+  if (zoneCode !== undefined && ZONE_AUTH_CODES.has(zoneCode)) {
+    if (byStatus === 'rate-limited' || byStatus === 'server') return byStatus;
+    return status === 403 ? 'forbidden' : 'unauthorized';
+  }
+  return byStatus ?? (known === undefined ? undefined : kindOfStatus(known.status));
 }
 
 function kindOfStatus(status: number): Kind | undefined {
@@ -223,12 +299,13 @@ function errorItems(body: unknown): CloudflareErrorItem[] {
 
 function validationIssues(
   items: CloudflareErrorItem[],
+  lookup: (code: number) => KnownCode | undefined,
   clean: (text: string) => string,
   fallback: string,
 ): ValidationIssue[] {
   if (items.length === 0) return [{ path: '', message: fallback }];
   return items.slice(0, MAX_ISSUES).map((item) => {
-    const text = KNOWN_CODES.get(item.code)?.text ?? (clean(item.message) || 'refused');
+    const text = lookup(item.code)?.text ?? (clean(item.message) || 'refused');
     return { path: pointerPath(item.pointer), message: `${text} (code ${item.code})` };
   });
 }
@@ -257,17 +334,17 @@ function sanitize(text: string, secrets: readonly string[]): string {
  * `Ratelimit` header (NOTES §2), else a minute.
  */
 export function retryAfterSeconds(headers: ResponseHeaders, nowMs: number): number {
-  const fromRetryAfter = parseRetryAfter(headers['retry-after'], nowMs);
+  const fromRetryAfter = parseRetryAfter(headers['retry-after'], nowMs, MAX_WAIT_SECONDS);
   if (fromRetryAfter !== null) return fromRetryAfter;
   const reset = parseRatelimit(headers.ratelimit)?.resetSeconds;
-  if (reset !== undefined) return Math.min(Math.max(reset, 1), MAX_RETRY_AFTER_SECONDS);
+  if (reset !== undefined) return clampRetryAfter(reset, MAX_WAIT_SECONDS);
   return DEFAULT_RETRY_AFTER_SECONDS;
 }
 
 export interface RatelimitState {
   /** Requests left in the current window (`r`). */
   remaining: number | undefined;
-  /** Seconds until the window resets (`t`). */
+  /** Seconds until the window resets (`t`), at most the 5-minute window. */
   resetSeconds: number | undefined;
 }
 
@@ -283,6 +360,10 @@ export function parseRatelimit(value: string | string[] | undefined): RatelimitS
     const match = new RegExp(`;\\s*${name}=(\\d{1,9})(?:;|\\s*$)`).exec(first);
     return match?.[1] === undefined ? undefined : Number(match[1]);
   };
-  const state = { remaining: parameter('r'), resetSeconds: parameter('t') };
+  const reset = parameter('t');
+  const state = {
+    remaining: parameter('r'),
+    resetSeconds: reset === undefined ? undefined : Math.min(reset, MAX_WAIT_SECONDS),
+  };
   return state.remaining === undefined && state.resetSeconds === undefined ? undefined : state;
 }

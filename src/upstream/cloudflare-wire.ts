@@ -68,6 +68,37 @@ export const dnsRecordSchema = z.object({
 });
 export type CloudflareDnsRecord = z.infer<typeof dnsRecordSchema>;
 
+/**
+ * `email_sending_subdomain_config_error`: one DNS problem the status route found. `code` is one of the
+ * spec's enum (`mx.missing`, `spf.foreign`, `dkim.conflict`, `domainkey.delegated`…), kept as a string so a
+ * new code does not fail the whole answer; `missing` is the desired record that is absent, `existing` the
+ * record in the way, `multiple` the duplicates.
+ */
+export const dnsConfigErrorSchema = z.object({
+  code: z.string(),
+  existing: dnsRecordSchema.nullable().optional(),
+  missing: dnsRecordSchema.nullable().optional(),
+  multiple: z.array(dnsRecordSchema).nullable().optional(),
+});
+export type CloudflareDnsConfigError = z.infer<typeof dnsConfigErrorSchema>;
+
+/**
+ * The `result` of `GET …/subdomains/{id}/dns/status` (`email_sending_subdomain_dns_status_response`):
+ * `status` is `ready`, `unconfigured`, `unlocked` or `misconfigured` (a string, for the same reason), with
+ * the desired records and the problems found against the zone's DNS now. Every field is optional in the spec.
+ */
+export const dnsStatusSchema = z.object({
+  status: z.string().nullable().optional(),
+  records: z.array(dnsRecordSchema).nullable().optional(),
+  errors: z.array(dnsConfigErrorSchema).nullable().optional(),
+});
+export type CloudflareDnsStatus = z.infer<typeof dnsStatusSchema>;
+
+/** `email_update_sending_subdomain_properties`, the body of `PATCH …/subdomains/{id}` (NOTES §3 row 8). */
+export interface CloudflareSubdomainUpdate {
+  preview_enabled: boolean;
+}
+
 /** `EmailAddressObject`; a plain string is also accepted wherever one is. */
 export interface CloudflareAddress {
   address: string;

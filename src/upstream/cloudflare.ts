@@ -11,17 +11,20 @@
 import type { Dispatcher } from 'undici';
 import { type ZodType, type ZodTypeDef, z } from 'zod';
 import type { CloudflareConfig, UpstreamConfig } from '../config.js';
-import { NotConfiguredError, UpstreamError, ValidationError } from '../errors.js';
-import { SEND_THROTTLE_CODE, mapCloudflareError, parseRatelimit } from './cloudflare-errors.js';
+import { MailgraphError, NotConfiguredError, UpstreamError, ValidationError } from '../errors.js';
+import { mapCloudflareError, parseRatelimit } from './cloudflare-errors.js';
 import {
   CLOUDFLARE_LIMITS,
   type CloudflareDnsRecord,
+  type CloudflareDnsStatus,
   type CloudflareSendInput,
   type CloudflareSendRawInput,
   type CloudflareSendResult,
   type CloudflareSubdomain,
+  type CloudflareSubdomainUpdate,
   type Envelope,
   dnsRecordSchema,
+  dnsStatusSchema,
   envelopeSchema,
   sendResultSchema,
   subdomainSchema,
@@ -38,6 +41,7 @@ import {
 } from './http.js';
 import type { BudgetLimit, BudgetStatus, CallBudget } from './rate-budget.js';
 import { credentialScope } from './scope.js';
+import { sendFailure } from './send-outcome.js';
 import type { UpstreamShared } from './shared.js';
 
 export interface CloudflareClientOptions {
@@ -59,12 +63,14 @@ export const CLOUDFLARE_BUDGET: BudgetLimit = {
   windowMs: CLOUDFLARE_LIMITS.windowSeconds * 1000 + 1000,
 };
 
-/** Zone and subdomain ids: 32 hex upstream; accepted leniently, but never `.`, `..`, `/` or empty. */
-const ID_SHAPE = /^[A-Za-z0-9_-]{1,64}$/;
+/**
+ * Zone and subdomain ids: 32 hex upstream, and at most 32 characters in the spec (`email_identifier`,
+ * `email_sending_subdomain_identifier`: maxLength 32); accepted leniently within that length (a live probe
+ * saw other id shapes), but never `.`, `..`, `/` or empty.
+ */
+const ID_SHAPE = /^[A-Za-z0-9_-]{1,32}$/;
 /** A subdomain name: printable ASCII without spaces (a leftmost `*.` wildcard is allowed upstream). */
 const NAME_SHAPE = /^[\x21-\x7e]{1,253}$/;
-/** Send failures after which the message may have gone out anyway. */
-const AMBIGUOUS_SEND_FAILURES = new Set(['TIMEOUT', 'NETWORK', 'MALFORMED_RESPONSE', 'RESPONSE_TOO_LARGE']);
 
 const subdomainListSchema = z.array(subdomainSchema);
 const dnsRecordListSchema = z.array(dnsRecordSchema);
@@ -197,11 +203,18 @@ export class CloudflareClient {
     });
   }
 
-  /** Creates a sending subdomain, or re-enables sending on one that had it disabled. */
+  /**
+   * Creates a sending subdomain, or re-enables sending on one that had it disabled. The name must lie within
+   * the zone (NOTES §4.4): a name that cannot is refused before the create (see `zoneSuffix`).
+   */
   async createSubdomain(zoneId: string, name: string): Promise<CloudflareSubdomain> {
     const c = this.zone(zoneId);
     if (typeof name !== 'string' || !NAME_SHAPE.test(name)) {
       throw invalid('name', 'must be a domain name of 1-253 printable characters without spaces');
+    }
+    const suffix = await this.zoneSuffix(zoneId);
+    if (suffix !== null && !withinSuffix(name, suffix)) {
+      throw invalid('name', `must lie within the zone, whose names all end with ${suffix}`);
     }
     const segments = subdomainsPath(zoneId);
     const created = await this.write(c, zoneId, {
@@ -243,7 +256,75 @@ export class CloudflareClient {
     });
   }
 
+  /**
+   * GET …/subdomains/{subdomain_id}/dns/status (NOTES §3 row 11): the desired records diffed against the
+   * zone's DNS now, i.e. which records are in place. Cached like the DNS list, and forgotten with it.
+   */
+  async getSubdomainDnsStatus(zoneId: string, id: string): Promise<Fetched<CloudflareDnsStatus>> {
+    const c = this.zone(zoneId, id);
+    return this.read(c, {
+      method: 'GET',
+      segments: [...subdomainsPath(zoneId), id, 'dns', 'status'],
+      result: dnsStatusSchema,
+      expect: [200],
+      route: '/zones/{zone_id}/email/sending/subdomains/{subdomain_id}/dns/status',
+      errorContext: { resource: RESOURCE.subdomain, id },
+    });
+  }
+
+  /**
+   * PATCH …/subdomains/{subdomain_id} (NOTES §3 row 8): "Updates the activity-log preview preference", the
+   * only writable setting (`preview_enabled`). Answers the subdomain, which primes its GET.
+   */
+  async updateSubdomain(
+    zoneId: string,
+    id: string,
+    update: CloudflareSubdomainUpdate,
+  ): Promise<CloudflareSubdomain> {
+    const c = this.zone(zoneId, id);
+    if (typeof update?.preview_enabled !== 'boolean') {
+      throw invalid('preview_enabled', 'must be true or false');
+    }
+    const segments = [...subdomainsPath(zoneId), id];
+    const updated = await this.write(c, zoneId, {
+      method: 'PATCH',
+      segments,
+      body: { preview_enabled: update.preview_enabled },
+      result: subdomainSchema,
+      expect: [200],
+      route: '/zones/{zone_id}/email/sending/subdomains/{subdomain_id}',
+      errorContext: { resource: RESOURCE.subdomain, id },
+    });
+    const subdomain = this.core.required(updated);
+    await this.core.prime(c.scope, segments, subdomain);
+    return subdomain;
+  }
+
   // Plumbing
+
+  /**
+   * What every name in the zone ends with, as far as mailgraph can know without an endpoint outside the
+   * references (none of them gives a zone's name): the last two labels of the zone's subdomains. A zone's
+   * apex has at least two labels and every subdomain ends with it, so any one subdomain's last two labels
+   * are the apex's. Read from the zone's subdomain list through the cache (usually the list a client has
+   * just shown, so no call); null, leaving the check to Cloudflare, when the zone has no subdomain yet or
+   * the list cannot be read now. It never refuses a name Cloudflare would take; it misses only names
+   * under a public suffix of several labels (`x.other.co.uk` for the zone `example.co.uk`).
+   */
+  private async zoneSuffix(zoneId: string): Promise<string | null> {
+    let subdomains: CloudflareSubdomain[];
+    try {
+      subdomains = (await this.listSubdomains(zoneId)).data;
+    } catch (error) {
+      if (error instanceof MailgraphError) return null;
+      throw error;
+    }
+    for (const subdomain of subdomains) {
+      const labels = subdomain.name.toLowerCase().replace(/\.$/, '').split('.');
+      if (labels.length >= 2 && labels.every((label) => label !== '')) return labels.slice(-2).join('.');
+    }
+    return null;
+  }
 
   private token(): Credentials {
     if (this.credentials === null) {
@@ -259,13 +340,13 @@ export class CloudflareClient {
       throw new NotConfiguredError('Cloudflare zone ids are not configured', 'CLOUDFLARE');
     }
     if (typeof zoneId !== 'string' || !ID_SHAPE.test(zoneId)) {
-      throw invalid('zoneId', 'must be a Cloudflare zone id (letters, digits, - or _)');
+      throw invalid('zoneId', 'must be a Cloudflare zone id (at most 32 letters, digits, - or _)');
     }
     if (!this.zoneIds.includes(zoneId)) {
       throw invalid('zoneId', 'is not one of the configured Cloudflare zones');
     }
     if (subdomainId !== undefined && (typeof subdomainId !== 'string' || !ID_SHAPE.test(subdomainId))) {
-      throw invalid('id', 'must be a sending subdomain id (letters, digits, - or _)');
+      throw invalid('id', 'must be a sending subdomain id (at most 32 letters, digits, - or _)');
     }
     return c;
   }
@@ -285,7 +366,8 @@ export class CloudflareClient {
 
   /**
    * Takes budget, calls, and unwraps the envelope. A 429 (or `success: false` with 10004) blocks the budget
-   * it concerns until its Retry-After; a `Ratelimit` header saying nothing is left blocks the API budget
+   * of the kind of call that got it (sends or the API) until its Retry-After, at most 300 s; a `Ratelimit`
+   * header saying nothing is left blocks the API budget
    * until the window resets, since tripping Cloudflare's limit blocks every call for 5 minutes.
    */
   private call<T>(c: Credentials, spec: CallSpec<T>): Promise<T | null> {
@@ -303,7 +385,10 @@ export class CloudflareClient {
         this.observeRatelimit(response, budgets.api);
         return this.unwrap(response, resultSchema, request.errorContext ?? {});
       },
-      (error) => (error.providerCode === String(SEND_THROTTLE_CODE) ? budgets.sends : budgets.api),
+      // A 429 on a send is the sending throttle's (10004, or a send route's 429 without it): it stops sends,
+      // never reads. A 429 on a read is the API limit's, whatever its code. If the API limit tripped on a
+      // send, the next read learns it from its own 429 (docs/decisions.md, "Retry-After caps").
+      () => (send ? budgets.sends : budgets.api),
     );
   }
 
@@ -331,10 +416,20 @@ export class CloudflareClient {
     return parsed.data;
   }
 
-  /** Error statuses (through the transport) and `success: false` envelopes both end here. */
+  /**
+   * Error statuses (through the transport) and `success: false` envelopes both end here. Every send names
+   * the account as its resource and every zone route a zone or a subdomain, which tells the mapping whose
+   * codes these are (10000 is "not found" on a send route, an authentication error on a zone route).
+   */
   private mapError(status: number, body: unknown, headers: ResponseHeaders, context: ErrorContext) {
     const secrets = this.credentials === null ? [] : [this.credentials.token];
-    return mapCloudflareError(status, body, headers, { ...context, now: this.core.shared.now(), secrets });
+    const routes = context.resource === RESOURCE.account ? 'send' : 'zone';
+    return mapCloudflareError(status, body, headers, {
+      ...context,
+      routes,
+      now: this.core.shared.now(),
+      secrets,
+    });
   }
 
   private observeRatelimit(response: HttpResult<unknown>, budget: CallBudget): void {
@@ -400,27 +495,25 @@ function subdomainsPath(zoneId: string): string[] {
   return ['zones', zoneId, 'email', 'sending', 'subdomains'];
 }
 
+/** Whether `name` (any case, a trailing dot or a leftmost `*.` allowed) is `suffix` or ends with `.suffix`. */
+function withinSuffix(name: string, suffix: string): boolean {
+  const bare = name.toLowerCase().replace(/\.$/, '');
+  return bare === suffix || bare.endsWith(`.${suffix}`);
+}
+
 function invalid(path: string, message: string): ValidationError {
   return new ValidationError(`${path} ${message}`, [{ path, message }], null);
 }
 
 /**
- * A send whose outcome is unknown (no answer, or a 2xx that could not be read; a gateway 5xx other than the
- * API's own 500, which the spec says sends nothing) says so, so that nobody resends it blindly.
+ * A send whose outcome is unknown says so (`SendOutcomeUnknownError`, see `send-outcome.ts`), so that
+ * nobody resends it blindly. Beyond the 4xx, the spec documents the API's own 500 (a v4 envelope with its
+ * code, e.g. 10002) as "No email will be sent"; a 5xx without the envelope may come from a gateway after the
+ * API accepted the message.
  */
 function maybeSent(error: unknown): unknown {
-  if (!(error instanceof UpstreamError)) return error;
-  const ambiguous =
-    AMBIGUOUS_SEND_FAILURES.has(error.code) ||
-    (error.code === 'SERVER_ERROR' && error.status !== 500 && error.providerCode === null);
-  if (!ambiguous) return error;
-  const wrapped = new UpstreamError(
-    `${error.message}; the message may have been sent, so do not resend it without checking`,
-    error.provider,
-    error.status,
-    error.code,
-  );
-  wrapped.providerCode = error.providerCode;
-  wrapped.cause = error.cause ?? error;
-  return wrapped;
+  return sendFailure(error, 'CLOUDFLARE', {
+    sentNothing: (failure) =>
+      failure.code === 'SERVER_ERROR' && failure.status === 500 && failure.providerCode !== null,
+  });
 }

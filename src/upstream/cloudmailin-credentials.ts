@@ -21,13 +21,13 @@ export interface SendingCredentials {
 }
 
 /**
- * Outbound messages: the account URL, `outbound_account_id` = SMTP username, and the API key or (as a
- * fallback) the SMTP token. Its scope covers every one of those secrets, since either may have answered.
+ * Outbound messages: the account URL and the account API key (NOTES), with `outbound_account_id` = the
+ * SMTP username. The SMTP token is never sent there: the reference documents it for `POST /messages`
+ * only. The scope covers the username, since it selects which messages the list shows.
  */
 export interface OutboundCredentials {
   management: ManagementCredentials;
   outboundAccountId: string;
-  smtpToken: string | null;
   scope: string;
 }
 
@@ -70,12 +70,11 @@ export function resolveCredentials(config: CloudMailinConfig): CloudMailinCreden
       ? {
           management,
           outboundAccountId: config.smtpUsername,
-          smtpToken: config.smtpToken,
           scope: credentialScope({
             provider: 'CLOUDMAILIN',
             baseUrl,
             accountId: management.accountId,
-            secrets: [management.apiKey, config.smtpUsername, config.smtpToken ?? ''],
+            secrets: [management.apiKey, config.smtpUsername],
           }),
         }
       : null;

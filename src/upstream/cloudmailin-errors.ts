@@ -1,7 +1,8 @@
 /**
  * The one place where a CloudMailin error response becomes a typed error (STYLE practice 4).
  * CloudMailin's error body is `{"status": 422, "error": "description"}` (NOTES §1.5); anything else, including
- * an HTML error page or no body at all, is tolerated and never quoted back.
+ * an HTML error page or no body at all, is tolerated and never quoted back. A quoted `error` is cleaned as
+ * Cloudflare's messages are: no credential mailgraph sent, no control characters, short.
  */
 import {
   type MailgraphError,
@@ -12,7 +13,8 @@ import {
 } from '../errors.js';
 import { errorBodySchema } from './cloudmailin-wire.js';
 import type { ErrorContext, ResponseHeaders } from './http.js';
-import { parseRetryAfter } from './retry-after.js';
+import { MAX_RETRY_AFTER_SECONDS, parseRetryAfter } from './retry-after.js';
+import { sanitizeUpstreamText } from './sanitize.js';
 
 /** The 429 response shape is undocumented (NOTES §1.6); a minute matches the documented per-minute limit. */
 export const DEFAULT_RETRY_AFTER_SECONDS = 60;
@@ -22,6 +24,9 @@ export interface CloudMailinErrorContext extends ErrorContext {
   /** The clock for an HTTP-date `Retry-After`. */
   now?: number;
 }
+
+/** Retry-After above the documented per-minute window is capped there (see retry-after.ts). */
+const MAX_WAIT_SECONDS = MAX_RETRY_AFTER_SECONDS.CLOUDMAILIN;
 
 export function mapCloudMailinError(
   status: number,
@@ -42,11 +47,11 @@ export function mapCloudMailinError(
       return new NotFoundError(`${resource} ${JSON.stringify(id)} was not found`, resource, id);
     }
     case status === 422: {
-      const message = upstreamMessage(body) ?? 'CloudMailin rejected the input';
+      const message = upstreamMessage(body, context.secrets ?? []) ?? 'CloudMailin rejected the input';
       return new ValidationError(message, [{ path: '', message }], 'CLOUDMAILIN');
     }
     case status === 429: {
-      const seconds = parseRetryAfter(headers['retry-after'], context.now ?? Date.now());
+      const seconds = parseRetryAfter(headers['retry-after'], context.now ?? Date.now(), MAX_WAIT_SECONDS);
       const retryAfter = seconds ?? DEFAULT_RETRY_AFTER_SECONDS;
       return new RateLimitedError(
         `CloudMailin rate limit reached; retry in ${retryAfter} s`,
@@ -61,11 +66,10 @@ export function mapCloudMailinError(
   }
 }
 
-/** The `error` text of a well-formed error body, trimmed to a sane length; null otherwise. */
-function upstreamMessage(body: unknown): string | null {
+/** The `error` text of a well-formed error body, made safe to show; null otherwise. */
+function upstreamMessage(body: unknown, secrets: readonly string[]): string | null {
   const parsed = errorBodySchema.safeParse(body);
   if (!parsed.success) return null;
-  const text = parsed.data.error.trim();
-  if (text === '') return null;
-  return text.length > MAX_MESSAGE_LENGTH ? `${text.slice(0, MAX_MESSAGE_LENGTH)}…` : text;
+  const text = sanitizeUpstreamText(parsed.data.error, secrets, MAX_MESSAGE_LENGTH);
+  return text === '' ? null : text;
 }

@@ -6,7 +6,7 @@
 import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import type { CloudMailinConfig, UpstreamConfig } from '../config.js';
-import { UpstreamError, ValidationError } from '../errors.js';
+import { ValidationError } from '../errors.js';
 import {
   type CloudMailinCredentials,
   type ManagementCredentials,
@@ -42,6 +42,7 @@ import {
   type UpstreamCall,
 } from './http.js';
 import type { BudgetStatus, CallBudget } from './rate-budget.js';
+import { sendFailure } from './send-outcome.js';
 import type { UpstreamShared } from './shared.js';
 
 export interface CloudMailinClientOptions {
@@ -62,7 +63,6 @@ const outboundMessageListSchema = z.array(outboundMessageSchema);
 const sendingDomainListSchema = z.array(sendingDomainSchema);
 
 type Request<T> = Omit<HttpRequest<T>, 'authorization'>;
-type Credential = 'api-key' | 'smtp-token';
 
 interface ListArgs {
   query?: string | null;
@@ -365,7 +365,7 @@ export class CloudMailinClient {
     return { domain, verified: status === 200 };
   }
 
-  // Plumbing: credentials, budgets and the credential fallback; everything else is the core's.
+  // Plumbing: credentials and budgets; everything else is the core's.
 
   /** The management API's budget as it stands now (5 calls per minute by default); null without credentials. */
   rateBudget(): BudgetStatus | null {
@@ -402,38 +402,6 @@ export class CloudMailinClient {
     );
   }
 
-  /**
-   * Outbound messages are read with the account API key (NOTES). The issue text also says "SMTP token for
-   * sending and outbound messages", so when one credential answers 401 and the other is configured, the
-   * other is tried once; whichever worked is remembered per scope (in `shared`, since clients may live only
-   * for one request) and tried first next time. Each attempt takes budget: each is a call upstream.
-   */
-  private async callOutbound<T>(o: OutboundCredentials, request: Request<T>): Promise<HttpResult<T>> {
-    const { credentialChoice } = this.core.shared;
-    const secrets: Record<Credential, string | null> = {
-      'api-key': o.management.apiKey,
-      'smtp-token': o.smtpToken,
-    };
-    const first: Credential = credentialChoice.get(o.scope) === 'smtp-token' ? 'smtp-token' : 'api-key';
-    const order: Credential[] = first === 'api-key' ? ['api-key', 'smtp-token'] : ['smtp-token', 'api-key'];
-    const usable = order.filter((credential) => secrets[credential] !== null);
-    const budget = this.budget(o.management.scope);
-    for (const [index, credential] of usable.entries()) {
-      try {
-        const result = await this.call(budget, {
-          ...request,
-          authorization: `Bearer ${secrets[credential]}`,
-        });
-        credentialChoice.set(o.scope, credential);
-        return result;
-      } catch (error) {
-        const unauthorized = error instanceof UpstreamError && error.code === 'UNAUTHORIZED';
-        if (!unauthorized || index === usable.length - 1) throw error;
-      }
-    }
-    throw new Error('unreachable: the API key is always usable');
-  }
-
   private read<T>(
     credentials: ManagementCredentials | OutboundCredentials,
     request: Request<T>,
@@ -444,13 +412,13 @@ export class CloudMailinClient {
       segments: request.segments,
       ...(request.query ? { query: request.query } : {}),
       load: async () => {
-        const result =
-          'outboundAccountId' in credentials
-            ? await this.callOutbound(credentials, request)
-            : await this.call(this.budget(credentials.scope), {
-                ...request,
-                authorization: `Bearer ${credentials.apiKey}`,
-              });
+        // Outbound reads too take the account API key, and only it: the SMTP token is documented for
+        // `POST /messages` alone, and a credential never goes to an endpoint not documented to take it.
+        const m = 'outboundAccountId' in credentials ? credentials.management : credentials;
+        const result = await this.call(this.budget(m.scope), {
+          ...request,
+          authorization: `Bearer ${m.apiKey}`,
+        });
         return this.core.required(result.data);
       },
       ...(primes ? { primes } : {}),
@@ -470,8 +438,20 @@ export class CloudMailinClient {
     });
   }
 
-  /** Sends are not budgeted (NOTES §1.6), and forget the outbound message lists, which they change. */
+  /**
+   * Sends are not budgeted (NOTES §1.6), and forget the outbound message lists, which they change. A send
+   * that may have gone out without a readable answer (a timeout, a lost connection, a 5xx, a 2xx that
+   * cannot be read) is a `SendOutcomeUnknownError` saying so; only a 4xx means nothing was sent.
+   */
   private async send(input: MessageInput | RawMessageInput): Promise<SentMessage> {
+    try {
+      return await this.sendOnce(input);
+    } catch (error) {
+      throw sendFailure(error, 'CLOUDMAILIN');
+    }
+  }
+
+  private async sendOnce(input: MessageInput | RawMessageInput): Promise<SentMessage> {
     const s = requireCredentials(this.credentials.sending, 'sending (SMTP username and token)');
     const o = this.credentials.outbound;
     const { data } = await this.core.write({

@@ -4,7 +4,8 @@
  * to implement the interfaces in `shared.ts`.
  *
  * - **Budget.** A call first takes a slot of its budget(s), waiting up to MAILGRAPH_RATE_LIMIT_WAIT_MS, or
- *   is refused with a RateLimitedError; a 429 from the provider blocks the budget until its Retry-After.
+ *   is refused with a RateLimitedError; each client key gets its fair share (rate-budget.ts). A 429 from the
+ *   provider blocks the budget until its Retry-After, capped near the provider's window (retry-after.ts).
  * - **Read-through.** A fresh cache hit costs no call; identical concurrent reads share one load; the load
  *   fills the cache and primes single-object entries from lists; when the budget is spent an expired entry
  *   still in its grace period is served, flagged stale.
@@ -15,6 +16,8 @@ import { RateLimitedError, UpstreamError, type UpstreamErrorCode, ValidationErro
 import type { Provider } from '../errors.js';
 import type { HttpTransport, QueryValue } from './http.js';
 import type { BudgetLimit, CallBudget } from './rate-budget.js';
+import { currentClaimant } from './request-scope.js';
+import { MAX_RETRY_AFTER_SECONDS } from './retry-after.js';
 import type { UpstreamShared } from './shared.js';
 
 /** Failures after which a write may or may not have happened. */
@@ -92,9 +95,9 @@ export class ProviderCore {
   }
 
   /**
-   * Takes a slot of each budget in turn (each refused with its own reason), then calls. A
-   * RateLimitedError from the provider blocks the budget `penalized` picks (the last one by default)
-   * until its Retry-After.
+   * Takes a slot of each budget in turn (each refused with its own reason), for the client key of the
+   * current request, then calls. A RateLimitedError from the provider blocks the budget `penalized` picks
+   * (the last one by default) until its Retry-After, never longer than the provider's documented window.
    */
   async budgeted<T>(
     budgets: ReadonlyArray<{ budget: CallBudget; refusal: string }>,
@@ -102,12 +105,18 @@ export class ProviderCore {
     penalized: (error: RateLimitedError) => CallBudget | undefined = () =>
       budgets[budgets.length - 1]?.budget,
   ): Promise<T> {
+    const claimant = currentClaimant();
     for (const { budget, refusal } of budgets) {
-      const decision = await budget.acquire(this.options.rateWaitMs);
+      const decision = await budget.acquire(this.options.rateWaitMs, claimant);
       if (!decision.ok) {
         const seconds = decision.retryAfterSeconds;
+        const share = decision.fairShare;
+        const reason =
+          share === undefined
+            ? refusal
+            : `${refusal} for this API key: its fair share is ${share.share} calls per window while ${share.activeKeys} keys use the budget`;
         throw new RateLimitedError(
-          `${this.options.name} ${refusal}; retry in ${seconds} s`,
+          `${this.options.name} ${reason}; retry in ${seconds} s`,
           this.options.provider,
           seconds,
         );
@@ -116,7 +125,10 @@ export class ProviderCore {
     try {
       return await call();
     } catch (error) {
-      if (error instanceof RateLimitedError) penalized(error)?.penalize(error.retryAfterSeconds);
+      if (error instanceof RateLimitedError) {
+        const cap = MAX_RETRY_AFTER_SECONDS[this.options.provider];
+        penalized(error)?.penalize(Math.min(error.retryAfterSeconds, cap));
+      }
       throw error;
     }
   }

@@ -7,8 +7,15 @@
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { Agent, type Dispatcher } from 'undici';
 import type { ZodError, ZodType, ZodTypeDef } from 'zod';
-import { type MailgraphError, type Provider, UpstreamError, ValidationError } from '../errors.js';
+import {
+  MailgraphError,
+  type Provider,
+  RateLimitedError,
+  UpstreamError,
+  ValidationError,
+} from '../errors.js';
 import { countUpstreamCall } from './request-scope.js';
+import { sanitizeUpstreamText } from './sanitize.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type ResponseHeaders = Record<string, string | string[] | undefined>;
@@ -18,6 +25,11 @@ export type QueryValue = string | number | null | undefined;
 export interface ErrorContext {
   resource?: string;
   id?: string;
+  /**
+   * Credentials this request carried, which an error message must never quote (a provider may echo one).
+   * The transport fills it from the `Authorization` header it sent.
+   */
+  secrets?: readonly string[];
 }
 
 /** Turns a non-success response into the error to throw. `body` is parsed JSON, capped text, or null. */
@@ -40,6 +52,22 @@ export interface UpstreamCall {
   durationMs: number;
   /** 1, or 2 for the retry of a read. */
   attempt: number;
+  /** Why the attempt failed; absent when it succeeded. */
+  failure?: UpstreamFailure;
+}
+
+/** A failed attempt, in words safe to log: never a credential, never a control character. */
+export interface UpstreamFailure {
+  /** The typed error's code: `TIMEOUT`, `NETWORK`, `SERVER_ERROR`, `RATE_LIMITED`, `NOT_FOUND`… */
+  code: string;
+  /** The provider's own error code, when its answer carried one (Cloudflare's `10004`…). */
+  providerCode: string | null;
+  /** The transport error (`UND_ERR_SOCKET: other side closed`) or the mapped error's message. */
+  cause: string;
+  /** Whether the transport tries again (a read after a network error or a 502/503/504). */
+  retried: boolean;
+  /** For a 429: the wait the provider asked for, as capped. */
+  retryAfterSeconds?: number;
 }
 
 export interface HttpRequest<T> {
@@ -168,38 +196,77 @@ export class HttpTransport {
     return `${this.basePath}/${segments.map(encodePathSegment).join('/')}${buildQuery(query)}`;
   }
 
+  /**
+   * Sends the request (a read once more after a network error or a 502/503/504, within the same deadline)
+   * and reports every attempt to `onCall`, with why it failed when it did.
+   */
   async request<T>(request: HttpRequest<T>): Promise<HttpResult<T>> {
     const fullPath = this.path(request.segments, request.query);
     const deadline = AbortSignal.timeout(this.options.timeoutMs);
     const maxAttempts = request.method === 'GET' ? MAX_ATTEMPTS_FOR_READS : 1;
     for (let attempt = 1; ; attempt++) {
       const canRetry = attempt < maxAttempts;
+      const started = performance.now();
+      const report = (status: number | null, error: unknown, retried: boolean) =>
+        this.report(request, fullPath, attempt, started, status, error, retried);
       let response: RawResponse;
       try {
-        response = await this.attempt(request, fullPath, deadline, attempt);
+        response = await this.attempt(request, fullPath, deadline);
       } catch (error) {
-        if (canRetry && error instanceof UpstreamError && error.code === 'NETWORK') {
+        const retried = canRetry && error instanceof UpstreamError && error.code === 'NETWORK';
+        report(error instanceof UpstreamError ? error.status : null, error, retried);
+        if (retried) {
           await this.backoff(deadline);
           continue;
         }
         throw error;
       }
       if (canRetry && RETRYABLE_STATUSES.has(response.status)) {
+        report(response.status, this.mapped(request, response), true);
         await this.backoff(deadline);
         continue;
       }
-      return this.interpret(request, response);
+      let result: HttpResult<T>;
+      try {
+        result = this.interpret(request, response);
+      } catch (error) {
+        report(response.status, error, false);
+        throw error;
+      }
+      report(response.status, null, false);
+      return result;
     }
+  }
+
+  private report(
+    request: HttpRequest<unknown>,
+    fullPath: string,
+    attempt: number,
+    started: number,
+    status: number | null,
+    error: unknown,
+    retried: boolean,
+  ): void {
+    const path = fullPath.split('?')[0] ?? fullPath;
+    this.options.onCall?.({
+      provider: this.provider,
+      method: request.method,
+      path,
+      route: request.route ?? path,
+      status,
+      durationMs: performance.now() - started,
+      attempt,
+      ...(error === null
+        ? {}
+        : { failure: describeFailure(error, retried, secretsOf(request.authorization)) }),
+    });
   }
 
   private async attempt(
     request: HttpRequest<unknown>,
     fullPath: string,
     deadline: AbortSignal,
-    attempt: number,
   ): Promise<RawResponse> {
-    const started = performance.now();
-    let status: number | null = null;
     try {
       const headers: Record<string, string> = { 'user-agent': this.userAgent, accept: 'application/json' };
       if (request.authorization !== undefined) headers.authorization = request.authorization;
@@ -218,7 +285,7 @@ export class HttpTransport {
         headersTimeout: this.options.timeoutMs,
         bodyTimeout: this.options.timeoutMs,
       });
-      status = response.statusCode;
+      const status = response.statusCode;
       const success = request.expect.includes(status) || (request.resourceOnStatus ?? []).includes(status);
       const limit = success
         ? this.options.maxResponseBytes
@@ -233,16 +300,15 @@ export class HttpTransport {
       throw this.transportError(error, deadline);
     } finally {
       countUpstreamCall();
-      this.options.onCall?.({
-        provider: this.provider,
-        method: request.method,
-        path: fullPath.split('?')[0] ?? fullPath,
-        route: request.route ?? fullPath.split('?')[0] ?? fullPath,
-        status,
-        durationMs: performance.now() - started,
-        attempt,
-      });
     }
+  }
+
+  /** The error a response maps to, without throwing it (for a response the transport will retry). */
+  private mapped(request: HttpRequest<unknown>, response: RawResponse): MailgraphError {
+    return this.options.mapError(response.status, parseErrorBody(response.bytes), response.headers, {
+      ...request.errorContext,
+      secrets: secretsOf(request.authorization),
+    });
   }
 
   private interpret<T>(request: HttpRequest<T>, response: RawResponse): HttpResult<T> {
@@ -256,7 +322,10 @@ export class HttpTransport {
       const parsed = request.schema.safeParse(body);
       if (parsed.success) return { status, headers, data: parsed.data };
     }
-    throw this.options.mapError(status, body, headers, request.errorContext ?? {});
+    throw this.options.mapError(status, body, headers, {
+      ...request.errorContext,
+      secrets: secretsOf(request.authorization),
+    });
   }
 
   private validate<T>(
@@ -307,6 +376,45 @@ export class HttpTransport {
   private error(message: string, status: number | null, code: UpstreamError['code']): UpstreamError {
     return new UpstreamError(message, this.provider, status, code);
   }
+}
+
+/** The credentials an `Authorization` header carries: the header value, and the token or Basic password. */
+export function secretsOf(authorization: string | undefined): string[] {
+  if (authorization === undefined) return [];
+  const secrets = [authorization];
+  const [scheme, credential] = authorization.split(/\s+/, 2);
+  if (credential !== undefined && credential !== '') {
+    secrets.push(credential);
+    if (scheme?.toLowerCase() === 'basic') {
+      const decoded = Buffer.from(credential, 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      secrets.push(decoded);
+      if (colon >= 0) secrets.push(decoded.slice(colon + 1));
+    }
+  }
+  // Longest first, so that a token inside the header value is not left half-replaced.
+  return secrets.sort((a, b) => b.length - a.length);
+}
+
+const MAX_CAUSE_LENGTH = 300;
+
+function describeFailure(error: unknown, retried: boolean, secrets: readonly string[]): UpstreamFailure {
+  const clean = (text: string) => sanitizeUpstreamText(text, secrets, MAX_CAUSE_LENGTH);
+  if (!(error instanceof MailgraphError)) {
+    return { code: 'UNKNOWN', providerCode: null, cause: clean(String(error)), retried };
+  }
+  const inner = error.cause as { code?: unknown; message?: unknown } | undefined;
+  const transport =
+    inner !== undefined && inner !== null
+      ? [inner.code, inner.message].filter((part) => typeof part === 'string' && part !== '').join(': ')
+      : '';
+  return {
+    code: error.code,
+    providerCode: error.providerCode,
+    cause: clean(transport === '' ? error.message : `${error.message} (${transport})`),
+    retried,
+    ...(error instanceof RateLimitedError ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
+  };
 }
 
 /** Reads the whole body, or returns null (and stops the download) once it grows beyond `limit` bytes. */

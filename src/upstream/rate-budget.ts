@@ -2,6 +2,15 @@
  * A client-side call budget that keeps mailgraph under a provider's rate limit instead of tripping it.
  * A sliding window log: a scope may start at most `calls` calls in any `windowMs`. Sliding is at least as
  * strict as any fixed-window count the provider may keep, so staying inside it never trips theirs.
+ *
+ * The window is shared by every client key of mailgraph, so each call says which key it is for (its
+ * `Claimant`) and no key may starve the others (docs/decisions.md, "Fair shares"):
+ * - with N configured keys, each is guaranteed `g = max(1, floor(limit / N))` calls per window;
+ * - while other keys have asked within the window, a key may hold at most
+ *   `max(g, ceil(limit / active keys))`;
+ * - while some configured key has not asked, a key already holding `g` may not take the last `g` calls:
+ *   they are kept for that key, which then gets its share at once.
+ * A key refused for its share is refused at once (it does not wait), with the time its share frees.
  */
 
 export interface BudgetLimit {
@@ -27,11 +36,30 @@ export interface BudgetStatus {
   now: number;
 }
 
-export type BudgetDecision = { ok: true; waitedMs: number } | { ok: false; retryAfterSeconds: number };
+/** Who a call is for: the client key of the request, and how many client keys there are. */
+export interface Claimant {
+  /** The client key's principal (`key:0`…), never the key itself. */
+  key: string;
+  /** The configured client keys; shares apply only when there is more than one. */
+  keys: number;
+}
+
+/** Why a key was refused although the budget may have had calls left. */
+export interface FairShare {
+  /** Calls this key may hold in the window while `activeKeys` keys use the budget. */
+  share: number;
+  /** Keys that asked within the window, this one included. */
+  activeKeys: number;
+}
+
+export type BudgetDecision =
+  | { ok: true; waitedMs: number }
+  | { ok: false; retryAfterSeconds: number; fairShare?: FairShare };
 
 /** A budget of calls, as the provider core uses it; a shared store (Redis) can implement it later. */
 export interface CallBudget {
-  acquire(deadlineMs: number): Promise<BudgetDecision>;
+  /** Without a claimant (a call made outside any request), no share applies. */
+  acquire(deadlineMs: number, claimant?: Claimant): Promise<BudgetDecision>;
   penalize(retryAfterSeconds: number): void;
   status(): BudgetStatus;
 }
@@ -46,9 +74,16 @@ export interface RateBudgetOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+interface Grant {
+  at: number;
+  key: string | null;
+}
+
 export class RateBudget implements CallBudget {
-  /** Start times of granted calls, ascending; a waiter's reserved slot may lie in the future. */
-  private readonly grants: number[] = [];
+  /** Granted calls by start time, ascending; a waiter's reserved slot may lie in the future. */
+  private readonly grants: Grant[] = [];
+  /** When each client key last asked (granted or refused), for the keys active within the window. */
+  private readonly asked = new Map<string, number>();
   private blockedUntil = 0;
 
   constructor(
@@ -62,12 +97,18 @@ export class RateBudget implements CallBudget {
    * and says how long until a slot frees. The slot is reserved before waiting, so concurrent waiters
    * queue for distinct slots rather than racing for the same one.
    */
-  async acquire(deadlineMs: number): Promise<BudgetDecision> {
+  async acquire(deadlineMs: number, claimant?: Claimant): Promise<BudgetDecision> {
     const now = this.now();
     const at = this.nextSlot(now);
+    const share = this.shareOf(claimant, now);
+    // Waiting for one's own share would reserve a slot out of order; the key is told when to come back.
+    if (share !== undefined && share.freeAt > at) {
+      const { freeAt, ...fairShare } = share;
+      return { ok: false, retryAfterSeconds: seconds(freeAt - now), fairShare };
+    }
     const waitMs = at - now;
-    if (waitMs > deadlineMs) return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
-    if (this.limit.calls > 0) this.grants.push(at);
+    if (waitMs > deadlineMs) return { ok: false, retryAfterSeconds: seconds(waitMs) };
+    if (this.limit.calls > 0) this.grants.push({ at, key: claimant?.key ?? null });
     if (waitMs > 0) await this.sleep(waitMs);
     return { ok: true, waitedMs: waitMs };
   }
@@ -78,7 +119,7 @@ export class RateBudget implements CallBudget {
     this.prune(now);
     const nextCallAt = this.nextSlot(now);
     const blocked = this.blockedUntil > now;
-    const last = this.grants[this.grants.length - 1];
+    const last = this.grants[this.grants.length - 1]?.at;
     return {
       limit: calls > 0 ? calls : null,
       windowMs,
@@ -96,7 +137,38 @@ export class RateBudget implements CallBudget {
   }
 
   private prune(now: number): void {
-    while (this.grants.length > 0 && (this.grants[0] ?? 0) <= now - this.limit.windowMs) this.grants.shift();
+    const since = now - this.limit.windowMs;
+    while (this.grants.length > 0 && (this.grants[0]?.at ?? 0) <= since) this.grants.shift();
+  }
+
+  /**
+   * Records that `claimant` asked, and works out its share (see the file comment): when the key may take a
+   * call as far as its share goes (now, when it is under its share). Undefined when no share applies.
+   */
+  private shareOf(claimant: Claimant | undefined, now: number): (FairShare & { freeAt: number }) | undefined {
+    const { calls, windowMs } = this.limit;
+    if (claimant === undefined || claimant.keys <= 1 || calls <= 0) return undefined;
+    this.asked.set(claimant.key, now);
+    for (const [key, at] of this.asked) if (at <= now - windowMs) this.asked.delete(key);
+    this.prune(now);
+    const activeKeys = this.asked.size;
+    const keys = Math.max(claimant.keys, activeKeys);
+    const guaranteed = Math.max(1, Math.floor(calls / keys));
+    const share = Math.max(guaranteed, Math.ceil(calls / activeKeys));
+    const reserve = activeKeys < keys ? guaranteed : 0;
+    const own = this.grants.filter((grant) => grant.key === claimant.key);
+    const held = own.length;
+    const used = this.grants.length;
+    let freeAt = now;
+    // Over its share: until enough of its own calls have left the window.
+    if (held >= share) freeAt = Math.max(freeAt, (own[held - share]?.at ?? now) + windowMs);
+    // Into the reserve for keys not seen yet: until it is back under its guarantee, or the reserve is free.
+    if (reserve > 0 && held >= guaranteed && used + 1 > calls - reserve) {
+      const ownBack = (own[held - guaranteed]?.at ?? now) + windowMs;
+      const reserveFree = (this.grants[used - (calls - reserve)]?.at ?? now) + windowMs;
+      freeAt = Math.max(freeAt, Math.min(ownBack, reserveFree));
+    }
+    return { share: reserve > 0 ? Math.min(share, calls - reserve) : share, activeKeys, freeAt };
   }
 
   private nextSlot(now: number): number {
@@ -107,10 +179,14 @@ export class RateBudget implements CallBudget {
       // With `calls` grants already in the window ending at `at`, the next one may start once the
       // `calls`-th most recent grant has left the window.
       const limiting = this.grants[this.grants.length - calls];
-      if (limiting !== undefined) at = Math.max(at, limiting + windowMs);
+      if (limiting !== undefined) at = Math.max(at, limiting.at + windowMs);
     }
     return at;
   }
+}
+
+function seconds(ms: number): number {
+  return Math.max(1, Math.ceil(ms / 1000));
 }
 
 /** One budget per credential scope, created on first use. */

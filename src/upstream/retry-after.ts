@@ -1,17 +1,37 @@
 /**
  * `Retry-After` (RFC 9110 §10.2.3) is either delay-seconds or an HTTP-date. Shared by every provider.
+ *
+ * A wait is capped near the provider's documented window: a provider's limit frees within its window, so a
+ * longer `Retry-After` (99,999,999 was seen) is a bug upstream, and obeying it would stop every call on that
+ * credential for days. After the cap, the next call asks again and learns the real state.
  */
+import type { Provider } from '../errors.js';
 
-/** The longest wait mailgraph will report; a larger value is more likely a bug upstream than a real ban. */
-export const MAX_RETRY_AFTER_SECONDS = 86_400;
+/**
+ * The longest wait mailgraph obeys or reports, per provider: CloudMailin limits calls per minute (NOTES
+ * §1.6); Cloudflare blocks every call for 5 minutes once its limit trips (NOTES §2).
+ */
+export const MAX_RETRY_AFTER_SECONDS: Readonly<Record<Provider, number>> = Object.freeze({
+  CLOUDMAILIN: 60,
+  CLOUDFLARE: 300,
+});
 
 const HTTP_DATE_START = /^(mon|tue|wed|thu|fri|sat|sun)[a-z]*,? /i;
 
+/** `seconds` as a wait: at least 1 (a 429 that says "retry now" still means "not now"), at most `maxSeconds`. */
+export function clampRetryAfter(seconds: number, maxSeconds: number): number {
+  return Math.min(Math.max(Math.ceil(seconds), 1), maxSeconds);
+}
+
 /**
- * Whole seconds to wait, at least 1 (a 429 that says "retry now" still means "not now"), at most a day.
- * `null` when the header is absent or unreadable, so that each caller picks its own default.
+ * Whole seconds to wait, clamped by `clampRetryAfter`. `null` when the header is absent or unreadable, so
+ * that each caller picks its own default.
  */
-export function parseRetryAfter(value: string | string[] | undefined, nowMs: number): number | null {
+export function parseRetryAfter(
+  value: string | string[] | undefined,
+  nowMs: number,
+  maxSeconds: number,
+): number | null {
   const raw = (Array.isArray(value) ? value[0] : value)?.trim();
   if (raw === undefined || raw === '') return null;
   let seconds: number;
@@ -25,5 +45,5 @@ export function parseRetryAfter(value: string | string[] | undefined, nowMs: num
     if (Number.isNaN(at)) return null;
     seconds = Math.ceil((at - nowMs) / 1000);
   }
-  return Math.min(Math.max(seconds, 1), MAX_RETRY_AFTER_SECONDS);
+  return clampRetryAfter(seconds, maxSeconds);
 }

@@ -2,8 +2,8 @@
  * Everything the upstream layer shares across requests, made once per process and handed to every client.
  * Each part is an interface so that a shared store (Redis, for several instances) can stand in for the
  * in-memory one: the response cache, the rate budgets and the invalidation epochs. In-flight reads are
- * promises of this process and stay local; what a client learns about credentials and page sizes are
- * hints that cost at most one extra call when a process does not know them yet.
+ * promises of this process and stay local; the page sizes a client learns are hints that cost at most one
+ * extra call when a process does not know them yet.
  */
 import { DEFAULT_MAX_ENTRIES, InFlight, MemoryResponseCache, type ResponseCache } from './cache.js';
 import { type BudgetStore, RateBudgets } from './rate-budget.js';
@@ -31,8 +31,6 @@ export interface UpstreamShared {
   budgets: BudgetStore;
   inflight: InFlight;
   epochs: EpochStore;
-  /** Which credential answered a call that accepts more than one (see the CloudMailin outbound reads). */
-  credentialChoice: Map<string, string>;
   /**
    * The longest page seen per credential scope and list route: providers that do not document their page
    * size end a list at the first page shorter than this.
@@ -59,7 +57,6 @@ export function createUpstreamShared(options: UpstreamSharedOptions = {}): Upstr
     budgets: new RateBudgets({ now, sleep: options.sleep }),
     inflight: new InFlight(),
     epochs: new MemoryEpochStore(),
-    credentialChoice: new Map(),
     pageSizes: new Map(),
     now,
   };

@@ -53,6 +53,7 @@
       "NotConfiguredError",
       "NotFoundError",
       "RateLimitedError",
+      "SendOutcomeUnknownError",
       "UpstreamError",
       "ValidationError"
     ],
@@ -69,6 +70,7 @@
       "NotFoundError",
       "RateLimitedError",
       "SendEmailPayload",
+      "SendOutcomeUnknownError",
       "UpstreamError",
       "ValidationError"
     ],
@@ -77,6 +79,7 @@
       "NotFoundError",
       "RateLimitedError",
       "SendEmailPayload",
+      "SendOutcomeUnknownError",
       "UpstreamError",
       "ValidationError"
     ],
@@ -89,6 +92,14 @@
       "NotFoundError",
       "RateLimitedError",
       "UpdateInboundAddressPayload",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "UpdateSendingDomainResult": [
+      "NotConfiguredError",
+      "NotFoundError",
+      "RateLimitedError",
+      "UpdateSendingDomainPayload",
       "UpstreamError",
       "ValidationError"
     ],
@@ -156,6 +167,7 @@
       "NotConfiguredError",
       "NotFoundError",
       "RateLimitedError",
+      "SendOutcomeUnknownError",
       "UpstreamError",
       "ValidationError"
     ],
@@ -172,6 +184,7 @@
       "NotFoundError",
       "RateLimitedError",
       "SendEmailPayload",
+      "SendOutcomeUnknownError",
       "UpstreamError",
       "ValidationError"
     ],
@@ -180,6 +193,7 @@
       "NotFoundError",
       "RateLimitedError",
       "SendEmailPayload",
+      "SendOutcomeUnknownError",
       "UpstreamError",
       "ValidationError"
     ],
@@ -192,6 +206,14 @@
       "NotFoundError",
       "RateLimitedError",
       "UpdateInboundAddressPayload",
+      "UpstreamError",
+      "ValidationError"
+    ],
+    "UpdateSendingDomainResult": [
+      "NotConfiguredError",
+      "NotFoundError",
+      "RateLimitedError",
+      "UpdateSendingDomainPayload",
       "UpstreamError",
       "ValidationError"
     ],

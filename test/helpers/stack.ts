@@ -1,16 +1,21 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 /**
  * The real stack for tests: the sandbox emulator and mailgraph, each on its own loopback port, talking
  * over HTTP exactly as in production. `gql` sends typed documents (test/gql, from codegen.ts) over HTTP.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { type DocumentNode, print } from 'graphql';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { LmdbEventLog } from '../../src/events/lmdb-log.js';
+import type { EventLog } from '../../src/events/log.js';
 import { createHttpServer } from '../../src/http-server.js';
 import { createMetrics } from '../../src/metrics.js';
-import { createProviders } from '../../src/providers.js';
+import { type UpstreamLogger, createProviders } from '../../src/providers.js';
 import { type Sandbox, type SandboxOptions, startSandbox } from '../../src/sandbox/server.js';
 import type { UpstreamCall } from '../../src/upstream/http.js';
 import { createUpstreamShared } from '../../src/upstream/shared.js';
@@ -24,6 +29,7 @@ export interface GraphQLResponse<T> {
 
 export interface Stack {
   url: string;
+  events: EventLog;
   sandbox: Sandbox;
   /** Calls mailgraph made upstream (as the transport saw them). */
   upstreamCalls: UpstreamCall[];
@@ -36,6 +42,8 @@ export interface Stack {
 }
 
 export interface StackOptions {
+  /** Another event log (e.g. Redis) instead of a fresh embedded one. */
+  events?: EventLog;
   sandbox?: SandboxOptions;
   env?: Record<string, string>;
   /** One clock for the emulator and mailgraph's cache and rate budget (ms). */
@@ -44,6 +52,8 @@ export interface StackOptions {
   cloudmailinUrl?: (sandboxUrl: string) => string | Promise<string>;
   /** Likewise for Cloudflare. */
   cloudflareUrl?: (sandboxUrl: string) => string | Promise<string>;
+  /** Where upstream failures are logged (see src/providers.ts); not logged when absent. */
+  upstreamLogger?: UpstreamLogger;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -73,17 +83,24 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       upstreamCalls.push(call);
       metrics.observeUpstream(call);
     },
+    ...(options.upstreamLogger ? { logger: options.upstreamLogger } : {}),
   });
+  // Each stack has its own embedded event log, in a directory removed on close.
+  const eventsDir = mkdtempSync(join(tmpdir(), 'mailgraph-stack-'));
+  const events: EventLog = options.events ?? new LmdbEventLog(eventsDir, { retentionMs: 24 * 3_600_000 });
   const logger = process.env.MAILGRAPH_TEST_LOG ? console : undefined;
   const server: Server = createHttpServer({
-    app: createApp({ config, providers, logger, metrics }),
+    app: createApp({ config, providers, logger, metrics, events }),
+    config,
     metrics,
+    ready: () => providers.readiness.report(),
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
     url,
+    events,
     sandbox,
     upstreamCalls,
     async gql(document, variables, headers = {}) {
@@ -103,6 +120,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await sandbox.close();
+      if (!options.events) await events.close();
+      rmSync(eventsDir, { recursive: true, force: true });
     },
   };
 }

@@ -320,13 +320,18 @@ describe('CloudMailin outbound messages', () => {
     expect(unknown.body).toEqual({ status: 404, error: 'Not Found' });
   });
 
-  it('accepts the account API key, or the SMTP token under either account id', async () => {
+  it('takes the account API key only: the SMTP token is refused (401) under either account id', async () => {
     const sb = await sandbox();
+    const detail = `/outbound_messages/${DEMO_CLOUDMAILIN.outboundMessageId}`;
     expect((await cm(sb, 'GET', outboundPath)).status).toBe(200);
-    expect((await cm(sb, 'GET', outboundPath, { token: CM.smtpToken })).status).toBe(200);
-    expect(
-      (await cm(sb, 'GET', outboundPath, { token: CM.smtpToken, account: CM.smtpUsername })).status,
-    ).toBe(200);
+    expect((await cm(sb, 'GET', detail)).status).toBe(200);
+    for (const path of [outboundPath, detail]) {
+      expect((await cm(sb, 'GET', path, { token: CM.smtpToken })).body).toEqual({
+        status: 401,
+        error: 'Unauthorized',
+      });
+      expect((await cm(sb, 'GET', path, { token: CM.smtpToken, account: CM.smtpUsername })).status).toBe(401);
+    }
     expect((await cm(sb, 'GET', outboundPath, { account: CM.smtpUsername })).status).toBe(403);
     expect((await cm(sb, 'GET', outboundPath, { token: 'nope' })).status).toBe(401);
   });

@@ -197,24 +197,110 @@ describe('wire calls', () => {
     expectAuth();
   });
 
-  it('createSubdomain: POST {name} (the SDK test params)', async () => {
+  it('createSubdomain: reads the zone’s list (to refuse a name outside the zone), then POSTs {name} (the SDK test params)', async () => {
     h = harness();
     const fixture = SDK_PARAMS['emailSending.subdomains.create'].only_required;
+    h.pool.intercept(listSubs(fixture.zone_id)).reply(200, ok([subdomain(SUB)]));
     h.pool
       .intercept({ path: subs(fixture.zone_id), method: 'POST' })
       .reply(200, ok(subdomain(SUB, { name: fixture.body.name })));
     await expect(h.client.createSubdomain(fixture.zone_id, fixture.body.name)).resolves.toEqual(
       normalized(SUB, { name: fixture.body.name }),
     );
-    expectAuth();
-    expect(bodyOf()).toEqual(fixture.body);
-    expect(header(only(), 'content-type')).toBe('application/json');
+    const [list, post] = h.history();
+    expect(h.history()).toHaveLength(2);
+    expect(list?.method).toBe('GET');
+    expectAuth(post);
+    expect(bodyOf(post)).toEqual(fixture.body);
+    expect(header(post, 'content-type')).toBe('application/json');
   });
 
   it('createSubdomain: also accepts 201', async () => {
     h = harness();
+    h.pool.intercept(listSubs()).reply(200, ok([]));
     h.pool.intercept({ path: subs(), method: 'POST' }).reply(201, ok(subdomain(SUB)));
     await expect(h.client.createSubdomain(ZONE, 'sub.example.com')).resolves.toMatchObject({ id: SUB });
+  });
+
+  it('getSubdomainDnsStatus: GET …/subdomains/{subdomain_id}/dns/status, cached and forgotten with the zone', async () => {
+    h = harness();
+    const status = {
+      status: 'unconfigured',
+      records: DNS_RECORDS,
+      errors: [{ code: 'dmarc.missing', missing: DNS_RECORDS[5] }],
+    };
+    h.pool.intercept({ path: `${subs()}/${SUB}/dns/status`, method: 'GET' }).reply(200, ok(status));
+    await expect(h.client.getSubdomainDnsStatus(ZONE, SUB)).resolves.toEqual({ data: status, stale: false });
+    await h.client.getSubdomainDnsStatus(ZONE, SUB);
+    expectAuth();
+    h.pool.intercept({ path: subs(), method: 'POST' }).reply(200, ok(subdomain('new1')));
+    h.pool.intercept(listSubs()).reply(200, ok([subdomain(SUB)]));
+    h.pool
+      .intercept({ path: `${subs()}/${SUB}/dns/status`, method: 'GET' })
+      .reply(200, ok({ status: 'ready' }));
+    await h.client.createSubdomain(ZONE, 'new1.example.com');
+    await expect(h.client.getSubdomainDnsStatus(ZONE, SUB)).resolves.toMatchObject({
+      data: { status: 'ready' },
+    });
+    expect(h.history().map((log) => log.method)).toEqual(['GET', 'GET', 'POST', 'GET']);
+  });
+
+  it('getSubdomainDnsStatus: 404 with 2033 names the subdomain; a result of the wrong shape is MALFORMED_RESPONSE', async () => {
+    h = harness();
+    h.pool
+      .intercept({ path: `${subs()}/${SUB}/dns/status`, method: 'GET' })
+      .reply(404, failure(2033, 'Subdomain not found'));
+    await expect(h.client.getSubdomainDnsStatus(ZONE, SUB)).rejects.toMatchObject({
+      resource: 'CloudflareSendingSubdomain',
+      id: SUB,
+    });
+    h.pool
+      .intercept({ path: `${subs()}/${SUB}/dns/status`, method: 'GET' })
+      .reply(200, ok({ errors: [{ missing: {} }] }));
+    await expect(h.client.getSubdomainDnsStatus(ZONE, SUB)).rejects.toMatchObject({
+      code: 'MALFORMED_RESPONSE',
+    });
+  });
+
+  it('updateSubdomain: PATCH {preview_enabled} only, forgets the zone’s reads and primes the subdomain', async () => {
+    h = harness();
+    h.pool.intercept(listSubs()).reply(200, ok([subdomain(SUB)]));
+    await h.client.listSubdomains(ZONE);
+    h.pool
+      .intercept({ path: `${subs()}/${SUB}`, method: 'PATCH' })
+      .reply(200, ok(subdomain(SUB, { preview_enabled: true })));
+    const extra = { preview_enabled: true, name: 'renamed.example.com' } as unknown as {
+      preview_enabled: boolean;
+    };
+    await expect(h.client.updateSubdomain(ZONE, SUB, extra)).resolves.toMatchObject({
+      id: SUB,
+      preview_enabled: true,
+    });
+    const patch = h.history()[1];
+    expectAuth(patch);
+    expect(bodyOf(patch)).toEqual({ preview_enabled: true });
+    // The GET is primed by the answer; the list was forgotten.
+    await expect(h.client.getSubdomain(ZONE, SUB)).resolves.toMatchObject({
+      data: { preview_enabled: true },
+    });
+    h.pool.intercept(listSubs()).reply(200, ok([subdomain(SUB, { preview_enabled: true })]));
+    await h.client.listSubdomains(ZONE);
+    expect(h.history().map((log) => log.method)).toEqual(['GET', 'PATCH', 'GET']);
+  });
+
+  it('updateSubdomain: a setting that is not a boolean, or a bad id, is refused before any call', async () => {
+    h = harness();
+    for (const call of [
+      () =>
+        h.client.updateSubdomain(ZONE, SUB, { preview_enabled: 'yes' } as unknown as {
+          preview_enabled: boolean;
+        }),
+      () => h.client.updateSubdomain(ZONE, `${SUB}0`, { preview_enabled: true }),
+      () => h.client.updateSubdomain('f'.repeat(32), SUB, { preview_enabled: true }),
+    ]) {
+      await expect(call()).rejects.toBeInstanceOf(ValidationError);
+    }
+    expect(h.history()).toHaveLength(0);
   });
 
   it('deleteSubdomain: DELETE …/subdomains/{subdomain_id}, the bare envelope (result null, {} or a string)', async () => {
@@ -317,7 +403,7 @@ describe('the v4 envelope', () => {
 
   it('success: false on a 200 is never cached', async () => {
     h = harness();
-    h.pool.intercept(getSub()).reply(200, failure(10000, 'email.sending.error.not_found'));
+    h.pool.intercept(getSub()).reply(200, failure(2033, 'Subdomain not found'));
     h.pool.intercept(getSub()).reply(200, ok(subdomain(SUB)));
     await expect(h.client.getSubdomain(ZONE, SUB)).rejects.toBeInstanceOf(NotFoundError);
     await expect(h.client.getSubdomain(ZONE, SUB)).resolves.toMatchObject({ data: { id: SUB } });
@@ -339,7 +425,7 @@ describe('the v4 envelope', () => {
     h = harness();
     h.pool.intercept({ path: SEND, method: 'POST' }).reply(200, { success: true, errors: [], messages: [] });
     const error = await thrown(h.client.send(MESSAGE));
-    expect(error).toMatchObject({ code: 'MALFORMED_RESPONSE' });
+    expect(error).toMatchObject({ code: 'SEND_OUTCOME_UNKNOWN', reason: 'MALFORMED_RESPONSE' });
     expect(error.message).toMatch(/may have been sent/);
     expect(h.history()).toHaveLength(1);
   });
@@ -435,7 +521,11 @@ describe('the v4 envelope', () => {
       permanent_bounces: [],
       queued: ['a@example.com'],
     });
-    await expect(h.client.send(MESSAGE)).rejects.toMatchObject({ code: 'MALFORMED_RESPONSE' });
+    // A 2xx that cannot be read may be an accepted send: its outcome is unknown.
+    await expect(h.client.send(MESSAGE)).rejects.toMatchObject({
+      code: 'SEND_OUTCOME_UNKNOWN',
+      reason: 'MALFORMED_RESPONSE',
+    });
   });
 
   it('sends accept any 2xx with the envelope (an accepted send must not look failed)', async () => {
@@ -476,7 +566,7 @@ describe('transport limits', () => {
     h = harness({ upstream: { timeoutMs: 150 } });
     h.pool.intercept({ path: SEND, method: 'POST' }).reply(200, ok(SEND_RESULT)).delay(2_000);
     const error = await thrown(h.client.send(MESSAGE));
-    expect(error).toMatchObject({ code: 'TIMEOUT', status: null });
+    expect(error).toMatchObject({ code: 'SEND_OUTCOME_UNKNOWN', reason: 'TIMEOUT', status: null });
     expect(error.message).toMatch(/may have been sent/);
     expect(h.history()).toHaveLength(1);
   });
@@ -504,7 +594,7 @@ describe('transport limits', () => {
     h.pool.intercept({ path: SEND_RAW, method: 'POST' }).reply(503, '<html>Service Unavailable</html>');
     const raw = SDK_PARAMS['emailSending.sendRaw'].only_required.body;
     const error = await thrown(h.client.sendRaw(raw));
-    expect(error).toMatchObject({ code: 'SERVER_ERROR', status: 503 });
+    expect(error).toMatchObject({ code: 'SEND_OUTCOME_UNKNOWN', reason: 'SERVER_ERROR', status: 503 });
     expect(error.message).toMatch(/may have been sent/);
     expect(error.message).not.toContain('html');
     expect(h.history()).toHaveLength(1);
@@ -523,7 +613,10 @@ describe('transport limits', () => {
   it('a network error on a send is one call', async () => {
     h = harness();
     h.pool.intercept({ path: SEND, method: 'POST' }).replyWithError(new Error('reset'));
-    await expect(h.client.send(MESSAGE)).rejects.toMatchObject({ code: 'NETWORK' });
+    await expect(h.client.send(MESSAGE)).rejects.toMatchObject({
+      code: 'SEND_OUTCOME_UNKNOWN',
+      reason: 'NETWORK',
+    });
     expect(h.history()).toHaveLength(1);
   });
 });
@@ -591,22 +684,31 @@ describe('checks before any call', () => {
     expect(h.history()).toHaveLength(0);
   });
 
-  it.each(['../x', '..', '.', 'a/b', '', 'a b', '%2e%2e', 'a?b=c', 'x'.repeat(65), 'sub.example.com'])(
-    'subdomain id %j is a ValidationError before any call',
-    async (id) => {
-      h = harness();
-      for (const call of [
-        () => h.client.getSubdomain(ZONE, id),
-        () => h.client.deleteSubdomain(ZONE, id),
-        () => h.client.getSubdomainDns(ZONE, id),
-      ]) {
-        const error = await thrown(call());
-        expect(error).toBeInstanceOf(ValidationError);
-        expect(error).toMatchObject({ issues: [{ path: 'id' }] });
-      }
-      expect(h.history()).toHaveLength(0);
-    },
-  );
+  it.each([
+    '../x',
+    '..',
+    '.',
+    'a/b',
+    '',
+    'a b',
+    '%2e%2e',
+    'a?b=c',
+    'x'.repeat(65),
+    'sub.example.com',
+    'a'.repeat(33),
+  ])('subdomain id %j is a ValidationError before any call', async (id) => {
+    h = harness();
+    for (const call of [
+      () => h.client.getSubdomain(ZONE, id),
+      () => h.client.deleteSubdomain(ZONE, id),
+      () => h.client.getSubdomainDns(ZONE, id),
+    ]) {
+      const error = await thrown(call());
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error).toMatchObject({ issues: [{ path: 'id' }] });
+    }
+    expect(h.history()).toHaveLength(0);
+  });
 
   it.each(['../x', '..', '', ZONE.toUpperCase().replace('0', '/')])(
     'zone id %j is a ValidationError before any call',
@@ -617,12 +719,34 @@ describe('checks before any call', () => {
     },
   );
 
-  it('a lenient id (letters, digits, - and _, up to 64) goes out as one path segment', async () => {
+  it('a lenient id (letters, digits, - and _, up to 32) goes out as one path segment', async () => {
     h = harness();
     const id = 'Live_id-0123';
     h.pool.intercept(getSub(id)).reply(200, ok(subdomain(id)));
     await expect(h.client.getSubdomain(ZONE, id)).resolves.toMatchObject({ data: { id } });
     expect(only()?.path).toBe(`${subs()}/${id}`);
+  });
+
+  it('a subdomain id of 33 characters is refused before any call; 32 (the spec’s maxLength) goes out', async () => {
+    h = harness();
+    const long = `${SUB}a`;
+    for (const call of [
+      () => h.client.getSubdomain(ZONE, long),
+      () => h.client.getSubdomainDns(ZONE, long),
+      () => h.client.deleteSubdomain(ZONE, long),
+    ]) {
+      const error = await thrown(call());
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        provider: null,
+        issues: [{ path: 'id', message: expect.stringContaining('at most 32') }],
+      });
+    }
+    expect(h.history()).toHaveLength(0);
+    h.pool.intercept(getSub()).reply(200, ok(subdomain(SUB)));
+    await expect(h.client.getSubdomain(ZONE, SUB)).resolves.toMatchObject({ data: { id: SUB } });
+    expect(h.history()).toHaveLength(1);
   });
 
   it.each(['', 'a b', 'x\r\nHost: evil', 'x'.repeat(254)])(
@@ -635,6 +759,67 @@ describe('checks before any call', () => {
       expect(h.history()).toHaveLength(0);
     },
   );
+});
+
+describe('a new subdomain must lie within its zone', () => {
+  const zoneList = (...names: string[]) =>
+    ok(names.map((name, i) => subdomain(`${i}`.padStart(32, 'c'), { name })));
+
+  it('a name outside the zone is refused before the create, from the zone’s cached subdomain list', async () => {
+    h = harness();
+    h.pool.intercept(listSubs()).reply(200, zoneList('mail.example.com', 'notify.example.com'));
+    await h.client.listSubdomains(ZONE);
+    for (const name of ['mail.elsewhere.org', 'example.com.evil.org', 'notexample.com', 'x.example.net']) {
+      const error = await thrown(h.client.createSubdomain(ZONE, name));
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        provider: null,
+        issues: [{ path: 'name', message: expect.stringContaining('example.com') }],
+      });
+    }
+    // The list was already cached: no call at all for the refusals.
+    expect(h.history()).toHaveLength(1);
+  });
+
+  it('without the list cached, one list read decides; the POST is never made', async () => {
+    h = harness();
+    h.pool.intercept(listSubs()).reply(200, zoneList('mail.example.com'));
+    const error = await thrown(h.client.createSubdomain(ZONE, 'MAIL.Elsewhere.org'));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(h.history().map((log) => log.method)).toEqual(['GET']);
+  });
+
+  it('names within the zone (the apex, deeper names, a wildcard, any case) go out', async () => {
+    h = harness();
+    const names = ['example.com', 'a.b.example.com', '*.example.com', 'News.Example.COM'];
+    for (const name of names) {
+      // Each create forgets the zone's list, so the next create reads it again.
+      h.pool.intercept(listSubs()).reply(200, zoneList('mail.example.com'));
+      h.pool.intercept({ path: subs(), method: 'POST' }).reply(200, ok(subdomain(SUB, { name })));
+      await expect(h.client.createSubdomain(ZONE, name)).resolves.toMatchObject({ id: SUB });
+    }
+    expect(h.history().map((log) => log.method)).toEqual(names.flatMap(() => ['GET', 'POST']));
+  });
+
+  it('when the zone has no subdomain yet, Cloudflare decides', async () => {
+    h = harness();
+    h.pool.intercept(listSubs()).reply(200, ok([]));
+    h.pool.intercept({ path: subs(), method: 'POST' }).reply(400, failure(2001, 'Invalid request'));
+    await expect(h.client.createSubdomain(ZONE, 'mail.elsewhere.org')).rejects.toMatchObject({
+      provider: 'CLOUDFLARE',
+    });
+    expect(h.history().map((log) => log.method)).toEqual(['GET', 'POST']);
+  });
+
+  it('when the zone’s list cannot be read now, Cloudflare decides', async () => {
+    h = harness();
+    // A read is retried once on a 503, within the same deadline.
+    h.pool.intercept(listSubs()).reply(503, failure(10002, 'down')).times(2);
+    h.pool.intercept({ path: subs(), method: 'POST' }).reply(200, ok(subdomain(SUB)));
+    await expect(h.client.createSubdomain(ZONE, 'sub.example.com')).resolves.toMatchObject({ id: SUB });
+    expect(h.history().map((log) => log.method)).toEqual(['GET', 'GET', 'POST']);
+  });
 });
 
 describe('error mapping through the client', () => {
@@ -695,6 +880,7 @@ describe('error mapping through the client', () => {
 
   it('403 with 2043 on a subdomain create is FORBIDDEN (zone locked)', async () => {
     h = harness();
+    h.pool.intercept(listSubs()).reply(200, ok([]));
     h.pool
       .intercept({ path: subs(), method: 'POST' })
       .reply(403, failure(2043, 'zone is admin-locked and cannot be mutated'));
@@ -711,6 +897,40 @@ describe('error mapping through the client', () => {
     const error = await thrown(h.client.send(MESSAGE));
     expect(error).toBeInstanceOf(NotFoundError);
     expect(error).toMatchObject({ resource: 'CloudflareAccount', id: ACCOUNT, providerCode: '10000' });
+  });
+
+  it('10000 on a zone route is an authentication error on every zone call, never "not found"', async () => {
+    h = harness();
+    const auth = failure(10000, 'Authentication error');
+    // The second list read is the create's own, which learns nothing from a refusal and lets the POST go.
+    h.pool.intercept(listSubs()).reply(403, auth).times(2);
+    h.pool.intercept(getSub()).reply(403, auth);
+    h.pool.intercept(dnsOf()).reply(401, auth);
+    h.pool.intercept({ path: subs(), method: 'POST' }).reply(403, auth);
+    h.pool.intercept({ path: `${subs()}/${SUB}`, method: 'DELETE' }).reply(404, auth);
+    const errors: UpstreamError[] = [];
+    for (const error of [
+      await thrown(h.client.listSubdomains(ZONE)),
+      await thrown(h.client.getSubdomain(ZONE, SUB)),
+      await thrown(h.client.getSubdomainDns(ZONE, SUB)),
+      await thrown(h.client.createSubdomain(ZONE, 'sub.example.com')),
+      await thrown(h.client.deleteSubdomain(ZONE, SUB)),
+    ]) {
+      expect(error).toBeInstanceOf(UpstreamError);
+      errors.push(error as UpstreamError);
+    }
+    expect(errors.map((error) => error.code)).toEqual([
+      'FORBIDDEN',
+      'FORBIDDEN',
+      'UNAUTHORIZED',
+      'FORBIDDEN',
+      'UNAUTHORIZED',
+    ]);
+    for (const error of errors) {
+      expect(error.providerCode).toBe('10000');
+      expect(error.message).toContain('code 10000: authentication error');
+      expect(error.message).not.toContain('not found');
+    }
   });
 
   it('404 with 2033 names the subdomain of the call (get, DNS, and a second delete)', async () => {
@@ -743,6 +963,7 @@ describe('error mapping through the client', () => {
 
   it('409 with 2040 (a second create of the same name) is a ValidationError', async () => {
     h = harness();
+    h.pool.intercept(listSubs()).reply(200, ok([]));
     h.pool.intercept({ path: subs(), method: 'POST' }).reply(409, failure(2040, 'Subdomain already exists'));
     const error = await thrown(h.client.createSubdomain(ZONE, 'sub.example.com'));
     expect(error).toBeInstanceOf(ValidationError);
@@ -752,6 +973,7 @@ describe('error mapping through the client', () => {
 
   it.each([2008, 2026, 2027])('409 with %i is CONFLICT', async (code) => {
     h = harness();
+    h.pool.intercept(listSubs()).reply(200, ok([]));
     h.pool.intercept({ path: subs(), method: 'POST' }).reply(409, failure(code, 'dns conflict'));
     await expect(h.client.createSubdomain(ZONE, 'sub.example.com')).rejects.toMatchObject({
       code: 'CONFLICT',

@@ -78,9 +78,23 @@ const replies: Array<[string, string, number, object]> = [
   ['POST', `/accounts/${ACCOUNT}/email/sending/send`, 200, ok(SEND_RESULT)],
   ['POST', `/accounts/${ACCOUNT}/email/sending/send_raw`, 200, ok(SEND_RESULT)],
   ['GET', `/zones/${ZONE}/email/sending/subdomains`, 200, ok([SUBDOMAIN], { result_info: { count: 1 } })],
+  // The create reads the zone's list first (the cache TTL is 0 here), to refuse a name outside the zone.
+  ['GET', `/zones/${ZONE}/email/sending/subdomains`, 200, ok([SUBDOMAIN], { result_info: { count: 1 } })],
   ['POST', `/zones/${ZONE}/email/sending/subdomains`, 200, ok(SUBDOMAIN)],
   ['GET', `/zones/${ZONE}/email/sending/subdomains/${SUB}`, 200, ok(SUBDOMAIN)],
   ['GET', `/zones/${ZONE}/email/sending/subdomains/${SUB}/dns`, 200, ok(DNS)],
+  [
+    'GET',
+    `/zones/${ZONE}/email/sending/subdomains/${SUB}/dns/status`,
+    200,
+    ok({ status: 'unconfigured', records: DNS, errors: [{ code: 'dmarc.missing', missing: DNS[1] }] }),
+  ],
+  [
+    'PATCH',
+    `/zones/${ZONE}/email/sending/subdomains/${SUB}`,
+    200,
+    ok({ ...SUBDOMAIN, preview_enabled: true }),
+  ],
   // `email_api-response-single` types `result` as an object or a string, not null; NOTES §4.4 infers null. The
   // client takes either (see cloudflare-client.test.ts), so the spec-shaped one is used here.
   ['DELETE', `/zones/${ZONE}/email/sending/subdomains/${SUB}`, 200, ok({})],
@@ -104,6 +118,8 @@ beforeAll(async () => {
   await client.createSubdomain(ZONE, SDK['emailSending.subdomains.create'].only_required.body.name);
   await client.getSubdomain(ZONE, SUB);
   await client.getSubdomainDns(ZONE, SUB);
+  await client.getSubdomainDnsStatus(ZONE, SUB);
+  await client.updateSubdomain(ZONE, SUB, { preview_enabled: true });
   await client.deleteSubdomain(ZONE, SUB);
 });
 

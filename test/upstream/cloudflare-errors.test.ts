@@ -14,7 +14,10 @@ import { CLOUDFLARE_SEND_ERRORS, CLOUDFLARE_SUBDOMAIN_ERRORS } from '../../src/u
 
 const T0 = 1_700_000_000_000;
 const envelope = (...errors: unknown[]) => ({ success: false, errors, messages: [], result: null });
-const context = { resource: 'SendingDomain', id: 'aabbccdd11223344aabbccdd11223344', now: T0 };
+const base = { resource: 'SendingDomain', id: 'aabbccdd11223344aabbccdd11223344', now: T0 };
+const context = base;
+const zone = { ...base, routes: 'zone' as const };
+const send = { resource: 'CloudflareAccount', id: 'account', now: T0, routes: 'send' as const };
 
 describe('every documented code at its documented status', () => {
   const expected: Record<string, { type: unknown; code?: string }> = {
@@ -46,6 +49,11 @@ describe('every documented code at its documented status', () => {
 
   for (const [name, { status, code, message }] of Object.entries(all)) {
     const want = expected[name];
+    // Each code is read on the routes that document it: subdomain codes on zone routes, the rest on send
+    // routes. (`notFound` names both tables; the subdomain one, 2033, wins in `all`. 10000 on a send route
+    // is checked on its own below.)
+    const onZone = Object.values(CLOUDFLARE_SUBDOMAIN_ERRORS).some((error) => error.code === code);
+    const context = { ...base, routes: onZone ? ('zone' as const) : ('send' as const) };
     it(`${name}: ${status} / ${code}`, () => {
       // 2033 and 2040 were measured without a status (NOTES §5.2); 409 is the one the spec uses for conflicts.
       for (const asCode of [code, String(code)]) {
@@ -88,8 +96,72 @@ describe('every documented code at its documented status', () => {
   });
 });
 
+describe('the meaning of a code depends on the route (NOTES §5.1, §5.3, §9.1)', () => {
+  const authError = envelope({ code: 10000, message: 'Authentication error' });
+
+  it('10000 on a zone route is an authentication error, never "not found"', () => {
+    const forbidden = mapCloudflareError(403, authError, {}, zone);
+    expect(forbidden).toMatchObject({ code: 'FORBIDDEN', providerCode: '10000', status: 403 });
+    expect(forbidden.message).toBe(
+      'Cloudflare refused access (code 10000: authentication error: the credentials were refused or cannot reach this zone)',
+    );
+    expect(forbidden.message).not.toContain('not found');
+    const unauthorized = mapCloudflareError(401, authError, {}, zone);
+    expect(unauthorized).toMatchObject({ code: 'UNAUTHORIZED', providerCode: '10000' });
+    expect(unauthorized.message).toContain('code 10000: authentication error');
+  });
+
+  it('10000 on a zone route stays an authentication error whatever status carries it', () => {
+    for (const status of [200, 400, 404]) {
+      const error = mapCloudflareError(status, authError, {}, zone);
+      expect(error).toBeInstanceOf(UpstreamError);
+      expect(error).toMatchObject({ code: 'UNAUTHORIZED', providerCode: '10000', status });
+    }
+  });
+
+  it('10000 on a send route is "not found" (email.sending.error.not_found), naming the account', () => {
+    const error = mapCloudflareError(
+      404,
+      envelope({ code: 10000, message: 'email.sending.error.not_found' }),
+      {},
+      send,
+    );
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error.message).toContain('code 10000: not found');
+    expect(mapCloudflareError(200, envelope({ code: 10000, message: 'x' }), {}, send)).toBeInstanceOf(
+      NotFoundError,
+    );
+  });
+
+  it('10001 on a zone route means the request could not be authenticated, not a schema error', () => {
+    const body = envelope({ code: 10001, message: 'Unable to authenticate request' });
+    const error = mapCloudflareError(404, body, {}, zone);
+    expect(error).toMatchObject({ code: 'UNAUTHORIZED', providerCode: '10001' });
+    expect(error.message).not.toContain('send schema');
+    const onSend = mapCloudflareError(400, body, {}, send);
+    expect(onSend).toBeInstanceOf(ValidationError);
+    expect(onSend.message).toContain('the request does not match the send schema');
+  });
+
+  it('a send code on a zone route (and a zone code on a send route) is quoted, not explained', () => {
+    const sendCode = mapCloudflareError(403, envelope({ code: 10204, message: 'odd' }), {}, zone);
+    expect(sendCode.message).toBe('Cloudflare refused access (code 10204: odd)');
+    const zoneCode = mapCloudflareError(404, envelope({ code: 2033, message: 'odd' }), {}, send);
+    expect(zoneCode.message).toContain('(code 2033: odd)');
+  });
+
+  it('without the route only the codes that mean the same everywhere are explained', () => {
+    const error = mapCloudflareError(403, authError, {}, base);
+    expect(error).toMatchObject({ code: 'FORBIDDEN', providerCode: '10000' });
+    expect(error.message).toBe('Cloudflare refused access (code 10000: Authentication error)');
+    expect(mapCloudflareError(404, envelope({ code: 7003, message: 'x' }), {}, base).message).toContain(
+      'no such route',
+    );
+  });
+});
+
 describe('the status decides the kind, the code refines it', () => {
-  it('a 404 with 10001 ("Unable to authenticate request" on a wrong path, NOTES §5.3) is NotFound', () => {
+  it('without the route, a 404 with 10001 (NOTES §5.3) is NotFound: the status decides', () => {
     const error = mapCloudflareError(
       404,
       envelope({ code: 10001, message: 'Unable to authenticate request' }),
@@ -114,7 +186,7 @@ describe('the status decides the kind, the code refines it', () => {
         { code: 10204, message: 'email.sending.error.email.sender_not_configured' },
       ),
       {},
-      {},
+      send,
     );
     expect(error.providerCode).toBe('10204');
     expect(error.message).toContain('sender not configured');
@@ -147,7 +219,7 @@ describe('the status decides the kind, the code refines it', () => {
   });
 
   it('an undocumented status with a known code follows the code', () => {
-    const error = mapCloudflareError(418, envelope({ code: 10204, message: 'x' }), {}, {});
+    const error = mapCloudflareError(418, envelope({ code: 10204, message: 'x' }), {}, send);
     expect(error).toMatchObject({ code: 'FORBIDDEN', status: 418 });
   });
 
@@ -172,7 +244,7 @@ describe('validation issues', () => {
         { code: 10001, message: 'x', source: { pointer: 'not-a-pointer' } },
       ),
       {},
-      {},
+      send,
     ) as ValidationError;
     expect(error.issues).toEqual([
       { path: 'to.0', message: 'the request does not match the send schema (code 10001)' },
@@ -250,8 +322,19 @@ describe('rate limits', () => {
     expect(retryAfterSeconds({ 'retry-after': '5', ratelimit: '"default";r=0;t=200' }, T0)).toBe(5);
     expect(retryAfterSeconds({ ratelimit: '"default";r=0;t=200' }, T0)).toBe(200);
     expect(retryAfterSeconds({ ratelimit: '"default";r=0;t=0' }, T0)).toBe(1);
-    expect(retryAfterSeconds({ ratelimit: '"default";r=0;t=999999999' }, T0)).toBe(86_400);
+    // Capped at the documented 5-minute block: a bogus value must not stop the token for a day.
+    expect(retryAfterSeconds({ ratelimit: '"default";r=0;t=999999999' }, T0)).toBe(300);
     expect(retryAfterSeconds({}, T0)).toBe(60);
+  });
+
+  it('a Retry-After far beyond the documented 5-minute block is capped at 300 s', () => {
+    const far = new Date(T0 + 86_400_000 * 30).toUTCString();
+    for (const value of ['99999999', far, '301']) {
+      expect(mapCloudflareError(429, null, { 'retry-after': value }, context)).toMatchObject({
+        retryAfterSeconds: 300,
+      });
+    }
+    expect(parseRatelimit('"default";r=0;t=999999999')).toEqual({ remaining: 0, resetSeconds: 300 });
   });
 
   it('a 429 message names the code and the wait', () => {
@@ -259,7 +342,7 @@ describe('rate limits', () => {
       429,
       envelope({ code: 10004, message: 'email.sending.error.throttled' }),
       { 'retry-after': '30' },
-      {},
+      send,
     );
     expect(error.message).toBe(
       'Cloudflare rate limit reached (code 10004: sending is throttled (sending quota reached)); retry in 30 s',

@@ -1,7 +1,7 @@
 /**
  * The economy of the CloudMailin client: cache, invalidation, in-flight de-duplication, the rate budget
- * (with an injected clock), stale fallback, 429 penalties, credential scopes, and the outbound credential
- * fallback. Every test counts the calls that reached the mock exactly.
+ * (with an injected clock), stale fallback, 429 penalties, credential scopes, and the outbound reads'
+ * one credential (the account API key). Every test counts the calls that reached the mock exactly.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { RateLimitedError, UpstreamError } from '../../src/errors.js';
@@ -10,7 +10,6 @@ import {
   API_KEY,
   BASE,
   type Harness,
-  SMTP_TOKEN,
   SMTP_USER,
   address,
   closeHarnesses,
@@ -425,15 +424,15 @@ describe('provider 429', () => {
     h = harness({ config: { ratePerMinute: 0 } });
     h.pool
       .intercept({ path: `${ACCT}/addresses/a1`, method: 'GET' })
-      .reply(429, '', { headers: { 'retry-after': '120' } });
-    await expect(h.client.getAddress('a1')).rejects.toMatchObject({ retryAfterSeconds: 120 });
+      .reply(429, '', { headers: { 'retry-after': '50' } });
+    await expect(h.client.getAddress('a1')).rejects.toMatchObject({ retryAfterSeconds: 50 });
     h.clock.now += 5_000;
-    await expect(h.client.getAddress('a2')).rejects.toMatchObject({ retryAfterSeconds: 115 });
+    await expect(h.client.getAddress('a2')).rejects.toMatchObject({ retryAfterSeconds: 45 });
     await expect(
       h.client.createAddress({ target: 'https://x', target_format: 'json+n' }),
     ).rejects.toBeInstanceOf(RateLimitedError);
     expect(h.history()).toHaveLength(1);
-    h.clock.now += 114_000;
+    h.clock.now += 44_000;
     getAddressReplies('a2');
     await expect(h.client.getAddress('a2')).resolves.toMatchObject({ data: { id: 'a2' } });
     expect(h.sleeps).toEqual([1_000]);
@@ -529,65 +528,43 @@ describe('credential scopes', () => {
   });
 });
 
-describe('outbound messages credential fallback', () => {
+describe('outbound messages: the account API key only', () => {
   const list = `${ACCT}/outbound_messages?outbound_account_id=${SMTP_USER}`;
 
-  it('on 401 with the API key retries once with the SMTP token and remembers it', async () => {
+  it('a 401 is UNAUTHORIZED after exactly one call, and the SMTP token is never sent there', async () => {
     h = harness();
-    h.pool
-      .intercept({ path: list, method: 'GET', headers: { authorization: `Bearer ${API_KEY}` } })
-      .reply(401, { status: 401, error: 'Unauthorized' });
-    h.pool
-      .intercept({ path: list, method: 'GET', headers: { authorization: `Bearer ${SMTP_TOKEN}` } })
-      .reply(200, [outboundMessage('m1')]);
-    h.pool
-      .intercept({
-        path: `${ACCT}/outbound_messages/m1`,
-        method: 'GET',
-        headers: { authorization: `Bearer ${SMTP_TOKEN}` },
-      })
-      .reply(200, outboundMessage('m1', true));
-    await expect(h.client.listOutboundMessages({})).resolves.toMatchObject({ data: [{ id: 'm1' }] });
-    expect(h.history().map((log) => header(log, 'authorization'))).toEqual([
-      `Bearer ${API_KEY}`,
-      `Bearer ${SMTP_TOKEN}`,
-    ]);
-    // A new client (e.g. the next request) on the same credentials goes straight to the SMTP token.
-    await h.makeClient().getOutboundMessage('m1');
-    expect(h.history()).toHaveLength(3);
-    expect(header(h.history()[2], 'authorization')).toBe(`Bearer ${SMTP_TOKEN}`);
-  });
-
-  it('when both credentials answer 401 the error is UNAUTHORIZED after exactly two calls', async () => {
-    h = harness();
-    h.pool.intercept({ path: list, method: 'GET' }).reply(401, '').times(2);
+    h.pool.intercept({ path: list, method: 'GET' }).reply(401, { status: 401, error: 'Unauthorized' });
     const error = await h.client.listOutboundMessages({}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpstreamError);
     expect(error).toMatchObject({ code: 'UNAUTHORIZED' });
-    expect(h.history()).toHaveLength(2);
+    expect(h.history().map((log) => header(log, 'authorization'))).toEqual([`Bearer ${API_KEY}`]);
   });
 
-  it('no fallback for errors other than 401', async () => {
+  it('the show route takes the API key too, also on a client made after a 401', async () => {
+    h = harness();
+    h.pool.intercept({ path: list, method: 'GET' }).reply(401, '');
+    await expect(h.client.listOutboundMessages({})).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    h.pool
+      .intercept({ path: `${ACCT}/outbound_messages/m1`, method: 'GET' })
+      .reply(200, outboundMessage('m1', true));
+    await h.makeClient().getOutboundMessage('m1');
+    expect(h.history().map((log) => header(log, 'authorization'))).toEqual([
+      `Bearer ${API_KEY}`,
+      `Bearer ${API_KEY}`,
+    ]);
+  });
+
+  it('without an SMTP token outbound reads work the same (the username is all they need)', async () => {
+    h = harness({ config: { smtpToken: null } });
+    h.pool.intercept({ path: list, method: 'GET' }).reply(200, [outboundMessage('m1')]);
+    await expect(h.client.listOutboundMessages({})).resolves.toMatchObject({ data: [{ id: 'm1' }] });
+    expect(h.history()).toHaveLength(1);
+  });
+
+  it('a 403 is FORBIDDEN after exactly one call', async () => {
     h = harness();
     h.pool.intercept({ path: list, method: 'GET' }).reply(403, '');
     await expect(h.client.listOutboundMessages({})).rejects.toMatchObject({ code: 'FORBIDDEN' });
     expect(h.history()).toHaveLength(1);
-  });
-
-  it('without an SMTP token there is nothing to fall back to', async () => {
-    h = harness({ config: { smtpToken: null } });
-    h.pool.intercept({ path: list, method: 'GET' }).reply(401, '');
-    await expect(h.client.listOutboundMessages({})).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
-    expect(h.history()).toHaveLength(1);
-  });
-
-  it('each attempt of the fallback takes rate budget', async () => {
-    h = harness();
-    for (const id of ['a1', 'a2', 'a3', 'a4']) getAddressReplies(id);
-    for (const id of ['a1', 'a2', 'a3', 'a4']) await h.client.getAddress(id);
-    h.pool.intercept({ path: list, method: 'GET' }).reply(401, '');
-    const error = await h.client.listOutboundMessages({}).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(RateLimitedError);
-    expect(h.history()).toHaveLength(5);
   });
 });

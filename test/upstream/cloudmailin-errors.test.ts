@@ -5,7 +5,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { NotFoundError, RateLimitedError, UpstreamError, ValidationError } from '../../src/errors.js';
 import { mapCloudMailinError } from '../../src/upstream/cloudmailin-errors.js';
-import { ACCT, BASE, type Harness, SMTP_USER, T0, address, closeHarnesses, harness } from './helpers.js';
+import {
+  ACCT,
+  BASE,
+  type Harness,
+  SMTP_TOKEN,
+  SMTP_USER,
+  T0,
+  address,
+  closeHarnesses,
+  harness,
+} from './helpers.js';
 
 let h: Harness;
 
@@ -88,10 +98,18 @@ describe('status mapping', () => {
   });
 
   it('429 with Retry-After as an HTTP-date counts from the (injected) clock', async () => {
-    const at = new Date(T0 + 90_000).toUTCString();
+    const at = new Date(T0 + 45_000).toUTCString();
     const error = await failGet(429, '', { 'retry-after': at });
     expect(error).toBeInstanceOf(RateLimitedError);
-    expect(error).toMatchObject({ retryAfterSeconds: 90 });
+    expect(error).toMatchObject({ retryAfterSeconds: 45 });
+  });
+
+  it('429 with a Retry-After beyond the documented minute is capped at 60 seconds', async () => {
+    for (const value of ['99999999', new Date(T0 + 86_400_000).toUTCString(), '61']) {
+      const error = await failGet(429, { status: 429, error: 'Too Many Requests' }, { 'retry-after': value });
+      expect(error).toMatchObject({ retryAfterSeconds: 60 });
+      await closeHarnesses();
+    }
   });
 
   it('429 without Retry-After defaults to 60 seconds', async () => {
@@ -188,6 +206,29 @@ describe('mapCloudMailinError directly', () => {
   it('cuts a very long upstream error text', () => {
     const error = mapCloudMailinError(422, { status: 422, error: 'e'.repeat(5_000) }, {}, {});
     expect(error.message.length).toBeLessThanOrEqual(501);
+  });
+
+  it('never quotes a secret the upstream echoed, nor control characters or line separators', () => {
+    const key = 'api-key-A';
+    const text = `invalid key ${key}\u0000\u001b[31m red\r\nX-Injected: 1\u2028and ${encodeURIComponent(key)}\u0085!`;
+    const error = mapCloudMailinError(422, { status: 422, error: text }, {}, { secrets: [key] });
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.message).not.toContain(key);
+    expect(error.message).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
+    expect(error.message).toBe('invalid key **** [31m red X-Injected: 1 and **** !');
+    expect((error as ValidationError).issues[0]?.message).toBe(error.message);
+  });
+
+  it('a credential echoed in a 422 never reaches the caller, through the client', async () => {
+    h = harness();
+    h.pool
+      .intercept({ path: `${BASE}/${SMTP_USER}/messages`, method: 'POST' })
+      .reply(422, { status: 422, error: `token ${SMTP_TOKEN} is not allowed to send\u001b[0m` });
+    const error = (await h.client
+      .sendMessage({ from: 'a@x.com', to: ['b@x.com'], plain: 'x' })
+      .catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.message).toBe('token **** is not allowed to send [0m');
   });
 
   it('uses the first Retry-After when a header repeats, and 60 for an unreadable one', () => {

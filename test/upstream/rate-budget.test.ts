@@ -91,3 +91,76 @@ describe('RateBudgets', () => {
     expect(await budgets.forScope('b', { calls: 1, windowMs: 1_000 }).acquire(0)).toMatchObject({ ok: true });
   });
 });
+
+describe('RateBudget fair shares between client keys', () => {
+  const two = (key: string) => ({ key, keys: 2 });
+
+  it('a lone key leaves one share for a key not seen yet, which then gets at least its share at once', async () => {
+    const { b } = budget(5);
+    const a: boolean[] = [];
+    for (let i = 0; i < 10; i++) a.push((await b.acquire(0, two('A'))).ok);
+    // floor(5 / 2) = 2 calls stay free for the other configured key.
+    expect(a.filter(Boolean)).toHaveLength(3);
+    const refused = await b.acquire(0, two('A'));
+    expect(refused).toMatchObject({ ok: false, retryAfterSeconds: 60, fairShare: expect.any(Object) });
+    expect(await b.acquire(0, two('B'))).toEqual({ ok: true, waitedMs: 0 });
+    expect(await b.acquire(0, two('B'))).toEqual({ ok: true, waitedMs: 0 });
+    expect(await b.acquire(0, two('B'))).toMatchObject({ ok: false });
+  });
+
+  it('while another key uses the budget, a key at ceil(limit / active keys) is refused although calls are left', async () => {
+    const { b, clock } = budget(10, 10_000);
+    expect(await b.acquire(0, two('B'))).toMatchObject({ ok: true });
+    const granted: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      clock.now = 1_000 + i;
+      if ((await b.acquire(0, two('A'))).ok) granted.push(clock.now);
+    }
+    expect(granted).toHaveLength(5);
+    expect(b.status().used).toBe(6);
+    // A's share frees when its oldest call leaves the window, not before.
+    clock.now = 2_000;
+    expect(await b.acquire(0, two('A'))).toMatchObject({ ok: false, retryAfterSeconds: 9 });
+    // B, under its share, still gets the rest.
+    for (let i = 0; i < 4; i++) expect(await b.acquire(0, two('B'))).toMatchObject({ ok: true });
+  });
+
+  it('a key that has not asked for a whole window no longer counts as active', async () => {
+    const { b, clock } = budget(10, 10_000);
+    await b.acquire(0, two('B'));
+    clock.now = 10_001;
+    let granted = 0;
+    for (let i = 0; i < 12; i++) if ((await b.acquire(0, two('A'))).ok) granted++;
+    // Alone again, A may use all but the one share kept for B.
+    expect(granted).toBe(5);
+  });
+
+  it('a key refused for its share is not kept waiting, even within the deadline', async () => {
+    const { b, clock, waits } = budget(4, 10_000);
+    await b.acquire(0, two('B'));
+    clock.now = 1;
+    await b.acquire(0, two('A'));
+    await b.acquire(0, two('A'));
+    clock.now = 9_000;
+    expect(await b.acquire(5_000, two('A'))).toMatchObject({ ok: false, retryAfterSeconds: 2 });
+    expect(waits).toEqual([]);
+  });
+
+  it('applies no share with one configured key, or without a key (calls outside a request)', async () => {
+    const alone = budget(5).b;
+    for (let i = 0; i < 5; i++)
+      expect(await alone.acquire(0, { key: 'A', keys: 1 })).toMatchObject({ ok: true });
+    const anonymous = budget(5).b;
+    await anonymous.acquire(0, two('B'));
+    for (let i = 0; i < 4; i++) expect(await anonymous.acquire(0)).toMatchObject({ ok: true });
+  });
+
+  it('with more keys than calls, every newcomer still gets one call while the first holds the rest', async () => {
+    const { b } = budget(5);
+    const ten = (key: string) => ({ key, keys: 10 });
+    let a = 0;
+    for (let i = 0; i < 10; i++) if ((await b.acquire(0, ten('A'))).ok) a++;
+    expect(a).toBe(4);
+    expect(await b.acquire(0, ten('B'))).toMatchObject({ ok: true });
+  });
+});

@@ -1,0 +1,162 @@
+/**
+ * The webhook endpoints: authenticate (Basic, constant time, any of the configured credentials), read
+ * the body with a streaming limit, turn it into events, store them in the log, and only then answer 2xx.
+ * The status codes are what the providers act on: 401 bad credentials, 400 malformed, 413 oversized,
+ * 415 not JSON; a 5xx whenever the events could not be stored, so that the provider retries.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { WebhookCredential } from '../config.js';
+import type { EventLog, NewEvent } from './log.js';
+import { WebhookBodyError, cloudMailinEvents, cloudflareEvents } from './normalize.js';
+
+export interface WebhookDeps {
+  log: EventLog;
+  credentials: readonly WebhookCredential[];
+  maxBytes: number;
+  logger?: { warn(object: object, message: string): void; error(object: object, message: string): void };
+  /** Called with what each accepted POST stored (metrics, cache freshness). */
+  onStored?: (provider: 'CLOUDMAILIN' | 'CLOUDFLARE', stored: number, duplicates: number) => void;
+}
+
+type Parser = (body: unknown) => NewEvent[];
+
+const ROUTES: Record<string, { provider: 'CLOUDMAILIN' | 'CLOUDFLARE'; parse: Parser }> = {
+  '/webhooks/cloudmailin/events': { provider: 'CLOUDMAILIN', parse: cloudMailinEvents },
+  '/webhooks/cloudflare/events': { provider: 'CLOUDFLARE', parse: cloudflareEvents },
+};
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/** Whether `authorization` is Basic with one of `credentials`; every credential is compared, in constant time. */
+export function verifyBasicAuth(
+  authorization: string | undefined,
+  credentials: readonly WebhookCredential[],
+): boolean {
+  const match = /^Basic ([A-Za-z0-9+/=]{1,1024})$/.exec(authorization ?? '');
+  const presented = digest(match ? Buffer.from(match[1] as string, 'base64').toString('utf8') : '\u0000');
+  let ok = false;
+  for (const { user, pass } of credentials) {
+    // Hashing first makes the comparison independent of both lengths.
+    if (timingSafeEqual(presented, digest(`${user}:${pass}`))) ok = true;
+  }
+  return ok;
+}
+
+function answer(
+  res: ServerResponse,
+  status: number,
+  body: object,
+  headers: Record<string, string> = {},
+): void {
+  if (res.headersSent) return;
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+/**
+ * Reads the body up to `maxBytes`. Past the limit the sender still gets its 413: the rest of the body is
+ * read and dropped (for a bounded time) instead of resetting the connection under the sender's feet.
+ */
+function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      resolve('too-large');
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        req.off('data', onData);
+        resolve('too-large');
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function drainThenClose(req: IncomingMessage): void {
+  req.resume();
+  const timer = setTimeout(() => req.destroy(), 5_000);
+  timer.unref();
+  req.on('end', () => clearTimeout(timer));
+}
+
+/** Handles a request under `/webhooks/`; answers 404 for an unknown webhook path. */
+export async function handleWebhook(
+  deps: WebhookDeps,
+  path: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const route = ROUTES[path];
+  if (!route) {
+    answer(res, 404, { error: 'No such webhook.' });
+    req.resume();
+    return;
+  }
+  if (req.method !== 'POST') {
+    answer(res, 405, { error: 'Webhooks take POST.' }, { allow: 'POST' });
+    req.resume();
+    return;
+  }
+  if (!verifyBasicAuth(req.headers.authorization, deps.credentials)) {
+    answer(
+      res,
+      401,
+      { error: 'Missing or wrong credentials.' },
+      { 'www-authenticate': 'Basic realm="mailgraph webhooks"' },
+    );
+    drainThenClose(req);
+    return;
+  }
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json') {
+    answer(res, 415, { error: 'The body must be application/json.' });
+    drainThenClose(req);
+    return;
+  }
+  let body: Buffer | 'too-large';
+  try {
+    body = await readBody(req, deps.maxBytes);
+  } catch {
+    answer(res, 400, { error: 'The body could not be read.' });
+    return;
+  }
+  if (body === 'too-large') {
+    answer(res, 413, { error: `The body exceeds ${deps.maxBytes} bytes.` }, { connection: 'close' });
+    drainThenClose(req);
+    return;
+  }
+  let events: NewEvent[];
+  try {
+    events = route.parse(JSON.parse(body.toString('utf8')));
+  } catch (error) {
+    const message = error instanceof WebhookBodyError ? error.message : 'The body is not valid JSON.';
+    answer(res, 400, {
+      error: message,
+      ...(error instanceof WebhookBodyError ? { problems: error.problems } : {}),
+    });
+    return;
+  }
+  try {
+    const result = await deps.log.append(events);
+    const stored = events.length - result.duplicates;
+    deps.onStored?.(route.provider, stored, result.duplicates);
+    answer(res, 200, { stored, duplicates: result.duplicates });
+  } catch (error) {
+    deps.logger?.error(
+      { provider: route.provider, cause: error instanceof Error ? error.message : String(error) },
+      'webhook events could not be stored',
+    );
+    // Not stored, so not acknowledged: the provider retries.
+    answer(res, 503, { error: 'The events could not be stored; retry later.' }, { 'retry-after': '30' });
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * `messageEvents`: delivery events of both providers as they reach the event log, for one message (or
+ * all), optionally one recipient and some kinds. A subscription only subscribes: the webhooks store the
+ * events, `follow` replays what the client missed after its cursor and then goes live.
+ */
+import type { Context } from '../context.js';
+import { ValidationError } from '../errors.js';
+import { ALL_TOPIC, type StoredEvent, follow } from '../events/log.js';
+import { type MessageEventPayload, messageTopic } from '../events/normalize.js';
+import { builder } from './builder.js';
+import { EmailProviderEnum } from './errors.js';
+import { MessageEventDetailsRef, MessageEventKindEnum, kindOf } from './outbound-message.js';
+
+const CURSOR_PREFIX = 'ev1:';
+
+/** An event's cursor: opaque to clients, the log position inside. */
+export function eventCursor(event: StoredEvent): string {
+  return Buffer.from(`${CURSOR_PREFIX}${event.position}`).toString('base64url');
+}
+
+export function positionOf(cursor: string, path = 'after'): string {
+  const decoded = /^[A-Za-z0-9_-]{1,200}$/.test(cursor)
+    ? Buffer.from(cursor, 'base64url').toString('utf8')
+    : '';
+  if (!decoded.startsWith(CURSOR_PREFIX)) {
+    const message = 'Not an event cursor of this API.';
+    throw new ValidationError(message, [{ path, message }]);
+  }
+  return decoded.slice(CURSOR_PREFIX.length);
+}
+
+type DeliveryEventShape = StoredEvent & { payload: MessageEventPayload };
+
+const DeliveryEventRef = builder.objectRef<DeliveryEventShape>('DeliveryEvent').implement({
+  description: 'A delivery event of one recipient of a sent message, as the provider reported it.',
+  fields: (t) => ({
+    cursor: t.string({
+      description: 'Where this event sits in the event log; resume a subscription after it with `after`.',
+      resolve: (event) => eventCursor(event),
+    }),
+    provider: t.field({
+      type: EmailProviderEnum,
+      description: 'The provider that reported the event.',
+      resolve: (event) => event.payload.provider,
+    }),
+    messageId: t.string({
+      description: "The provider's id of the message (CloudMailin's UUID, or Cloudflare's Message-ID).",
+      resolve: (event) => event.payload.messageId,
+    }),
+    recipient: t.string({
+      description: 'The recipient it concerns.',
+      resolve: (event) => event.payload.recipient,
+    }),
+    kind: t.field({
+      type: MessageEventKindEnum,
+      description: 'What happened.',
+      resolve: (event) => kindOf(event.payload.kind) ?? 'other',
+    }),
+    rawKind: t.string({
+      description: 'The kind (CloudMailin) or type (Cloudflare) exactly as the provider sent it.',
+      resolve: (event) => event.payload.rawKind,
+    }),
+    timestamp: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When it happened, when the provider says.',
+      resolve: (event) => event.payload.timestamp,
+    }),
+    details: t.field({
+      type: MessageEventDetailsRef,
+      nullable: true,
+      description: 'SMTP details, when the event carries them.',
+      resolve: (event) => event.payload.details,
+    }),
+    receivedAt: t.field({
+      type: 'DateTime',
+      description: 'When mailgraph stored the event.',
+      resolve: (event) => new Date(event.receivedAt),
+    }),
+  }),
+});
+
+interface Filter {
+  messageId?: string | null;
+  recipient?: string | null;
+  kinds?: readonly string[] | null;
+}
+
+function matches(event: StoredEvent, filter: Filter): event is DeliveryEventShape {
+  if (event.type !== 'message_event') return false;
+  const payload = event.payload as MessageEventPayload;
+  if (filter.recipient && payload.recipient !== filter.recipient.toLowerCase()) return false;
+  if (filter.kinds?.length && !filter.kinds.includes(kindOf(payload.kind) ?? 'other')) return false;
+  return true;
+}
+
+async function* deliveryEvents(
+  context: Context,
+  filter: Filter & { after?: string | null },
+  signal?: AbortSignal,
+) {
+  const topic = filter.messageId ? messageTopic(filter.messageId) : ALL_TOPIC;
+  const after = filter.after ? positionOf(filter.after) : null;
+  // A cursor past retention fails here, before the subscription starts, with CURSOR_EXPIRED.
+  if (after !== null) await context.events.read({ after, topic, limit: 1 });
+  for await (const event of follow(context.events, { after, topic, ...(signal ? { signal } : {}) })) {
+    if (matches(event, filter)) yield event;
+  }
+}
+
+builder.subscriptionType({
+  description: 'Live events from the providers, stored first and then pushed (SSE or WebSocket).',
+});
+
+builder.subscriptionField('messageEvents', (t) =>
+  t.field({
+    type: DeliveryEventRef,
+    description:
+      'Delivery events of sent messages as they arrive (both providers). With `after`, first every stored event after that cursor, then the live ones: none twice, none lost.',
+    args: {
+      messageId: t.arg.string({
+        description: "Only this message (the provider's id); every message when omitted.",
+      }),
+      recipient: t.arg.string({ description: 'Only events of this recipient.' }),
+      kinds: t.arg({ type: [MessageEventKindEnum], description: 'Only these kinds.' }),
+      after: t.arg.string({ description: 'Resume after this cursor (`DeliveryEvent.cursor`).' }),
+    },
+    authScopes: { read: true },
+    subscribe: (_root, args, context) => deliveryEvents(context, args),
+    resolve: (event) => event,
+  }),
+);

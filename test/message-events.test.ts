@@ -1,0 +1,143 @@
+/**
+ * `messageEvents` over SSE against the real app: events stored in the log reach subscribers, filtered by
+ * message, recipient and kind; a subscriber that resumes with its last cursor gets exactly what it missed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NewEvent } from '../src/events/log.js';
+import type { MessageEventPayload } from '../src/events/normalize.js';
+import { type Stack, startStack } from './helpers/stack.js';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(() => stack.close());
+
+let counter = 0;
+function delivery(messageId: string, recipient: string, kind: string): NewEvent {
+  counter += 1;
+  const payload: MessageEventPayload = {
+    provider: 'CLOUDMAILIN',
+    messageId,
+    recipient,
+    kind,
+    rawKind: kind,
+    timestamp: null,
+    details: null,
+  };
+  return {
+    dedupeKey: `test:${counter}`,
+    type: 'message_event',
+    topics: [`message:${messageId}`],
+    occurredAt: null,
+    payload,
+  };
+}
+
+interface Received {
+  cursor: string;
+  messageId: string;
+  recipient: string;
+  kind: string;
+}
+
+/** Subscribes over SSE (GraphQL over SSE, distinct connections) and collects `count` events. */
+async function subscribe(
+  query: string,
+  variables: Record<string, unknown>,
+  count: number,
+  onOpen?: () => Promise<void>,
+) {
+  const controller = new AbortController();
+  const response = await fetch(`${stack.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+    body: JSON.stringify({ query, variables }),
+    signal: controller.signal,
+  });
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  const received: Array<Received | { errors: unknown }> = [];
+  let buffer = '';
+  let opened = false;
+  const deadline = setTimeout(() => controller.abort(), 10_000);
+  try {
+    while (received.length < count) {
+      if (!opened) {
+        opened = true;
+        await onOpen?.();
+      }
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true });
+      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+        const frame = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const data = frame
+          .split('\n')
+          .filter((line) => line.startsWith('data:'))
+          .map((line) => line.slice(5).trim())
+          .join('\n');
+        if (!data) continue;
+        const message = JSON.parse(data) as { data?: { messageEvents: Received }; errors?: unknown };
+        received.push(
+          message.errors ? { errors: message.errors } : (message.data?.messageEvents as Received),
+        );
+      }
+    }
+  } finally {
+    clearTimeout(deadline);
+    controller.abort();
+  }
+  return received;
+}
+
+const QUERY = `subscription($messageId: String, $recipient: String, $kinds: [MessageEventKind!], $after: String) {
+  messageEvents(messageId: $messageId, recipient: $recipient, kinds: $kinds, after: $after) { cursor messageId recipient kind }
+}`;
+
+describe('messageEvents', () => {
+  it('pushes stored events live, filtered by message, recipient and kind', async () => {
+    const received = await subscribe(
+      QUERY,
+      { messageId: 'live-1', recipient: 'a@example.net', kinds: ['DELIVERY', 'BOUNCE'] },
+      2,
+      async () => {
+        setTimeout(() => {
+          void stack.events.append([
+            delivery('live-1', 'a@example.net', 'registration'),
+            delivery('live-2', 'a@example.net', 'delivery'),
+            delivery('live-1', 'b@example.net', 'delivery'),
+            delivery('live-1', 'a@example.net', 'delivery'),
+            delivery('live-1', 'a@example.net', 'bounce'),
+          ]);
+        }, 100);
+      },
+    );
+    expect(received.map((r) => ('kind' in r ? [r.messageId, r.recipient, r.kind] : r))).toEqual([
+      ['live-1', 'a@example.net', 'DELIVERY'],
+      ['live-1', 'a@example.net', 'BOUNCE'],
+    ]);
+  });
+
+  it('resumes after a cursor with exactly the events missed, then live ones', async () => {
+    await stack.events.append([
+      delivery('resume', 'r@example.net', 'registration'),
+      delivery('resume', 'r@example.net', 'dispatch'),
+    ]);
+    const first = await subscribe(QUERY, { messageId: 'resume' }, 1);
+    const cursor = (first[0] as Received).cursor;
+    await stack.events.append([delivery('resume', 'r@example.net', 'delivery')]);
+    const again = await subscribe(QUERY, { messageId: 'resume', after: cursor }, 3, async () => {
+      setTimeout(() => void stack.events.append([delivery('resume', 'r@example.net', 'open')]), 100);
+    });
+    expect(again.map((r) => (r as Received).kind)).toEqual(['DISPATCH', 'DELIVERY', 'OPEN']);
+  });
+
+  it('refuses a cursor that is not one', async () => {
+    const refused = await subscribe(QUERY, { after: 'garbage' }, 1);
+    expect(refused[0]).toMatchObject({ errors: [{ extensions: { code: 'VALIDATION_FAILED' } }] });
+  });
+});

@@ -10,6 +10,7 @@ import type { App } from './app.js';
 import type { Config } from './config.js';
 import { UNAUTHENTICATED_MESSAGE, identify } from './context.js';
 import { corsHeaders } from './cors.js';
+import { type WebhookDeps, handleWebhook } from './events/webhooks.js';
 import { createGraphiQLPage, wantsGraphiQL } from './graphiql.js';
 import type { Metrics } from './metrics.js';
 
@@ -24,6 +25,8 @@ export interface HttpServerOptions {
   ready?: () => Promise<{ ready: boolean }>;
   /** Served on `/metrics` in the Prometheus text format. */
   metrics?: Metrics;
+  /** The provider webhooks under `/webhooks/` (their own auth, limits and status codes). */
+  webhooks?: WebhookDeps;
 }
 
 /** What `closeGracefully` needs to know of a server this module created. */
@@ -116,6 +119,10 @@ export function createHttpServer(options: HttpServerOptions): Server {
       const { registry } = options.metrics;
       res.writeHead(200, { 'content-type': registry.contentType });
       res.end(await registry.metrics());
+      return;
+    }
+    if (path.startsWith('/webhooks/') && options.webhooks) {
+      await handleWebhook(options.webhooks, path, req, res);
       return;
     }
     const graphql = isGraphQLPath(path);

@@ -35,7 +35,18 @@ async function main(): Promise<void> {
   const providers = createProviders(config, { onCall: (call) => metrics.observeUpstream(call), logger });
   const events = createEventLog(config);
   const app = createApp({ config, providers, logger, metrics, events });
-  const server = createHttpServer({ app, config, metrics, ready: () => providers.readiness.report() });
+  const server = createHttpServer({
+    app,
+    config,
+    metrics,
+    ready: () => providers.readiness.report(),
+    webhooks: {
+      log: events,
+      credentials: config.webhookBasicAuth,
+      maxBytes: config.events.webhookMaxBytes,
+      logger,
+    },
+  });
   server.listen(config.port, config.host);
   await once(server, 'listening');
 

@@ -3,6 +3,7 @@
  * message, recipient and kind; a subscriber that resumes with its last cursor gets exactly what it missed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SANDBOX_WEBHOOK } from '../src/demo-accounts.js';
 import type { NewEvent } from '../src/events/log.js';
 import type { MessageEventPayload } from '../src/events/normalize.js';
 import { type Stack, startStack } from './helpers/stack.js';
@@ -134,6 +135,34 @@ describe('messageEvents', () => {
       setTimeout(() => void stack.events.append([delivery('resume', 'r@example.net', 'open')]), 100);
     });
     expect(again.map((r) => (r as Received).kind)).toEqual(['DISPATCH', 'DELIVERY', 'OPEN']);
+  });
+
+  it('delivers what reaches the CloudMailin webhook (sandbox credentials) to subscribers', async () => {
+    const auth = `Basic ${Buffer.from(`${SANDBOX_WEBHOOK.user}:${SANDBOX_WEBHOOK.pass}`).toString('base64')}`;
+    const post = (events: unknown[]) =>
+      fetch(`${stack.url}/webhooks/cloudmailin/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: auth },
+        body: JSON.stringify({ events }),
+      });
+    const received = await subscribe(QUERY, { messageId: 'via-webhook' }, 2, async () => {
+      setTimeout(() => {
+        void post([
+          { kind: 'registration', recipient: 'w@example.net', message_id: 'via-webhook' },
+          { kind: 'delivery', recipient: 'w@example.net', message_id: 'via-webhook' },
+        ]);
+      }, 100);
+    });
+    expect(received.map((r) => (r as Received).kind)).toEqual(['REGISTRATION', 'DELIVERY']);
+    expect(
+      (await post([{ kind: 'delivery', recipient: 'w@example.net', message_id: 'via-webhook' }])).status,
+    ).toBe(200);
+    const wrong = await fetch(`${stack.url}/webhooks/cloudmailin/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Basic eDp5' },
+      body: JSON.stringify({ events: [] }),
+    });
+    expect(wrong.status).toBe(401);
   });
 
   it('refuses a cursor that is not one', async () => {

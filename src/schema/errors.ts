@@ -67,6 +67,10 @@ export const ERROR_CODES = {
   GRAPHQL_VALIDATION_FAILED:
     'The document does not fit the schema, or exceeds a depth, alias or token limit.',
   BAD_USER_INPUT: 'A variable does not have the type its definition declares.',
+  CURSOR_EXPIRED:
+    'The subscription cursor is older than the event retention window (MAILGRAPH_EVENT_RETENTION_HOURS): resync, then subscribe without `after`.',
+  BAD_REQUEST:
+    'The HTTP request was refused before GraphQL saw it (media type, Accept header, size); the message says which.',
   INTERNAL_SERVER_ERROR:
     'Something unexpected failed inside mailgraph; the details are in its log, not here.',
 } as const;

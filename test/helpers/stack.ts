@@ -94,6 +94,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     config,
     metrics,
     ready: () => providers.readiness.report(),
+    webhooks: { log: events, credentials: config.webhookBasicAuth, maxBytes: config.events.webhookMaxBytes },
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -346,12 +346,16 @@ export type Error = {
 
 /** Why something failed: the same values in `Error.code` (mutations) and in `errors[].extensions.code` (reads and request-level refusals). */
 export type ErrorCode =
+  /** The HTTP request was refused before GraphQL saw it (media type, Accept header, size); the message says which. */
+  | 'BAD_REQUEST'
   /** A variable does not have the type its definition declares. */
   | 'BAD_USER_INPUT'
   /** The provider refused because the object already exists or is in use (HTTP 409). */
   | 'CONFLICT'
   /** The query could cost more upstream calls than the limit; see `extensions.cost`. */
   | 'COST_LIMIT_EXCEEDED'
+  /** The subscription cursor is older than the event retention window (MAILGRAPH_EVENT_RETENTION_HOURS): resync, then subscribe without `after`. */
+  | 'CURSOR_EXPIRED'
   /** The API key lacks the scope this field needs (read, send or manage). */
   | 'FORBIDDEN'
   /** The document is not valid GraphQL syntax. */

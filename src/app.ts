@@ -16,6 +16,7 @@ import type { Config } from './config.js';
 import { type Context, createContext } from './context.js';
 import { useCorsAllowList } from './cors.js';
 import { MailgraphError } from './errors.js';
+import type { InboundServices } from './events/inbound.js';
 import type { EventLog } from './events/log.js';
 import { type IdempotencyStore, MemoryIdempotencyStore } from './idempotency.js';
 import type { Metrics } from './metrics.js';
@@ -24,6 +25,9 @@ import { useQueryCost } from './query-cost.js';
 import { useRequestShapeLimits } from './request-limits.js';
 import { extensionsOf } from './schema/errors.js';
 import { schema } from './schema/index.js';
+import { useSubscriptionLimits } from './subscriptions/plugin.js';
+import { SubscriptionRegistry } from './subscriptions/registry.js';
+import { STREAM_ENDPOINT, useGraphQLOverSSE } from './subscriptions/sse.js';
 
 export interface AppDeps {
   config: Config;
@@ -32,6 +36,10 @@ export interface AppDeps {
   idempotency?: IdempotencyStore;
   /** The durable event log (webhooks write it, subscriptions follow it). */
   events: EventLog;
+  /** Live subscriptions: limits and shutdown (src/subscriptions/registry.ts); one is made when absent. */
+  subscriptions?: SubscriptionRegistry;
+  /** Inbound mail's blob store and the sandbox's inbound simulation; neither when absent. */
+  inbound?: InboundServices;
   logger?: {
     debug(...a: unknown[]): void;
     info(...a: unknown[]): void;
@@ -41,6 +49,16 @@ export interface AppDeps {
 }
 
 export type App = YogaServerInstance<Record<string, never>, Context>;
+
+const registries = new WeakMap<App, SubscriptionRegistry>();
+
+/**
+ * The live subscriptions of an app made by `createApp`, on every transport: the HTTP front attaches the
+ * WebSocket transport to them, and the shutdown ends them (`onStop`).
+ */
+export function subscriptionsOf(app: App): SubscriptionRegistry | undefined {
+  return registries.get(app);
+}
 
 /** Expected failures of reads keep their message and get their code and details; anything else is masked. */
 function maskError(error: unknown, message: string, isDev?: boolean): Error {
@@ -89,7 +107,8 @@ const reportAsValidationError = {
 
 export function createApp(deps: AppDeps): App {
   const idempotency = deps.idempotency ?? new MemoryIdempotencyStore();
-  return createYoga<Record<string, never>, Context>({
+  const subscriptions = deps.subscriptions ?? new SubscriptionRegistry(deps.config.subscriptions);
+  const app: App = createYoga<Record<string, never>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
@@ -98,7 +117,13 @@ export function createApp(deps: AppDeps): App {
     logging: deps.logger ?? false,
     context: ({ request }) =>
       createContext(
-        { config: deps.config, providers: deps.providers, idempotency, events: deps.events },
+        {
+          config: deps.config,
+          providers: deps.providers,
+          idempotency,
+          events: deps.events,
+          ...(deps.inbound ? { inbound: deps.inbound } : {}),
+        },
         request,
       ),
     maskedErrors: { maskError },
@@ -113,6 +138,14 @@ export function createApp(deps: AppDeps): App {
       // A GET must carry a header no simple cross-site request can (POSTs are JSON only: preflighted).
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'apollo-require-preflight'] }),
       useRequestShapeLimits(),
+      // graphql-sse's protocol on /graphql/stream (both modes); yoga's own SSE stays on /graphql.
+      useGraphQLOverSSE({
+        config: deps.config,
+        registry: subscriptions,
+        fetch: (url: string, init: RequestInit): Promise<Response> => Promise.resolve(app.fetch(url, init)),
+      }),
+      // Every transport's subscriptions: per-key and per-connection limits, and their end at shutdown.
+      useSubscriptionLimits(subscriptions, STREAM_ENDPOINT),
       EnvelopArmorPlugin({
         maxDepth: { n: 10, ...reportAsValidationError },
         maxAliases: { n: 15, ...reportAsValidationError },
@@ -127,4 +160,6 @@ export function createApp(deps: AppDeps): App {
       ...(deps.metrics ? [deps.metrics.plugin()] : []),
     ],
   });
+  registries.set(app, subscriptions);
+  return app;
 }

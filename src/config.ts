@@ -68,8 +68,19 @@ export interface EventsConfig {
   readonly retentionMs: number;
   /** The largest webhook body accepted (413 above it). */
   readonly webhookMaxBytes: number;
-  /** A Cloudflare Queue receiving Email Sending events, pulled over HTTP; null when not configured. */
+  /**
+   * A Cloudflare Queue receiving Email Sending events, pulled over HTTP; null when not configured. In
+   * sandbox mode with the demo Cloudflare credentials, the emulator's queue unless another is given.
+   */
   readonly cloudflareQueueId: string | null;
+}
+
+/** Limits on live subscriptions (SSE and WebSocket), so that one client cannot exhaust the server. */
+export interface SubscriptionsConfig {
+  /** The most subscriptions one API key may hold open at once, over every transport (and the most streams). */
+  readonly perKey: number;
+  /** The most subscriptions one connection may carry: a WebSocket, or a graphql-sse single-connection stream. */
+  readonly perConnection: number;
 }
 
 export interface WebhookCredential {
@@ -87,11 +98,14 @@ export interface Config {
   readonly apiKeys: ReadonlyMap<string, ReadonlySet<Scope>>;
   readonly webhookBasicAuth: readonly WebhookCredential[];
   readonly redisUrl: string | null;
+  /** Prefix of every Redis key mailgraph writes, so that deployments (or tests) can share one Redis. */
+  readonly redisPrefix: string;
   readonly dataDir: string;
   readonly logLevel: string;
   /** The most upstream calls one operation may cost, by the query cost model (`src/query-cost.ts`). */
   readonly queryCostLimit: number;
   readonly events: EventsConfig;
+  readonly subscriptions: SubscriptionsConfig;
   readonly upstream: UpstreamConfig;
   readonly http: HttpConfig;
   readonly sandboxOptions: SandboxConfig;
@@ -255,6 +269,13 @@ const redisUrl = variable((value, ctx) =>
   /^rediss?:\/\/[^\s]+$/.test(value) ? value : refuse(ctx, 'must be a redis:// or rediss:// URL'),
 );
 
+/** `MAILGRAPH_REDIS_PREFIX`: printable ASCII without spaces, 1-64 characters (e.g. `mailgraph:staging:`). */
+const redisPrefix = variable((value, ctx) =>
+  /^[\x21-\x7e]{1,64}$/.test(value)
+    ? value
+    : refuse(ctx, 'must be 1-64 printable ASCII characters without spaces'),
+);
+
 /** `MAILGRAPH_CORS_ORIGINS`: `origin[,origin…]`, each exactly `http(s)://host[:port]` (no path, no `*`). */
 const corsOrigins = variable((value, ctx): readonly string[] => {
   const origins: string[] = [];
@@ -311,6 +332,7 @@ const envSchema = z.object({
   MAILGRAPH_API_KEYS: apiKeys,
   WEBHOOK_BASIC_AUTH: webhookBasicAuth,
   REDIS_URL: redisUrl,
+  MAILGRAPH_REDIS_PREFIX: redisPrefix.transform(or('mailgraph:')),
   MAILGRAPH_DATA_DIR: text.transform(or('./data')),
   LOG_LEVEL: logLevel.transform(or('info')),
   MAILGRAPH_QUERY_COST_LIMIT: int(1, 1_000_000).transform(or(1000)),
@@ -326,6 +348,8 @@ const envSchema = z.object({
   MAILGRAPH_EVENT_RETENTION_HOURS: int(1, 24 * 366).transform(or(168)),
   MAILGRAPH_WEBHOOK_MAX_BYTES: int(1024, 200 * 1024 * 1024).transform(or(30 * 1024 * 1024)),
   CLOUDFLARE_EVENTS_QUEUE_ID: identifier,
+  MAILGRAPH_SUBSCRIPTIONS_PER_KEY: int(1, 1_000_000).transform(or(500)),
+  MAILGRAPH_SUBSCRIPTIONS_PER_CONNECTION: int(1, 10_000).transform(or(50)),
 });
 
 const PROVIDER_CREDENTIALS = [
@@ -375,6 +399,23 @@ const configSchema = envSchema.omit({ SANDBOX_PORT: true }).transform((env, ctx)
   const demoManagement = sandbox && env.CLOUDMAILIN_ACCOUNT_ID === undefined;
   const demoSmtp = sandbox && env.CLOUDMAILIN_SMTP_USERNAME === undefined;
   const demoCloudflare = sandbox && env.CLOUDFLARE_API_TOKEN === undefined;
+  const queueId = env.CLOUDFLARE_EVENTS_QUEUE_ID;
+  if (queueId !== undefined) {
+    // Queue ids are at most 32 characters (QUEUES-PULL.md §1); the queue is pulled with the account's token.
+    if (queueId.length > 32) {
+      return refuse(ctx, 'must be a queue id (at most 32 characters)', 'CLOUDFLARE_EVENTS_QUEUE_ID');
+    }
+    if (
+      !demoCloudflare &&
+      (env.CLOUDFLARE_API_TOKEN === undefined || env.CLOUDFLARE_ACCOUNT_ID === undefined)
+    ) {
+      return refuse(
+        ctx,
+        'needs CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID to pull the queue',
+        'CLOUDFLARE_EVENTS_QUEUE_ID',
+      );
+    }
+  }
   // Only the relaxed built-in emulator lets mailgraph skip rationing; any other server gets the documented limit.
   const relaxedEmulator = sandbox && !rateLimits && !cloudmailinUrlOverridden;
 
@@ -400,13 +441,20 @@ const configSchema = envSchema.omit({ SANDBOX_PORT: true }).transform((env, ctx)
     apiKeys,
     webhookBasicAuth,
     redisUrl: env.REDIS_URL ?? null,
+    redisPrefix: env.MAILGRAPH_REDIS_PREFIX,
     dataDir: env.MAILGRAPH_DATA_DIR,
     logLevel: env.LOG_LEVEL,
     queryCostLimit: env.MAILGRAPH_QUERY_COST_LIMIT,
     events: {
       retentionMs: env.MAILGRAPH_EVENT_RETENTION_HOURS * 3_600_000,
       webhookMaxBytes: env.MAILGRAPH_WEBHOOK_MAX_BYTES,
-      cloudflareQueueId: env.CLOUDFLARE_EVENTS_QUEUE_ID ?? null,
+      // In sandbox mode with the demo Cloudflare account, the emulator's events queue.
+      cloudflareQueueId:
+        env.CLOUDFLARE_EVENTS_QUEUE_ID ?? (demoCloudflare ? SANDBOX_CLOUDFLARE.eventsQueueId : null),
+    },
+    subscriptions: {
+      perKey: env.MAILGRAPH_SUBSCRIPTIONS_PER_KEY,
+      perConnection: env.MAILGRAPH_SUBSCRIPTIONS_PER_CONNECTION,
     },
     upstream: {
       timeoutMs: env.MAILGRAPH_UPSTREAM_TIMEOUT_MS,

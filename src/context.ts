@@ -4,6 +4,7 @@
  */
 import { GraphQLError } from 'graphql';
 import type { Config, Scope } from './config.js';
+import type { InboundServices } from './events/inbound.js';
 import type { EventLog } from './events/log.js';
 import type { IdempotencyStore } from './idempotency.js';
 import { type Loaders, createLoaders } from './loaders.js';
@@ -19,6 +20,8 @@ export interface Context extends RequestProviders {
   idempotency: IdempotencyStore;
   /** The durable event log the webhooks fill and the subscriptions follow. */
   events: EventLog;
+  /** Inbound mail's blob store, and the sandbox's inbound simulation (src/events/inbound.ts). */
+  inbound: InboundServices;
   /** Whether any answer of this request came from an expired cache entry (reported as `extensions.stale`). */
   upstream: Staleness;
 }
@@ -28,6 +31,7 @@ export interface ContextDeps {
   providers: Providers;
   idempotency: IdempotencyStore;
   events: EventLog;
+  inbound?: InboundServices;
 }
 
 const ALL: ReadonlySet<Scope> = new Set<Scope>(['read', 'send', 'manage']);
@@ -77,11 +81,12 @@ export function createContext(deps: ContextDeps, request: Request): Context {
   return {
     config: deps.config,
     ...providers,
-    loaders: createLoaders(providers),
+    loaders: createLoaders(providers, deps.events),
     scopes,
     principal,
     idempotency: deps.idempotency,
     events: deps.events,
+    inbound: deps.inbound ?? { blobs: null, simulator: null },
     upstream,
   };
 }

@@ -6,9 +6,14 @@
  */
 import type { Plugin } from 'graphql-yoga';
 
-const ALLOWED_METHODS = 'GET, POST';
-/** What a browser client sends: the key, the body's type, the answer's type and the CSRF-prevention header. */
-const ALLOWED_HEADERS = 'authorization, content-type, accept, x-graphql-yoga-csrf, apollo-require-preflight';
+/** PUT and DELETE are graphql-sse's single-connection mode (reserve a stream, stop an operation). */
+const ALLOWED_METHODS = 'GET, POST, PUT, DELETE';
+/**
+ * What a browser client sends: the key, the body's type, the answer's type, the CSRF-prevention header, and
+ * graphql-sse's stream token (single-connection mode).
+ */
+const ALLOWED_HEADERS =
+  'authorization, content-type, accept, x-graphql-yoga-csrf, apollo-require-preflight, x-graphql-event-stream-token';
 const MAX_AGE_SECONDS = '600';
 
 /** The CORS headers of an answer to a request from `origin` (null: none sent), given the allowed origins. */
@@ -26,7 +31,7 @@ export function corsHeaders(
     headers['access-control-allow-headers'] = ALLOWED_HEADERS;
     headers['access-control-max-age'] = MAX_AGE_SECONDS;
   } else {
-    headers['access-control-expose-headers'] = 'www-authenticate';
+    headers['access-control-expose-headers'] = 'www-authenticate, x-graphql-event-stream-token';
   }
   return headers;
 }

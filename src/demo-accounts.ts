@@ -21,6 +21,8 @@ export const SANDBOX_CLOUDFLARE = Object.freeze({
   apiToken: 'sandbox-cloudflare-api-token',
   /** Two zones, so that listing across zones (one call each) is exercised. Zone names live in the emulator. */
   zoneIds: Object.freeze(['023e105f4ecef8ad9ca31a8372d0c353', '9a7806061c88ada191ed06f989cc3dac'] as const),
+  /** The queue the emulator publishes its Email Sending events to (CLOUDFLARE_EVENTS_QUEUE_ID in sandbox mode). */
+  eventsQueueId: '4f6b3c2a9e8d7c6b5a4f3e2d1c0b9a87',
 } as const);
 
 /** What the emulator's webhook playback posts with, and mailgraph accepts in sandbox mode by default. */

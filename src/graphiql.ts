@@ -12,6 +12,7 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 /** The operations GraphiQL opens with, one tab each: a tour of the graph that runs as-is against the sandbox. */
 const EXAMPLES = `# Welcome to mailgraph: one graph over CloudMailin and Cloudflare Email Sending.
 # Pick an operation with the play button. In sandbox mode everything runs against demo data.
+# Subscriptions (MessageEvents, InboundMail) stream over SSE: POST /graphql, Accept: text/event-stream.
 # Lists are Relay connections (edges or nodes); a read that fails is null with an entry in "errors"
 # (extensions.code); mutations answer their payload or an error: "... on Error { code message }".
 # extensions.cost says what an operation may cost in upstream calls and what it did cost.
@@ -80,6 +81,23 @@ query RateLimits {
   rateLimits { provider limit used remaining windowSeconds retryAfterSeconds nextCallAt resetAt }
 }
 
+subscription MessageEvents {
+  # Delivery events of both providers as mailgraph stores them: the kept ones first, then live ones.
+  # Run it, then send an email from another tab and watch its events arrive. Resume after an event with
+  # messageEvents(after: "<its cursor>"); narrow it with messageId, recipient and kinds.
+  messageEvents {
+    cursor
+    provider
+    messageId
+    recipient
+    kind
+    rawKind
+    timestamp
+    details { replyCode smtpResponse }
+    receivedAt
+  }
+}
+
 mutation SendEmail {
   sendEmail(
     input: {
@@ -99,6 +117,41 @@ mutation SendEmail {
     }
     ... on ValidationError { issues { path code message } }
     ... on Error { code message providerCode }
+  }
+}
+
+subscription InboundMail {
+  # Run this, then SimulateInboundEmail in its tab: the mail arrives here as mailgraph stores it.
+  inboundEmailReceived(addressId: "aaaa740b4c5c37b1aaaa") {
+    cursor
+    subject
+    from { address name }
+    date
+    plain
+    envelope { from { address } spf { result } tls }
+    attachments { fileName contentType size }
+    receivedAt
+  }
+}
+
+mutation SimulateInboundEmail {
+  # Sandbox only: the emulator posts this mail to mailgraph's inbound webhook, as CloudMailin would.
+  simulateInboundEmail(
+    input: {
+      addressId: "aaaa740b4c5c37b1aaaa"
+      from: "Alice Example <alice@example.net>"
+      subject: "Where is my order?"
+      text: "Hello, order 42 has not arrived yet."
+      attachments: [{ filename: "note.txt", contentType: "text/plain", contentBase64: "aGVsbG8=" }]
+    }
+  ) {
+    __typename
+    ... on SimulateInboundEmailPayload {
+      httpStatus
+      email { id subject attachments { fileName contentBase64 } }
+      incomingStatus { subject outcome httpStatus }
+    }
+    ... on Error { code message }
   }
 }
 
@@ -123,7 +176,7 @@ mutation SendWithCloudflare {
 
 /** One tab per operation; the first keeps the welcome comment. */
 export const GRAPHIQL_TABS = (() => {
-  const [welcome = '', ...operations] = EXAMPLES.split(/\n(?=query |mutation )/);
+  const [welcome = '', ...operations] = EXAMPLES.split(/\n(?=query |mutation |subscription )/);
   const first = operations.shift() ?? '';
   return [`${welcome.trim()}\n\n${first}`, ...operations].map((query) => ({ query: `${query.trim()}\n` }));
 })();
@@ -136,6 +189,9 @@ export const GRAPHIQL_OPTIONS = {
   defaultTabs: GRAPHIQL_TABS,
   // Keys typed into the headers pane stay in the tab, never in the browser's storage.
   shouldPersistHeaders: false,
+  // Subscriptions too go as POST (JSON, Accept: text/event-stream): GraphiQL would send them as GET, which
+  // the CSRF prevention refuses without a header no simple cross-site request can carry.
+  method: 'POST' as const,
 };
 
 type Encoding = 'br' | 'gzip' | 'identity';

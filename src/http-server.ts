@@ -3,16 +3,20 @@
  * body's type (JSON only: nothing a form or a simple cross-site request can send) and its declared size,
  * which depends on the caller: the attachment-sized limit only for keys that may send. It serves GraphiQL
  * (when configured, compressed and cacheable), `/ready` and `/metrics`, and hands everything else to yoga
- * (`/graphql`, `/health`). `closeGracefully` stops it without dropping requests in flight.
+ * (`/graphql`, `/graphql/stream`, `/health`). WebSocket upgrades on `/graphql` go to graphql-ws
+ * (src/subscriptions/ws.ts: Origin checked, key at `connection_init`). `closeGracefully` stops it without
+ * dropping requests in flight.
  */
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import type { App } from './app.js';
+import { type App, subscriptionsOf } from './app.js';
 import type { Config } from './config.js';
 import { UNAUTHENTICATED_MESSAGE, identify } from './context.js';
 import { corsHeaders } from './cors.js';
 import { type WebhookDeps, handleWebhook } from './events/webhooks.js';
 import { createGraphiQLPage, wantsGraphiQL } from './graphiql.js';
 import type { Metrics } from './metrics.js';
+import { STREAM_ENDPOINT } from './subscriptions/sse.js';
+import { attachWebSocket } from './subscriptions/ws.js';
 
 export interface HttpServerOptions {
   app: App;
@@ -146,8 +150,12 @@ export function createHttpServer(options: HttpServerOptions): Server {
         });
         return;
       }
-      // Only a send carries attachments; every other request fits the small limit.
-      limit = caller.scopes.has('send') ? config.http.maxSendBodyBytes : config.http.maxBodyBytes;
+      // Only a send carries attachments; every other request fits the small limit (the stream endpoint
+      // carries subscriptions only).
+      limit =
+        caller.scopes.has('send') && path !== STREAM_ENDPOINT
+          ? config.http.maxSendBodyBytes
+          : config.http.maxBodyBytes;
       if (!acceptable(req.headers.accept)) {
         refuse(req, res, 406, `The answer can only be one of ${ANSWER_TYPES.join(', ')}.`, {
           code: 'BAD_REQUEST',
@@ -188,6 +196,11 @@ export function createHttpServer(options: HttpServerOptions): Server {
     });
   });
   lifecycles.set(server, lifecycle);
+  // Subscriptions over WebSocket (graphql-ws) on /graphql, for apps made by createApp.
+  const subscriptions = subscriptionsOf(app);
+  if (subscriptions) {
+    attachWebSocket(server, { app, config, registry: subscriptions, closing: () => lifecycle.closing });
+  }
   server.headersTimeout = 30_000;
   server.requestTimeout = 120_000;
   server.keepAliveTimeout = 5_000;

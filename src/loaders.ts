@@ -1,10 +1,21 @@
 /**
  * Per-request DataLoaders, all made here. Each batch function re-keys what the provider returns by id
  * (never by position) and answers every key: the object, or the typed error for that key. Sharing across
- * requests (cache, in-flight de-duplication, rate budget) happens below, in the upstream layer.
+ * requests (cache, in-flight de-duplication, rate budget) happens below, in the upstream layer. Outbound
+ * messages read the event log first: what it holds from `registration` on needs no show call, and what it
+ * holds beyond a (cached) show is added to it (src/events/outbound-history.ts).
  */
 import DataLoader from 'dataloader';
 import { NotFoundError } from './errors.js';
+import type { EventLog } from './events/log.js';
+import {
+  EMPTY_MESSAGE_LOG,
+  type MessageLog,
+  messageFromLog,
+  outboundDirectory,
+  readMessageLog,
+  withLoggedEvents,
+} from './events/outbound-history.js';
 import type { RequestProviders } from './providers.js';
 import type {
   CloudflareDnsRecord,
@@ -25,7 +36,14 @@ function splitSubdomainKey(key: string): [string, string] {
 
 export interface Loaders {
   address: DataLoader<string, Address>;
+  /**
+   * One outbound message with every recipient's history: from the event log alone when it holds every
+   * recipient from `registration` on and the message's fields are known; else the show call, with the
+   * log's later events added.
+   */
   outboundMessage: DataLoader<string, OutboundMessage>;
+  /** What the event log holds of one outbound message, per recipient: one log read per message and request. */
+  outboundMessageLog: DataLoader<string, MessageLog>;
   sendingDomain: DataLoader<string, SendingDomain>;
   /** Keyed by `subdomainKey(zoneId, id)`. */
   cloudflareSubdomain: DataLoader<string, CloudflareSubdomain>;
@@ -43,7 +61,14 @@ function eachKey<K, V>(load: (key: K) => Promise<V>): DataLoader.BatchLoadFn<K, 
   return (keys) => Promise.all(keys.map((key) => load(key).catch((error: Error) => error)));
 }
 
-export function createLoaders({ cloudmailin, cloudflare }: RequestProviders): Loaders {
+export function createLoaders({ cloudmailin, cloudflare }: RequestProviders, events?: EventLog): Loaders {
+  const directory = events ? outboundDirectory(events) : null;
+  // A log that cannot be read answers as if it held nothing: the provider is asked, as before the log existed.
+  const outboundMessageLog = new DataLoader<string, MessageLog>(
+    eachKey((id: string) =>
+      events ? readMessageLog(events, id).catch(() => EMPTY_MESSAGE_LOG) : Promise.resolve(EMPTY_MESSAGE_LOG),
+    ),
+  );
   return {
     // One address: GET /addresses/{id}. Several: the list (one call, the API does not page it).
     address: new DataLoader<string, Address>(async (ids) => {
@@ -53,8 +78,19 @@ export function createLoaders({ cloudmailin, cloudflare }: RequestProviders): Lo
         (id) => byId.get(id) ?? new NotFoundError(`No inbound address ${id}.`, 'InboundAddress', id),
       );
     }),
-    // The show endpoint is the only source of full event histories; there is no batch endpoint.
-    outboundMessage: new DataLoader(eachKey((id: string) => cloudmailin.getOutboundMessage(id))),
+    // The show endpoint is the provider's only source of full event histories; there is no batch endpoint.
+    outboundMessage: new DataLoader(
+      eachKey(async (id: string) => {
+        const logged = await outboundMessageLog.load(id);
+        const summary = directory?.get(id);
+        const fromLog = summary ? messageFromLog(summary, logged) : null;
+        if (fromLog) return fromLog;
+        const shown = await cloudmailin.getOutboundMessage(id);
+        directory?.remember(shown);
+        return withLoggedEvents(shown, logged);
+      }),
+    ),
+    outboundMessageLog,
     sendingDomain: new DataLoader(eachKey((id: string) => cloudmailin.getSendingDomain(id))),
     // Cloudflare has no batch endpoints either: one call per key, with DataLoader folding repeats.
     cloudflareSubdomain: new DataLoader(

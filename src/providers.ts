@@ -2,15 +2,65 @@
  * Builds the provider clients from the configuration: one place for the server, the tests and the bench.
  * Every upstream call they make is seen here once: counted (`onCall`, e.g. metrics), weighed for `/ready`,
  * and, when it failed for a reason an operator must know, logged at `warn`.
+ *
+ * `createStores` is the one place that picks where shared state lives: with REDIS_URL, Redis holds the
+ * response cache, the invalidation epochs, the rate budgets and the idempotency keys, shared by every
+ * instance; without it, the cache, budgets and epochs are in memory and the idempotency keys in LMDB under
+ * MAILGRAPH_DATA_DIR. (The event log makes the same choice in src/events/index.ts.)
  */
+import { join } from 'node:path';
 import type { Dispatcher } from 'undici';
 import type { Config } from './config.js';
+import { LmdbIdempotencyStore } from './idempotency-lmdb.js';
+import { RedisIdempotencyStore } from './idempotency-redis.js';
+import type { IdempotencyStore } from './idempotency.js';
 import { Readiness } from './readiness.js';
 import { CloudflareClient } from './upstream/cloudflare.js';
 import { CloudMailinClient } from './upstream/cloudmailin.js';
 import { type Plain, type Staleness, plain } from './upstream/facade.js';
 import type { UpstreamCall } from './upstream/http.js';
+import { connectRedis, pingRedis } from './upstream/redis-client.js';
 import { type UpstreamShared, createUpstreamShared } from './upstream/shared.js';
+
+/** Where the state that outlives a request lives: see the file comment. */
+export interface Stores {
+  shared: UpstreamShared;
+  idempotency: IdempotencyStore;
+  /** What `/ready` checks, by name (`redis`, or the embedded `idempotency` store). */
+  checks: Record<string, () => Promise<boolean>>;
+  close(): Promise<void>;
+}
+
+export interface StoresOptions {
+  /** For tests: one clock for the cache, the budgets and the keys' time to live. */
+  now?: () => number;
+}
+
+export function createStores(
+  config: Pick<Config, 'redisUrl' | 'redisPrefix' | 'dataDir'>,
+  options: StoresOptions = {},
+): Stores {
+  const clock = options.now ? { now: options.now } : {};
+  if (config.redisUrl !== null) {
+    const client = connectRedis(config.redisUrl);
+    const redis = { client, prefix: config.redisPrefix };
+    return {
+      shared: createUpstreamShared({ ...clock, redis }),
+      idempotency: new RedisIdempotencyStore(redis),
+      checks: { redis: () => pingRedis(client) },
+      close: async () => {
+        await client.quit().catch(() => client.disconnect());
+      },
+    };
+  }
+  const idempotency = new LmdbIdempotencyStore(join(config.dataDir, 'idempotency'), clock);
+  return {
+    shared: createUpstreamShared(clock),
+    idempotency,
+    checks: { idempotency: () => idempotency.ping() },
+    close: () => idempotency.close(),
+  };
+}
 
 /** The provider clients, shared by every request (they hold no per-request state). */
 export interface Providers {

@@ -43,6 +43,8 @@ export const FIELD_COSTS: Record<string, FieldCost> = {
   'Query.inboundAddresses': { calls: 1, paginated: true },
   'Query.inboundAddress': { calls: 1 },
   'Query.incomingStatuses': { calls: 1, paginated: true },
+  // The event log, not a provider: no call, but `first` still multiplies what is selected under it.
+  'Query.inboundEmails': { calls: 0, paginated: true },
   'Query.customDomains': { calls: 1, paginated: true },
   'Query.outboundMessages': { calls: 1, paginated: true },
   'Query.outboundMessage': { calls: 1 },
@@ -63,6 +65,8 @@ export const FIELD_COSTS: Record<string, FieldCost> = {
   'Mutation.deleteCustomDomain': { calls: 1 },
   'Mutation.sendEmail': { calls: 1 },
   'Mutation.sendRawEmail': { calls: 1 },
+  // The address lookup; the emulator's POST to mailgraph's own webhook is no provider call.
+  'Mutation.simulateInboundEmail': { calls: 1 },
   // Cloudflare reads the zone's subdomains (usually cached) to refuse a name outside the zone.
   'Mutation.createSendingDomain': { calls: 2 },
   'Mutation.updateSendingDomain': { calls: 1 },

@@ -1,5 +1,5 @@
 /**
- * What `/ready` says: whether each configured provider (and, once they exist, each store) is usable now.
+ * What `/ready` says: whether each configured provider, and each store, is usable now.
  *
  * The best evidence is the outcome of the calls mailgraph made anyway, so every upstream call is observed
  * (`observe`, fed from the transport's `onCall`). When nothing recent is known, a probe asks the provider's
@@ -41,7 +41,11 @@ export interface ProviderReadiness {
 export interface ReadinessReport {
   ready: boolean;
   providers: { cloudmailin: ProviderReadiness; cloudflare: ProviderReadiness };
-  /** Each configured store (durable idempotency keys, Redis) once there are any: `up` or `down`. */
+  /**
+   * Each store mailgraph depends on, `up` or `down`: `events` (the event log), `blobs`, and `redis` with
+   * REDIS_URL or `idempotency` (the embedded LMDB store) without it. Any store down makes mailgraph not
+   * ready: a webhook could not be stored, a send could not be bound to its key.
+   */
   stores: Record<string, 'up' | 'down'>;
 }
 
@@ -51,6 +55,8 @@ export interface ReadinessOptions {
   now?: () => number;
   /** Checks of the stores the app depends on, by name; each resolves true when the store is usable. */
   stores?: Record<string, () => Promise<boolean>>;
+  /** How long a store check may take before the store counts as down (default 2 s). */
+  storeTimeoutMs?: number;
 }
 
 /** How long the outcome of a call stands for the provider's state. */
@@ -58,6 +64,8 @@ export const CALL_EVIDENCE_MS = 60_000;
 /** How long a probe's answer stands (probes are cheap, but `/ready` may be asked every second). */
 export const PROBE_EVIDENCE_MS = 15_000;
 const PROBE_TIMEOUT_MS = 5_000;
+/** A store that does not answer within this is down (a Redis that hangs must not hang `/ready`). */
+export const STORE_CHECK_TIMEOUT_MS = 2_000;
 
 /** Failures that say the provider is not usable (rather than that the input was wrong). */
 const DOWN_CODES = new Set([
@@ -121,15 +129,32 @@ export class Readiness {
       this.provider('CLOUDMAILIN'),
       this.provider('CLOUDFLARE'),
     ]);
-    const stores: Record<string, 'up' | 'down'> = {};
-    for (const [name, check] of Object.entries(this.options.stores ?? {})) {
-      stores[name] = (await check().catch(() => false)) ? 'up' : 'down';
-    }
+    const stores = await this.checkStores();
     const ready =
       cloudmailin.status !== 'down' &&
       cloudflare.status !== 'down' &&
       Object.values(stores).every((status) => status === 'up');
     return { ready, providers: { cloudmailin, cloudflare }, stores };
+  }
+
+  /** Every store at once, each within its deadline: a check that fails, throws or hangs says `down`. */
+  private async checkStores(): Promise<Record<string, 'up' | 'down'>> {
+    const timeoutMs = this.options.storeTimeoutMs ?? STORE_CHECK_TIMEOUT_MS;
+    const checks = Object.entries(this.options.stores ?? {}).map(async ([name, check]) => {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      });
+      const up = await Promise.race([
+        Promise.resolve()
+          .then(check)
+          .catch(() => false),
+        late,
+      ]);
+      clearTimeout(timer);
+      return [name, up ? 'up' : 'down'] as const;
+    });
+    return Object.fromEntries(await Promise.all(checks));
   }
 
   private configured(provider: Provider): boolean {

@@ -70,6 +70,7 @@ const ROOT_FIELDS: Array<[string, 'read' | 'send' | 'manage', string]> = [
   ['inboundAddress', 'read', `{ inboundAddress(id: "${support}") { id } }`],
   ['incomingStatuses', 'read', `{ incomingStatuses(addressId: "${support}", first: 1) { nodes { id } } }`],
   ['customDomains', 'read', `{ customDomains(addressId: "${support}", first: 1) { nodes { id } } }`],
+  ['inboundEmails', 'read', `{ inboundEmails(addressId: "${support}", first: 1) { nodes { id } } }`],
   ['outboundMessages', 'read', '{ outboundMessages(first: 1) { nodes { id } } }'],
   ['outboundMessage', 'read', `{ outboundMessage(id: "${DEMO_CLOUDMAILIN.outboundMessageId}") { id } }`],
   ['sendingDomains', 'read', '{ sendingDomains(first: 1) { nodes { id } } }'],
@@ -102,6 +103,11 @@ const ROOT_FIELDS: Array<[string, 'read' | 'send' | 'manage', string]> = [
     'sendEmail',
     'send',
     'mutation { sendEmail(input: { provider: CLOUDMAILIN, from: { email: "a@example.com" }, to: [{ email: "b@example.net" }], subject: "s", text: "t" }) { __typename } }',
+  ],
+  [
+    'simulateInboundEmail',
+    'send',
+    `mutation { simulateInboundEmail(input: { addressId: "${support}", from: "a@example.com", subject: "s" }) { __typename } }`,
   ],
   [
     'sendRawEmail',

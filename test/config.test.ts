@@ -162,6 +162,21 @@ describe('configuration', () => {
     );
   });
 
+  it('reads Redis: the URL and the prefix of every key mailgraph writes there', () => {
+    expect(loadConfig({})).toMatchObject({ redisUrl: null, redisPrefix: 'mailgraph:' });
+    expect(
+      loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379/2', MAILGRAPH_REDIS_PREFIX: 'mailgraph:staging:' }),
+    ).toMatchObject({ redisUrl: 'redis://127.0.0.1:6379/2', redisPrefix: 'mailgraph:staging:' });
+  });
+
+  it('limits live subscriptions per key and per connection, 500 and 50 unless told otherwise', () => {
+    expect(loadConfig({}).subscriptions).toEqual({ perKey: 500, perConnection: 50 });
+    expect(
+      loadConfig({ MAILGRAPH_SUBSCRIPTIONS_PER_KEY: '2000', MAILGRAPH_SUBSCRIPTIONS_PER_CONNECTION: '4' })
+        .subscriptions,
+    ).toEqual({ perKey: 2000, perConnection: 4 });
+  });
+
   it('enforces the documented limits in `npm run sandbox` unless told not to', () => {
     expect(loadSandboxServerConfig({})).toEqual({ port: 4010, host: '127.0.0.1', rateLimits: true });
     expect(
@@ -219,6 +234,7 @@ describe('configuration', () => {
       ['WEBHOOK_BASIC_AUTH', { ...live, WEBHOOK_BASIC_AUTH: 'hook-without-colon' }],
       ['WEBHOOK_BASIC_AUTH', { ...live, WEBHOOK_BASIC_AUTH: 'hook:' }],
       ['REDIS_URL', { REDIS_URL: 'https://cache.example.com:6379' }],
+      ['MAILGRAPH_REDIS_PREFIX', { MAILGRAPH_REDIS_PREFIX: 'has space:' }],
       ['MAILGRAPH_DATA_DIR', { MAILGRAPH_DATA_DIR: './data\u0000/../etc' }],
       ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
       ['MAILGRAPH_QUERY_COST_LIMIT', { MAILGRAPH_QUERY_COST_LIMIT: '0' }],
@@ -231,6 +247,8 @@ describe('configuration', () => {
       ['MAILGRAPH_CORS_ORIGINS', { MAILGRAPH_CORS_ORIGINS: 'https://app.example.com/path' }],
       ['MAILGRAPH_GRAPHIQL', { MAILGRAPH_GRAPHIQL: 'sometimes' }],
       ['MAILGRAPH_SHUTDOWN_GRACE_MS', { MAILGRAPH_SHUTDOWN_GRACE_MS: '600001' }],
+      ['MAILGRAPH_SUBSCRIPTIONS_PER_KEY', { MAILGRAPH_SUBSCRIPTIONS_PER_KEY: '0' }],
+      ['MAILGRAPH_SUBSCRIPTIONS_PER_CONNECTION', { MAILGRAPH_SUBSCRIPTIONS_PER_CONNECTION: 'many' }],
     ];
     for (const [variable, env] of cases) {
       const value = env[variable] ?? '';
@@ -265,6 +283,7 @@ describe('configuration', () => {
         'MAILGRAPH_API_KEYS',
         'WEBHOOK_BASIC_AUTH',
         'REDIS_URL',
+        'MAILGRAPH_REDIS_PREFIX',
         'MAILGRAPH_DATA_DIR',
         'LOG_LEVEL',
         'MAILGRAPH_QUERY_COST_LIMIT',
@@ -277,6 +296,8 @@ describe('configuration', () => {
         'MAILGRAPH_CORS_ORIGINS',
         'MAILGRAPH_GRAPHIQL',
         'MAILGRAPH_SHUTDOWN_GRACE_MS',
+        'MAILGRAPH_SUBSCRIPTIONS_PER_KEY',
+        'MAILGRAPH_SUBSCRIPTIONS_PER_CONNECTION',
       ].sort(),
     );
   });
@@ -337,6 +358,30 @@ describe('configuration', () => {
     expect(production.apiKeys.get('client-key-0123456789')).toEqual(new Set(['read', 'send']));
     expect(production.cloudflare.zoneIds).toEqual(['a'.repeat(32)]);
     expectDeeplyFrozen(loadSandboxServerConfig({}), 'sandboxServerConfig');
+  });
+
+  it('pulls the emulator’s events queue in sandbox mode, and another queue only with the credentials to pull it', () => {
+    const queueId = (env: Record<string, string>) => loadConfig(env).events.cloudflareQueueId;
+    expect(queueId({})).toBe(SANDBOX_CLOUDFLARE.eventsQueueId);
+    expect(queueId({ CLOUDFLARE_EVENTS_QUEUE_ID: 'q-1' })).toBe('q-1');
+    expect(queueId(live)).toBeNull();
+    const cloudflare = {
+      ...live,
+      CLOUDFLARE_API_TOKEN: 'cf-live-token-0123',
+      CLOUDFLARE_ACCOUNT_ID: 'acc0123',
+    };
+    // With its own Cloudflare account, even sandbox mode pulls no queue it was not given.
+    expect(queueId({ ...cloudflare, MAILGRAPH_SANDBOX: 'true' })).toBeNull();
+    expect(queueId({ ...cloudflare, CLOUDFLARE_EVENTS_QUEUE_ID: 'a'.repeat(32) })).toBe('a'.repeat(32));
+    const { CLOUDFLARE_ACCOUNT_ID: _, ...tokenOnly } = cloudflare;
+    for (const env of [
+      { ...cloudflare, CLOUDFLARE_EVENTS_QUEUE_ID: 'a'.repeat(33) },
+      { ...cloudflare, CLOUDFLARE_EVENTS_QUEUE_ID: 'a/b' },
+      { ...tokenOnly, CLOUDFLARE_EVENTS_QUEUE_ID: 'q-1' },
+      { ...live, CLOUDFLARE_EVENTS_QUEUE_ID: 'q-1' },
+    ]) {
+      expectCleanRefusal(refusal(env), 'CLOUDFLARE_EVENTS_QUEUE_ID');
+    }
   });
 
   it('fills in the demo credentials in sandbox mode, and the emulator URLs only through withSandboxUrls', () => {

@@ -285,8 +285,10 @@ describe('cross-site requests', () => {
       });
       expect(preflight.status).toBe(204);
       expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
-      expect(preflight.headers.get('access-control-allow-methods')).toBe('GET, POST');
+      expect(preflight.headers.get('access-control-allow-methods')).toBe('GET, POST, PUT, DELETE');
       expect(preflight.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization');
+      // graphql-sse's single-connection mode sends its stream token from the page.
+      expect(preflight.headers.get('access-control-allow-headers')).toContain('x-graphql-event-stream-token');
       expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();
       const refused = await fetch(`${listed.url}/graphql`, {
         method: 'OPTIONS',

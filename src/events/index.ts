@@ -5,9 +5,11 @@ import { LmdbEventLog } from './lmdb-log.js';
 import type { EventLog } from './log.js';
 import { RedisEventLog } from './redis-log.js';
 
-export function createEventLog(config: Pick<Config, 'redisUrl' | 'dataDir' | 'events'>): EventLog {
+export function createEventLog(
+  config: Pick<Config, 'redisUrl' | 'redisPrefix' | 'dataDir' | 'events'>,
+): EventLog {
   const { retentionMs } = config.events;
   return config.redisUrl
-    ? new RedisEventLog({ url: config.redisUrl, retentionMs })
+    ? new RedisEventLog({ url: config.redisUrl, prefix: config.redisPrefix, retentionMs })
     : new LmdbEventLog(join(config.dataDir, 'events'), { retentionMs });
 }

@@ -5,7 +5,6 @@
  * only once LMDB reports the transaction flushed to disk, so an acknowledged event survives `kill -9`.
  * One process owns a data directory; several instances share events through Redis instead.
  */
-import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { type Database, type RootDatabase, open } from 'lmdb';
 import { ValidationError } from '../errors.js';
@@ -18,6 +17,8 @@ import {
   type NewEvent,
   type ReadOptions,
   type StoredEvent,
+  type SubscribeOptions,
+  TopicListeners,
 } from './log.js';
 
 interface Row {
@@ -33,7 +34,7 @@ export class LmdbEventLog implements EventLog {
   private readonly topics: Database<number, [string, number]>;
   private readonly dedupe: Database<number, string>;
   private readonly meta: Database<number, string>;
-  private readonly emitter = new EventEmitter();
+  private readonly listeners = new TopicListeners();
   private readonly now: () => number;
 
   constructor(
@@ -47,7 +48,6 @@ export class LmdbEventLog implements EventLog {
     this.topics = this.root.openDB<number, [string, number]>({ name: 'topics' });
     this.dedupe = this.root.openDB<number, string>({ name: 'dedupe' });
     this.meta = this.root.openDB<number, string>({ name: 'meta' });
-    this.emitter.setMaxListeners(0);
   }
 
   async append(batch: NewEvent[]): Promise<AppendResult> {
@@ -77,7 +77,7 @@ export class LmdbEventLog implements EventLog {
       return stored;
     });
     await this.root.flushed;
-    for (const event of fresh) this.emitter.emit('event', event);
+    for (const event of fresh) this.listeners.emit(event);
     return { events: results, duplicates: batch.length - fresh.length };
   }
 
@@ -111,9 +111,8 @@ export class LmdbEventLog implements EventLog {
     return found;
   }
 
-  subscribe(listener: (event: StoredEvent) => void): () => void {
-    this.emitter.on('event', listener);
-    return () => this.emitter.off('event', listener);
+  subscribe(listener: (event: StoredEvent) => void, options: SubscribeOptions = {}): () => void {
+    return this.listeners.add(listener, options.topic);
   }
 
   compare(a: string, b: string): number {
@@ -148,7 +147,7 @@ export class LmdbEventLog implements EventLog {
   }
 
   async close(): Promise<void> {
-    this.emitter.removeAllListeners();
+    this.listeners.clear();
     await this.root.close();
   }
 

@@ -52,8 +52,11 @@ export interface EventLog {
   /** Stores the events durably (resolves only once they would survive a crash), each at most once. */
   append(events: NewEvent[]): Promise<AppendResult>;
   read(options: ReadOptions): Promise<StoredEvent[]>;
-  /** Every event stored from now on, by any instance, in order; returns the unsubscribe function. */
-  subscribe(listener: (event: StoredEvent) => void): () => void;
+  /**
+   * Every event stored from now on, by any instance, in order (only those under `options.topic` when it is
+   * given); returns the unsubscribe function.
+   */
+  subscribe(listener: (event: StoredEvent) => void, options?: SubscribeOptions): () => void;
   /** Orders two positions of this log. */
   compare(a: string, b: string): number;
   /** Whether the log is usable (for /ready). */
@@ -61,6 +64,11 @@ export interface EventLog {
   /** Drops events older than the retention window; returns how many. */
   prune(): Promise<number>;
   close(): Promise<void>;
+}
+
+export interface SubscribeOptions {
+  /** Only events under this topic; every event when absent or `all`. */
+  topic?: string;
 }
 
 export interface EventLogOptions {
@@ -81,6 +89,49 @@ export class CursorExpiredError extends MailgraphError {
 export const ALL_TOPIC = 'all';
 
 /**
+ * The live listeners of one log by topic, for the implementations: a new event is handed to the listeners of
+ * `all` and to those of each of its topics, so that a follower of one message is not handed (and does not
+ * filter) every event of the log.
+ */
+export class TopicListeners {
+  private readonly byTopic = new Map<string, Set<(event: StoredEvent) => void>>();
+
+  add(listener: (event: StoredEvent) => void, topic: string = ALL_TOPIC): () => void {
+    let listeners = this.byTopic.get(topic);
+    if (listeners === undefined) {
+      listeners = new Set();
+      this.byTopic.set(topic, listeners);
+    }
+    const entry = (event: StoredEvent) => listener(event);
+    listeners.add(entry);
+    return () => {
+      const current = this.byTopic.get(topic);
+      if (current?.delete(entry) && current.size === 0) this.byTopic.delete(topic);
+    };
+  }
+
+  emit(event: StoredEvent): void {
+    this.emitTo(ALL_TOPIC, event);
+    for (const topic of event.topics) if (topic !== ALL_TOPIC) this.emitTo(topic, event);
+  }
+
+  clear(): void {
+    this.byTopic.clear();
+  }
+
+  private emitTo(topic: string, event: StoredEvent): void {
+    const listeners = this.byTopic.get(topic);
+    if (listeners === undefined) return;
+    if (listeners.size === 1) {
+      for (const listener of listeners) listener(event);
+      return;
+    }
+    // A listener may unsubscribe (or another subscribe) while the event is handed out.
+    for (const listener of [...listeners]) listener(event);
+  }
+}
+
+/**
  * Follows a topic from a position: first every stored event after `after`, then the live ones, in order,
  * with none twice and none lost in between (live events that arrive during the replay are held back and
  * delivered after it, minus those the replay already gave).
@@ -92,15 +143,19 @@ export async function* follow(
   const topic = options.topic ?? ALL_TOPIC;
   const queue: StoredEvent[] = [];
   let wake: (() => void) | null = null;
-  const unsubscribe = log.subscribe((event) => {
-    if (!event.topics.includes(topic) && topic !== ALL_TOPIC) return;
-    queue.push(event);
-    wake?.();
-  });
-  const aborted = new Promise<void>((resolve) => {
-    if (options.signal?.aborted) resolve();
-    options.signal?.addEventListener('abort', () => resolve(), { once: true });
-  });
+  const unsubscribe = log.subscribe(
+    (event) => {
+      // A log that ignores the topic option hands over every event.
+      if (topic !== ALL_TOPIC && !event.topics.includes(topic)) return;
+      queue.push(event);
+      wake?.();
+    },
+    { topic },
+  );
+  // One listener for the whole stream (a race against a shared promise at every wait would pile up
+  // reactions on it for as long as the stream lives).
+  const onAbort = () => wake?.();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     let last = options.after ?? null;
     // Replay what is stored, page by page, until a page comes back short.
@@ -120,16 +175,14 @@ export async function* follow(
         last = event.position;
       }
       if (options.signal?.aborted) return;
-      await Promise.race([
-        new Promise<void>((resolve) => {
-          wake = resolve;
-        }),
-        aborted,
-      ]);
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
       wake = null;
       if (options.signal?.aborted) return;
     }
   } finally {
+    options.signal?.removeEventListener('abort', onAbort);
     unsubscribe();
   }
 }

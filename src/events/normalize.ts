@@ -47,8 +47,13 @@ const CLOUDFLARE_KINDS: Record<string, string> = {
   'cf.email.sending.message.complained': 'complaint',
 };
 
+/**
+ * The topic of a message's events. A Message-ID is the same message with or without its angle brackets
+ * (Cloudflare's send result and events carry them, QUEUES-PULL.md §5), so the topic drops them: a
+ * subscriber may pass either form.
+ */
 export function messageTopic(messageId: string): string {
-  return `message:${messageId}`;
+  return `message:${messageId.replace(/^<(.*)>$/, '$1')}`;
 }
 
 function hash(value: unknown): string {
@@ -134,15 +139,39 @@ export function cloudMailinEvents(body: unknown): NewEvent[] {
 }
 
 /**
+ * A queue message's `body` as the event object it carries (QUEUES-PULL.md §2): by its metadata's
+ * `CF-Content-Type`, plain text or JSON text, else (`json`, the default, and `bytes`) base64 of JSON,
+ * though `json` bodies were also seen as plain JSON text, so that is tried first. A Worker receives the
+ * body already decoded (an object), which is taken as it is. Null when it is none of these (`v8`, which
+ * a pull consumer cannot decode, included).
+ */
+export function decodeQueueBody(body: unknown, metadata?: unknown): unknown {
+  if (typeof body !== 'string') return body ?? null;
+  const contentType = isObject(metadata) ? metadata['CF-Content-Type'] : undefined;
+  if (contentType === 'v8') return null;
+  const plain = safeJson(body);
+  if (isObject(plain) && typeof plain.type === 'string') return plain;
+  if (contentType === 'text') return plain;
+  const compact = body.replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(compact) || compact.length === 0) return null;
+  return safeJson(Buffer.from(compact, 'base64').toString('utf8'));
+}
+
+/**
  * Cloudflare Email Sending events, as a Queue delivers them (`{type, source, payload, metadata}`), posted
- * one at a time, as an array, or as a pull batch (`{messages: [{body}]}`) forwarded from a Worker.
+ * one at a time, as an array, or as a pull batch (`{messages: [{body, metadata}]}`, with bodies as the
+ * HTTP pull API gives them or already decoded as a Worker sees them), or the pull API's whole answer
+ * (`{result: {messages}}`).
  */
 export function cloudflareEvents(body: unknown): NewEvent[] {
-  const items: unknown[] = Array.isArray(body)
-    ? body
-    : isObject(body) && Array.isArray(body.messages)
-      ? (body.messages as unknown[]).map((message) => (isObject(message) ? message.body : message))
-      : [body];
+  const batch = isObject(body) && isObject(body.result) ? body.result : body;
+  const items: unknown[] = Array.isArray(batch)
+    ? batch
+    : isObject(batch) && Array.isArray(batch.messages)
+      ? (batch.messages as unknown[]).map((message) =>
+          isObject(message) ? decodeQueueBody(message.body, message.metadata) : message,
+        )
+      : [batch];
   if (items.length > MAX_EVENTS_PER_POST) {
     throw new WebhookBodyError([`at most ${MAX_EVENTS_PER_POST} events per POST, got ${items.length}`]);
   }
@@ -168,11 +197,11 @@ export function cloudflareEvents(body: unknown): NewEvent[] {
     const delivery = isObject(p.delivery) ? p.delivery : {};
     const metadata = isObject(parsed.metadata) ? parsed.metadata : {};
     const time = timeOf(metadata.eventTimestamp);
-    // Cloudflare's Message-ID may come with or without angle brackets; the send result has none.
-    const bareId = messageId.replace(/^<(.*)>$/, '$1');
+    // The Message-ID as Cloudflare sent it, which matches the send result's `message_id` byte for byte,
+    // angle brackets included (QUEUES-PULL.md §5); the topic drops the brackets (`messageTopic`).
     const payload: MessageEventPayload = {
       provider: 'CLOUDFLARE',
-      messageId: bareId,
+      messageId,
       recipient: recipient.toLowerCase(),
       kind: CLOUDFLARE_KINDS[type] ?? 'other',
       rawKind: type,
@@ -188,7 +217,7 @@ export function cloudflareEvents(body: unknown): NewEvent[] {
     events.push({
       dedupeKey: `cloudflare:event:${eventId}`,
       type: 'message_event',
-      topics: [messageTopic(bareId), 'provider:CLOUDFLARE'],
+      topics: [messageTopic(messageId), 'provider:CLOUDFLARE'],
       occurredAt: time.ms,
       payload,
     });

@@ -5,7 +5,6 @@
  * events to its local subscribers. Durability is Redis's own: an append resolves once Redis has the
  * event, so run Redis with AOF (`appendonly yes`) where acknowledged events must survive a Redis restart.
  */
-import { EventEmitter } from 'node:events';
 import { Redis } from 'ioredis';
 import { ValidationError } from '../errors.js';
 import {
@@ -17,6 +16,8 @@ import {
   type NewEvent,
   type ReadOptions,
   type StoredEvent,
+  type SubscribeOptions,
+  TopicListeners,
 } from './log.js';
 
 interface Row {
@@ -49,7 +50,7 @@ export interface RedisEventLogOptions extends EventLogOptions {
 export class RedisEventLog implements EventLog {
   private readonly redis: Redis;
   private readonly reader: Redis;
-  private readonly emitter = new EventEmitter();
+  private readonly listeners = new TopicListeners();
   private readonly prefix: string;
   private readonly now: () => number;
   private closed = false;
@@ -64,7 +65,6 @@ export class RedisEventLog implements EventLog {
     this.redis = new Redis(options.url, connection);
     this.reader = new Redis(options.url, { ...connection, maxRetriesPerRequest: null });
     this.redis.defineCommand('mailgraphAppend', { numberOfKeys: 3, lua: APPEND });
-    this.emitter.setMaxListeners(0);
     this.tail = this.reader
       .xrevrange(this.key('events'), '+', '-', 'COUNT', 1)
       .then((entries) => entries[0]?.[0] ?? '0-0');
@@ -81,16 +81,19 @@ export class RedisEventLog implements EventLog {
     const receivedAt = this.now();
     const pipeline = this.redis.pipeline();
     const seen = new Map<string, number>();
+    const rows: string[] = [];
     for (const event of batch) {
       if (seen.has(event.dedupeKey)) continue;
       seen.set(event.dedupeKey, seen.size);
       const topics = [...new Set([ALL_TOPIC, ...event.topics])];
       const row: Row = { receivedAt, event: { ...event, topics } };
+      const json = JSON.stringify(row);
+      rows.push(json);
       (pipeline as unknown as { mailgraphAppend(...args: unknown[]): void }).mailgraphAppend(
         this.key('events'),
         this.key(`dedupe:${event.dedupeKey}`),
         this.key('topics'),
-        JSON.stringify(row),
+        json,
         String(this.options.retentionMs),
         this.key('topic:'),
         ...topics,
@@ -102,8 +105,15 @@ export class RedisEventLog implements EventLog {
       const [fresh, id] = reply as [number, string];
       return { fresh: fresh === 1, id };
     });
-    const ids = [...new Set(outcomes.map((outcome) => outcome.id))];
-    const byId = new Map((await this.fetch(ids)).map((event) => [event.position, event]));
+    // A new event is what this append wrote (read back as a read would: from its JSON); only a duplicate's
+    // earlier event is read from the stream.
+    const byId = new Map<string, StoredEvent>();
+    outcomes.forEach((outcome, i) => {
+      if (outcome.fresh)
+        byId.set(outcome.id, parseEntry(outcome.id, ['e', rows[i] as string]) as StoredEvent);
+    });
+    const earlier = [...new Set(outcomes.filter((o) => !o.fresh).map((o) => o.id))];
+    for (const event of await this.fetch(earlier)) byId.set(event.position, event);
     const events = batch.map((event) => {
       const outcome = outcomes[seen.get(event.dedupeKey) as number] as { id: string };
       const stored = byId.get(outcome.id);
@@ -141,9 +151,8 @@ export class RedisEventLog implements EventLog {
     return this.fetch(members.map(idOf));
   }
 
-  subscribe(listener: (event: StoredEvent) => void): () => void {
-    this.emitter.on('event', listener);
-    return () => this.emitter.off('event', listener);
+  subscribe(listener: (event: StoredEvent) => void, options: SubscribeOptions = {}): () => void {
+    return this.listeners.add(listener, options.topic);
   }
 
   compare(a: string, b: string): number {
@@ -189,7 +198,7 @@ export class RedisEventLog implements EventLog {
 
   async close(): Promise<void> {
     this.closed = true;
-    this.emitter.removeAllListeners();
+    this.listeners.clear();
     this.reader.disconnect();
     await this.following.catch(() => undefined);
     await this.redis.quit().catch(() => undefined);
@@ -211,7 +220,7 @@ export class RedisEventLog implements EventLog {
         for (const [id, fields] of entries) {
           last = id;
           const event = parseEntry(id, fields);
-          if (event) this.emitter.emit('event', event);
+          if (event) this.listeners.emit(event);
         }
       }
     }

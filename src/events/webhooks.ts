@@ -2,12 +2,24 @@
  * The webhook endpoints: authenticate (Basic, constant time, any of the configured credentials), read
  * the body with a streaming limit, turn it into events, store them in the log, and only then answer 2xx.
  * The status codes are what the providers act on: 401 bad credentials, 400 malformed, 413 oversized,
- * 415 not JSON; a 5xx whenever the events could not be stored, so that the provider retries.
+ * 415 not JSON; a 5xx whenever the events could not be stored, so that the provider retries. CloudMailin's
+ * inbound mail (`/webhooks/cloudmailin/inbound`) comes as JSON (`json+n`) or multipart/form-data
+ * (`multipart+n`, read by `readForm`); there a 4xx bounces the mail to its sender, a 5xx delays it.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { WebhookCredential } from '../config.js';
-import type { EventLog, NewEvent } from './log.js';
+import type { BlobStore } from './inbound-blobs.js';
+import { readForm } from './inbound-form.js';
+import {
+  type DecodedInbound,
+  type FormBody,
+  inboundAddressOf,
+  inboundEvent,
+  inboundFromForm,
+  inboundFromJson,
+} from './inbound.js';
+import type { EventLog, NewEvent, StoredEvent } from './log.js';
 import { WebhookBodyError, cloudMailinEvents, cloudflareEvents } from './normalize.js';
 
 export interface WebhookDeps {
@@ -15,14 +27,33 @@ export interface WebhookDeps {
   credentials: readonly WebhookCredential[];
   maxBytes: number;
   logger?: { warn(object: object, message: string): void; error(object: object, message: string): void };
-  /** Called with what each accepted POST stored (metrics, cache freshness). */
-  onStored?: (provider: 'CLOUDMAILIN' | 'CLOUDFLARE', stored: number, duplicates: number) => void;
+  /** Where inbound mail's large parts go (src/events/inbound-blobs.ts); in the event itself when absent. */
+  blobs?: BlobStore | null;
+  /**
+   * Called with what each accepted POST stored (metrics, cache freshness), before the 2xx; `events` are
+   * the POST's events as stored (a redelivery's too). A failure here is logged, never answered.
+   */
+  onStored?: (
+    provider: 'CLOUDMAILIN' | 'CLOUDFLARE',
+    stored: number,
+    duplicates: number,
+    events: StoredEvent[],
+  ) => void | Promise<void>;
 }
 
 type Parser = (body: unknown) => NewEvent[];
 
-const ROUTES: Record<string, { provider: 'CLOUDMAILIN' | 'CLOUDFLARE'; parse: Parser }> = {
+interface Route {
+  provider: 'CLOUDMAILIN' | 'CLOUDFLARE';
+  /** A JSON body's events (WebhookBodyError: 400). */
+  parse?: Parser;
+  /** Inbound mail: JSON or multipart; decoded first (400), then its large parts stored (5xx). */
+  inbound?: true;
+}
+
+const ROUTES: Record<string, Route> = {
   '/webhooks/cloudmailin/events': { provider: 'CLOUDMAILIN', parse: cloudMailinEvents },
+  '/webhooks/cloudmailin/inbound': { provider: 'CLOUDMAILIN', inbound: true },
   '/webhooks/cloudflare/events': { provider: 'CLOUDFLARE', parse: cloudflareEvents },
 };
 
@@ -118,16 +149,21 @@ export async function handleWebhook(
     return;
   }
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-  if (type !== 'application/json') {
-    answer(res, 415, { error: 'The body must be application/json.' });
+  const multipart = route.inbound === true && type === 'multipart/form-data';
+  if (type !== 'application/json' && !multipart) {
+    const types = route.inbound ? 'application/json or multipart/form-data' : 'application/json';
+    answer(res, 415, { error: `The body must be ${types}.` });
     drainThenClose(req);
     return;
   }
-  let body: Buffer | 'too-large';
+  let body: Buffer | FormBody | 'too-large';
   try {
-    body = await readBody(req, deps.maxBytes);
-  } catch {
-    answer(res, 400, { error: 'The body could not be read.' });
+    body = multipart ? await readForm(req, deps.maxBytes) : await readBody(req, deps.maxBytes);
+  } catch (error) {
+    answer(res, 400, {
+      error: error instanceof WebhookBodyError ? error.message : 'The body could not be read.',
+    });
+    drainThenClose(req);
     return;
   }
   if (body === 'too-large') {
@@ -136,8 +172,18 @@ export async function handleWebhook(
     return;
   }
   let events: NewEvent[];
+  let mail: { decoded: DecodedInbound; addressId: string | null } | null = null;
   try {
-    events = route.parse(JSON.parse(body.toString('utf8')));
+    if (route.inbound) {
+      const decoded = Buffer.isBuffer(body)
+        ? inboundFromJson(JSON.parse(body.toString('utf8')))
+        : inboundFromForm(body);
+      const param = new URLSearchParams((req.url ?? '').split('?')[1] ?? '').get('address');
+      mail = { decoded, addressId: inboundAddressOf(param, decoded) };
+      events = [];
+    } else {
+      events = (route.parse as Parser)(JSON.parse((body as Buffer).toString('utf8')));
+    }
   } catch (error) {
     const message = error instanceof WebhookBodyError ? error.message : 'The body is not valid JSON.';
     answer(res, 400, {
@@ -147,10 +193,24 @@ export async function handleWebhook(
     return;
   }
   try {
+    // Large parts of inbound mail are stored before the event that names them.
+    if (mail) events = [await inboundEvent(mail.decoded, { addressId: mail.addressId, blobs: deps.blobs })];
     const result = await deps.log.append(events);
     const stored = events.length - result.duplicates;
-    deps.onStored?.(route.provider, stored, result.duplicates);
-    answer(res, 200, { stored, duplicates: result.duplicates });
+    try {
+      await deps.onStored?.(route.provider, stored, result.duplicates, result.events);
+    } catch (error) {
+      deps.logger?.warn(
+        { provider: route.provider, cause: error instanceof Error ? error.message : String(error) },
+        'webhook onStored hook failed',
+      );
+    }
+    answer(res, 200, {
+      stored,
+      duplicates: result.duplicates,
+      // Where the mail is in the log (the sandbox's simulation reads it back from there).
+      ...(mail ? { position: result.events[0]?.position ?? null } : {}),
+    });
   } catch (error) {
     deps.logger?.error(
       { provider: route.provider, cause: error instanceof Error ? error.message : String(error) },

@@ -1,7 +1,8 @@
 /**
- * The Cloudflare Email Sending routes (NOTES §3, rows 1–11), relative to `/client/v4`. Handlers see a
- * request the emulator has already authenticated, rate-limited and scoped to the account or zone; they
- * answer with an envelope or throw `CloudflareApiError`.
+ * The Cloudflare Email Sending routes (NOTES §3, rows 1–11), and the Queues pull and ack routes of the
+ * events queue (QUEUES-PULL.md §2–§3), relative to `/client/v4`. Handlers see a request the emulator has
+ * already authenticated, rate-limited and scoped to the account, zone or queue; they answer with an
+ * envelope or throw `CloudflareApiError`.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import {
@@ -10,6 +11,7 @@ import {
   CLOUDFLARE_SUBDOMAIN_ERRORS,
 } from '../upstream/cloudflare-wire.js';
 import { CLOUDFLARE_GATE_ERRORS, CloudflareApiError, successBody } from './cloudflare-errors.js';
+import { type EmulatedQueue, validateAck, validatePull } from './cloudflare-queue.js';
 import {
   type CloudflareSentMessage,
   type CloudflareState,
@@ -35,8 +37,11 @@ import {
 import type { SandboxReply } from './http.js';
 import type { Random } from './random.js';
 
-/** What a route is scoped to: `{account_id}` (the send routes) or `{zone_id}` (the subdomain routes). */
-export type Scope = 'account' | 'zone';
+/**
+ * What a route is scoped to: `{account_id}` (the send routes), `{zone_id}` (the subdomain routes), or
+ * `{account_id}` and `{queue_id}` (the queue routes).
+ */
+export type Scope = 'account' | 'zone' | 'queue';
 
 export interface RouteContext {
   params: Record<string, string>;
@@ -45,6 +50,8 @@ export interface RouteContext {
   accountId: string;
   /** The zone (zone scope), already checked; `undefined` for account routes. */
   zone: CloudflareZone | undefined;
+  /** The queue (queue scope), already checked; `undefined` for the other routes. */
+  queue?: EmulatedQueue | undefined;
   /** The parsed JSON body; `undefined` when the body is empty. */
   json(): unknown;
 }
@@ -61,6 +68,8 @@ export interface RouteEnv {
   random: Random;
   seed: number;
   now: () => number;
+  /** Called with each accepted send (the emulator publishes its events to the queue). */
+  onSent?: (sent: CloudflareSentMessage) => void;
 }
 
 const ok = (body: unknown): SandboxReply => ({ status: 200, body });
@@ -80,6 +89,11 @@ function collection(items: unknown[]): SandboxReply {
       total_pages: Math.ceil(items.length / perPage),
     }),
   );
+}
+
+function queueOf(context: RouteContext): EmulatedQueue {
+  if (context.queue === undefined) throw new Error('queue route without a queue');
+  return context.queue;
 }
 
 function zoneOf(context: RouteContext): CloudflareZone {
@@ -152,7 +166,7 @@ export function cloudflareRoutes(env: RouteEnv): Route[] {
       message_id: messageId(random, domain),
     };
     for (const recipient of message.recipients) result[recipientOutcome(recipient)].push(recipient);
-    state.sent.push({
+    const sent: CloudflareSentMessage = {
       route,
       accountId: context.accountId,
       zoneId: record.zoneId,
@@ -163,7 +177,9 @@ export function cloudflareRoutes(env: RouteEnv): Route[] {
       sentAt: new Date(now()).toISOString(),
       request: structuredClone(request),
       result: structuredClone(result),
-    });
+    };
+    state.sent.push(sent);
+    env.onSent?.(structuredClone(sent));
     return ok(successBody(result));
   };
 
@@ -187,6 +203,21 @@ export function cloudflareRoutes(env: RouteEnv): Route[] {
         const body = context.json();
         return accept(context, 'send_raw', body, validateSendRaw(body));
       },
+    },
+    {
+      method: 'POST',
+      pattern: '/accounts/:account_id/queues/:queue_id/messages/pull',
+      scope: 'queue',
+      handle: (context) => {
+        const { batchSize, visibilityTimeoutMs } = validatePull(context.json());
+        return ok(successBody(queueOf(context).pull(batchSize, visibilityTimeoutMs)));
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/accounts/:account_id/queues/:queue_id/messages/ack',
+      scope: 'queue',
+      handle: (context) => ok(successBody(queueOf(context).ack(validateAck(context.json())))),
     },
     {
       method: 'GET',

@@ -26,6 +26,11 @@
  * - Bodies: JSON only (another content type is a 400 like malformed JSON: 10001 on send routes, 2001 on
  *   zone routes). Over the sandbox's 12 MiB body cap a request gets 413 with code 10200; between 5 MiB
  *   and the cap, a send gets 400/10200 from validation.
+ * - The events queue (`cloudflare-queue.ts`): the pull and ack routes of the one demo queue
+ *   (`SANDBOX_CLOUDFLARE.eventsQueueId`) take the same credentials; a missing or wrong one is 401/10000,
+ *   another account 403/10000, a queue id that is not 32 hex 400/10107, another queue 404/10104, a body
+ *   that is not JSON 400/10208 and a bad field 400/10207 (QUEUES-PULL.md §6 names the codes, not their
+ *   statuses). They are exempt from the rate limit (§4). Every accepted send publishes its events there.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import {
@@ -41,12 +46,14 @@ import {
   type CloudflareErrorSpec,
   errorReply,
 } from './cloudflare-errors.js';
+import { CLOUDFLARE_QUEUE_ERRORS, EmulatedQueue, sendingEvents } from './cloudflare-queue.js';
 import {
   type CloudflareDnsRecordOut,
   type CloudflareSentMessage,
   type CloudflareState,
   type CloudflareSubdomainView,
   type CloudflareZone,
+  randomFor,
   subdomainView,
   wireRecords,
 } from './cloudflare-records.js';
@@ -64,6 +71,7 @@ import { Random } from './random.js';
 import { SlidingWindowLimiter } from './rate-limit.js';
 
 export type { CloudflareDnsRecordOut, CloudflareSentMessage, CloudflareSubdomainView, CloudflareZone };
+export type { EmulatedQueue, QueueMessageView } from './cloudflare-queue.js';
 
 export interface CloudflareEmulatorOptions {
   seed: number;
@@ -83,6 +91,7 @@ export class CloudflareEmulator implements ProviderEmulator {
   private readonly limiter: SlidingWindowLimiter | null;
   private readonly quota: number;
   private readonly routes: Route[];
+  private readonly queues = new Map<string, EmulatedQueue>();
 
   constructor(options: CloudflareEmulatorOptions) {
     this.state = buildCloudflareDemo(options.seed);
@@ -95,12 +104,26 @@ export class CloudflareEmulator implements ProviderEmulator {
             CLOUDFLARE_LIMITS.windowSeconds * 1000,
             options.now,
           );
+    // The queue's ids come from a stream of their own, so publishing leaves the send ids as they were.
+    const queueRandom = randomFor(options.seed, 'events-queue');
+    const events = new EmulatedQueue(this.credentials.eventsQueueId, options.now, queueRandom);
+    this.queues.set(events.id, events);
     this.routes = cloudflareRoutes({
       state: this.state,
       random: new Random(options.seed),
       seed: options.seed,
       now: options.now,
+      onSent: (sent) => {
+        for (const event of sendingEvents(sent, options.now(), queueRandom)) events.publishEvent(event);
+      },
     });
+  }
+
+  /** The events queue (the demo one by default): its messages, and `publish` for tests. */
+  queue(id: string = this.credentials.eventsQueueId): EmulatedQueue {
+    const queue = this.queues.get(id);
+    if (queue === undefined) throw new Error(`no queue ${id} in the Cloudflare sandbox`);
+    return queue;
   }
 
   zones(): CloudflareZone[] {
@@ -175,10 +198,13 @@ export class CloudflareEmulator implements ProviderEmulator {
       return errorReply(
         route.scope === 'account'
           ? CLOUDFLARE_SEND_ERRORS.unauthorized
-          : CLOUDFLARE_GATE_ERRORS.unauthenticated,
+          : route.scope === 'queue'
+            ? CLOUDFLARE_QUEUE_ERRORS.unauthenticated
+            : CLOUDFLARE_GATE_ERRORS.unauthenticated,
       );
     }
-    if (this.limiter !== null) {
+    // Queue pulls and acks are exempt from the API limit (QUEUES-PULL.md §4).
+    if (this.limiter !== null && route.scope !== 'queue') {
       const decision = this.limiter.take(DEMO_USER);
       if (!decision.allowed) {
         const reply = errorReply(
@@ -203,6 +229,20 @@ export class CloudflareEmulator implements ProviderEmulator {
           CLOUDFLARE_SEND_ERRORS.forbidden,
           'the credential has no access to this account',
         );
+      }
+      if (route.scope === 'queue') {
+        if (params.account_id !== this.credentials.accountId) {
+          throw new CloudflareApiError(
+            CLOUDFLARE_QUEUE_ERRORS.forbidden,
+            'the credential has no access to this account',
+          );
+        }
+        const queueId = params.queue_id ?? '';
+        if (!/^[0-9a-fA-F]{32}$/.test(queueId)) {
+          throw new CloudflareApiError(CLOUDFLARE_QUEUE_ERRORS.malformedId, 'a queue id is 32 hex');
+        }
+        context.queue = this.queues.get(queueId.toLowerCase());
+        if (context.queue === undefined) throw new CloudflareApiError(CLOUDFLARE_QUEUE_ERRORS.notFound);
       }
       if (route.scope === 'zone') {
         context.zone = this.state.zones.find((zone) => zone.id === params.zone_id);
@@ -247,11 +287,13 @@ function headerValue(headers: IncomingHttpHeaders, name: string): string | undef
   return (Array.isArray(value) ? value[0] : value)?.trim();
 }
 
-function parseBody(request: SandboxRequest, scope: 'account' | 'zone'): unknown {
+function parseBody(request: SandboxRequest, scope: 'account' | 'zone' | 'queue'): unknown {
   const spec =
     scope === 'account'
       ? CLOUDFLARE_SEND_ERRORS.invalidRequestSchema
-      : CLOUDFLARE_GATE_ERRORS.invalidSubdomainRequest;
+      : scope === 'queue'
+        ? CLOUDFLARE_QUEUE_ERRORS.malformedBody
+        : CLOUDFLARE_GATE_ERRORS.invalidSubdomainRequest;
   if (request.body.length === 0) return undefined;
   if (!isJsonContentType(request.headers)) {
     throw new CloudflareApiError(spec, 'send the body as application/json');

@@ -32,14 +32,29 @@ export interface OutboundRecord {
 /** The show endpoint excludes these ("Internal events (process, spamd, complaint) are excluded"). */
 const INTERNAL_KINDS = new Set(['process', 'spamd', 'complaint']);
 
+/** Whether the show endpoint (and so the events webhook) leaves `kind` out. */
+export function isInternalKind(kind: string): boolean {
+  return INTERNAL_KINDS.has(kind);
+}
+
 /** When a freshly sent message's events happen, in ms after it was accepted. */
-export const OUTBOUND_TIMELINE_MS = {
-  dispatch: 1_000,
+export interface OutboundTimeline {
+  dispatch: number;
   /** delivery, bounce or the first soft_bounce */
-  outcome: 3_000,
+  outcome: number;
   /** the delivery that follows a soft_bounce */
+  retriedDelivery: number;
+}
+
+/**
+ * The default: a few hundred ms apart, so that a person watching a subscription in GraphiQL sees each
+ * event arrive on its own; tests zero them (`SandboxOptions.cloudmailinTimelineMs`) or move a fake clock.
+ */
+export const OUTBOUND_TIMELINE_MS: Readonly<OutboundTimeline> = Object.freeze({
+  dispatch: 400,
+  outcome: 800,
   retriedDelivery: 60_000,
-} as const;
+});
 
 export function remoteHostFor(email: string): string {
   const domain = email.slice(email.lastIndexOf('@') + 1).toLowerCase();
@@ -78,16 +93,20 @@ export function softBounceDetails(email: string): Record<string, string> {
 }
 
 /**
- * The timeline of a message sent through the emulator: registration now, dispatch a second later, then
+ * The timeline of a message sent through the emulator (`t`): registration now, then dispatch, then
  * delivery, unless the address contains "bounce" (a hard bounce) or "defer" (a soft_bounce, then
  * delivery on the retry). An internal `spamd` event is planned too, to exercise the show filter.
  */
-export function planSentEvents(email: string, messageId: string, sentAt: number): PlannedEvent[] {
+export function planSentEvents(
+  email: string,
+  messageId: string,
+  sentAt: number,
+  t: Readonly<OutboundTimeline> = OUTBOUND_TIMELINE_MS,
+): PlannedEvent[] {
   const local = email.toLowerCase();
-  const t = OUTBOUND_TIMELINE_MS;
   const events: PlannedEvent[] = [
     { kind: 'registration', at: sentAt, details: {} },
-    { kind: 'spamd', at: sentAt + 500, details: {} },
+    { kind: 'spamd', at: sentAt + t.dispatch / 2, details: {} },
     { kind: 'dispatch', at: sentAt + t.dispatch, details: { remote_host: remoteHostFor(email) } },
   ];
   if (local.includes('bounce')) {

@@ -6,6 +6,7 @@
 import type { Address, IncomingStatus, SentMessage } from '../upstream/cloudmailin-wire.js';
 import {
   type OutboundRecord,
+  type OutboundTimeline,
   detailView,
   lastEvents,
   planSentEvents,
@@ -66,6 +67,10 @@ export interface RouteEnv {
   now: () => number;
   pageSize: number;
   smtpUsername: string;
+  /** When a sent message's events happen. */
+  timeline: Readonly<OutboundTimeline>;
+  /** Called with each message accepted for sending (not test_mode), once it is stored. */
+  onSent?: (record: OutboundRecord) => void;
 }
 
 const ok = (body: unknown, status = 200): SandboxReply => ({ status, body });
@@ -280,7 +285,7 @@ export function cloudmailinRoutes(env: RouteEnv): Route[] {
           const emails = [
             ...new Map(message.recipients.map((email) => [email.toLowerCase(), email])).values(),
           ];
-          state.outbound.push({
+          const record: OutboundRecord = {
             id,
             from: message.from,
             subject: message.subject,
@@ -289,8 +294,13 @@ export function cloudmailinRoutes(env: RouteEnv): Route[] {
             tags: message.tags,
             createdAt: sentAt,
             historical: false,
-            recipients: emails.map((email) => ({ email, events: planSentEvents(email, id, sentAt) })),
-          });
+            recipients: emails.map((email) => ({
+              email,
+              events: planSentEvents(email, id, sentAt, env.timeline),
+            })),
+          };
+          state.outbound.push(record);
+          env.onSent?.(record);
         }
         const echo: SentMessage = {
           id,

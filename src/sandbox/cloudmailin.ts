@@ -15,6 +15,7 @@
  *   first by arrival in the emulator (demo `created_at`s are fixed in the past, the clock may be fake).
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import type { SimulatedInbound, SimulatedInboundMail } from '../events/inbound.js';
 import type {
   Address,
   CustomDomain,
@@ -23,7 +24,15 @@ import type {
   SendingDomain,
 } from '../upstream/cloudmailin-wire.js';
 import { SANDBOX_CLOUDMAILIN } from './accounts.js';
-import { detailView, summaryView } from './cloudmailin-outbound.js';
+import { receiveAndPost } from './cloudmailin-inbound.js';
+import {
+  OUTBOUND_TIMELINE_MS,
+  type OutboundRecord,
+  type OutboundTimeline,
+  detailView,
+  summaryView,
+} from './cloudmailin-outbound.js';
+import { playBackSend } from './cloudmailin-playback.js';
 import type { CloudMailinState } from './cloudmailin-records.js';
 import { type Access, ApiError, type Route, cloudmailinRoutes } from './cloudmailin-routes.js';
 import { UnprocessableError } from './cloudmailin-validate.js';
@@ -41,6 +50,7 @@ import {
 import { QuerySyntaxError } from './query-string.js';
 import { Random } from './random.js';
 import { SlidingWindowLimiter } from './rate-limit.js';
+import type { WebhookPoster, WebhookTarget } from './webhook-poster.js';
 
 export interface CloudMailinEmulatorOptions {
   seed: number;
@@ -48,6 +58,10 @@ export interface CloudMailinEmulatorOptions {
   pageSize: number;
   /** `null` turns the rate limit off. */
   ratePerMinute: number | null;
+  /** When a sent message's events happen (default OUTBOUND_TIMELINE_MS). */
+  timeline?: Partial<OutboundTimeline>;
+  /** Where sent messages' events are played back to (CloudMailin's events webhook); none when absent. */
+  webhooks?: WebhookPoster;
 }
 
 export type InboundMail = Partial<{ from: string; to: string; subject: string; status: string | number }>;
@@ -73,6 +87,8 @@ export class CloudMailinEmulator implements ProviderEmulator {
   private readonly state: CloudMailinState;
   private readonly limiter: SlidingWindowLimiter | null;
   private readonly routes: Route[];
+  /** Where simulated inbound mail is posted (the webhook target mailgraph set); none when absent. */
+  private readonly inboundTarget: () => WebhookTarget | null;
 
   constructor(options: CloudMailinEmulatorOptions) {
     this.random = new Random(options.seed);
@@ -82,12 +98,16 @@ export class CloudMailinEmulator implements ProviderEmulator {
       options.ratePerMinute === null
         ? null
         : new SlidingWindowLimiter(options.ratePerMinute, 60_000, options.now);
+    const webhooks = options.webhooks;
+    this.inboundTarget = () => webhooks?.target ?? null;
     this.routes = cloudmailinRoutes({
       state: this.state,
       random: this.random,
       now: options.now,
       pageSize: options.pageSize,
       smtpUsername: this.credentials.smtpUsername,
+      timeline: { ...OUTBOUND_TIMELINE_MS, ...options.timeline },
+      ...(webhooks ? { onSent: (record: OutboundRecord) => playBackSend(record, webhooks) } : {}),
     });
   }
 
@@ -126,6 +146,20 @@ export class CloudMailinEmulator implements ProviderEmulator {
     const status = inboundStatus(this.random, record, this.now(), mail);
     record.statuses.unshift(status);
     return structuredClone(status);
+  }
+
+  /**
+   * Mail arrives at an address and is posted as CloudMailin posts it, to mailgraph's inbound webhook
+   * (the target mailgraph set once it listened), then recorded as the newest incoming status, with the
+   * HTTP status mailgraph answered (src/sandbox/cloudmailin-inbound.ts).
+   */
+  async simulateInbound(mail: SimulatedInboundMail): Promise<SimulatedInbound> {
+    const record = this.addressRecord(mail.addressId);
+    const target = this.inboundTarget();
+    if (target === null) {
+      throw new Error('the emulator has no webhook target: it does not know where mailgraph listens');
+    }
+    return receiveAndPost({ mail, record, random: this.random, at: this.now(), target });
   }
 
   handle(request: SandboxRequest): ProviderResult {

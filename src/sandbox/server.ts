@@ -1,15 +1,22 @@
 /**
  * The sandbox: one loopback HTTP server (node:http, so mailgraph's undici transport is exercised for
- * real) that mounts each provider emulator under its own path prefix and records every call.
+ * real) that mounts each provider emulator under its own path prefix and records every call. What the
+ * providers push (CloudMailin's events webhook) it posts to the target mailgraph names once it listens
+ * (`setWebhookTarget`), on its scheduler.
  */
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CloudflareEmulator } from './cloudflare.js';
+import type { OutboundTimeline } from './cloudmailin-outbound.js';
 import { CloudMailinEmulator } from './cloudmailin.js';
 import type { AuthKind, ProviderEmulator, SandboxReply } from './http.js';
+import { type Scheduler, dueOnlyScheduler, timerScheduler } from './scheduler.js';
+import { type WebhookLogger, WebhookPoster, type WebhookTarget } from './webhook-poster.js';
 
 export type { CloudflareEmulator } from './cloudflare.js';
 export type { CloudMailinEmulator, InboundMail } from './cloudmailin.js';
+export type { Scheduler } from './scheduler.js';
+export type { WebhookDelivery, WebhookPoster, WebhookTarget } from './webhook-poster.js';
 
 export interface SandboxOptions {
   /** Default '127.0.0.1' (loopback only). */
@@ -28,6 +35,18 @@ export interface SandboxOptions {
   seed?: number;
   /** Clock in ms, default Date.now: created_at of new things, rate-limit windows, outbound event progress. */
   now?: () => number;
+  /**
+   * When webhook playback and its retries run, and on which clock (its `now` is the default clock). Default:
+   * real timers; with a `now` of the test's but no scheduler, only what is due at once is posted, since
+   * nothing says when that clock moves.
+   */
+  scheduler?: Scheduler;
+  /** When a sent CloudMailin message's events happen, in ms after the send (default 0 / 400 / 800 ms, 60 s). */
+  cloudmailinTimelineMs?: Partial<OutboundTimeline>;
+  /** Waits before retrying a failed webhook POST (default 1 s, 4 s, 16 s; `[]` never retries). */
+  webhookRetryDelaysMs?: readonly number[];
+  /** Where a dropped or refused webhook POST is logged (default: stderr). */
+  logger?: WebhookLogger;
 }
 
 export interface RecordedCall {
@@ -51,6 +70,13 @@ export interface Sandbox {
   /** `${url}/cloudflare/client/v4`: mailgraph's CLOUDFLARE_API_URL (the client appends /accounts/… and /zones/…). */
   cloudflareUrl: string;
   cloudflare: CloudflareEmulator;
+  /**
+   * Where the emulator posts what the providers would push to mailgraph (the webhooks under `/webhooks/`):
+   * mailgraph's origin and its webhook credentials, known once mailgraph listens; `null` stops posting.
+   */
+  setWebhookTarget(target: WebhookTarget | null): void;
+  /** What was posted to the webhook target (`deliveries`), and `idle()` to wait for POSTs in flight. */
+  webhooks: WebhookPoster;
   close(): Promise<void>;
 }
 
@@ -61,13 +87,22 @@ const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const host = options.host ?? '127.0.0.1';
-  const now = options.now ?? Date.now;
+  const now = options.now ?? options.scheduler?.now ?? Date.now;
+  const scheduler =
+    options.scheduler ?? (options.now === undefined ? timerScheduler() : dueOnlyScheduler(options.now));
   const rateLimits = options.rateLimits ?? true;
+  const webhooks = new WebhookPoster({
+    scheduler,
+    ...(options.webhookRetryDelaysMs ? { retryDelaysMs: options.webhookRetryDelaysMs } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
   const cloudmailin = new CloudMailinEmulator({
     seed: options.seed ?? 1,
     now,
     pageSize: options.pageSize ?? 20,
     ratePerMinute: rateLimits ? (options.cloudmailinRatePerMinute ?? 5) : null,
+    ...(options.cloudmailinTimelineMs ? { timeline: options.cloudmailinTimelineMs } : {}),
+    webhooks,
   });
   const cloudflare = new CloudflareEmulator({
     seed: options.seed ?? 1,
@@ -100,7 +135,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     cloudmailin,
     cloudflareUrl: `${url}${cloudflare.prefix}`,
     cloudflare,
-    close: () => closeServer(server),
+    setWebhookTarget: (target) => webhooks.setTarget(target),
+    webhooks,
+    close: async () => {
+      await webhooks.close();
+      await closeServer(server);
+    },
   };
 }
 

@@ -44,6 +44,9 @@ export const builder = new SchemaBuilder<{
   defaultFieldNullability: false,
   plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin],
   scopeAuth: {
+    // A subscription field's scopes are checked when the subscription starts, not at each event: a key
+    // without them never starts the stream (by default only each event would be refused, while it runs).
+    authorizeOnSubscribe: true,
     authScopes: (context) => ({
       read: context.scopes.has('read'),
       send: context.scopes.has('send'),

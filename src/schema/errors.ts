@@ -69,6 +69,8 @@ export const ERROR_CODES = {
   BAD_USER_INPUT: 'A variable does not have the type its definition declares.',
   CURSOR_EXPIRED:
     'The subscription cursor is older than the event retention window (MAILGRAPH_EVENT_RETENTION_HOURS): resync, then subscribe without `after`.',
+  TOO_MANY_SUBSCRIPTIONS:
+    'The API key, or this connection, already holds as many live subscriptions as it may (MAILGRAPH_SUBSCRIPTIONS_PER_KEY, MAILGRAPH_SUBSCRIPTIONS_PER_CONNECTION): end one first.',
   BAD_REQUEST:
     'The HTTP request was refused before GraphQL saw it (media type, Accept header, size); the message says which.',
   INTERNAL_SERVER_ERROR:

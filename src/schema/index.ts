@@ -13,6 +13,8 @@ import './sending-domain-operations.js';
 import './send-email.js';
 import './rate-limit.js';
 import './message-events.js';
+import './inbound-email.js';
+import './inbound-email-simulate.js';
 
 export const schema = builder.toSchema({ sortSchema: true });
 

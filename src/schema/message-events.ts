@@ -7,6 +7,7 @@ import type { Context } from '../context.js';
 import { ValidationError } from '../errors.js';
 import { ALL_TOPIC, type StoredEvent, follow } from '../events/log.js';
 import { type MessageEventPayload, messageTopic } from '../events/normalize.js';
+import { abortable } from '../subscriptions/abortable.js';
 import { builder } from './builder.js';
 import { EmailProviderEnum } from './errors.js';
 import { MessageEventDetailsRef, MessageEventKindEnum, kindOf } from './outbound-message.js';
@@ -96,16 +97,25 @@ function matches(event: StoredEvent, filter: Filter): event is DeliveryEventShap
 
 async function* deliveryEvents(
   context: Context,
-  filter: Filter & { after?: string | null },
-  signal?: AbortSignal,
+  filter: Filter,
+  from: { topic: string; after: string | null },
+  signal: AbortSignal,
 ) {
-  const topic = filter.messageId ? messageTopic(filter.messageId) : ALL_TOPIC;
-  const after = filter.after ? positionOf(filter.after) : null;
-  // A cursor past retention fails here, before the subscription starts, with CURSOR_EXPIRED.
-  if (after !== null) await context.events.read({ after, topic, limit: 1 });
-  for await (const event of follow(context.events, { after, topic, ...(signal ? { signal } : {}) })) {
+  for await (const event of follow(context.events, { ...from, signal })) {
     if (matches(event, filter)) yield event;
   }
+}
+
+/**
+ * Checks the cursor before the stream starts, so that a bad or expired one is the operation's error
+ * (VALIDATION_FAILED, CURSOR_EXPIRED) on every transport rather than a failure in the middle of a stream.
+ * The stream ends as soon as its client leaves, even while it waits for the next event.
+ */
+async function subscribeToDeliveryEvents(context: Context, args: Filter & { after?: string | null }) {
+  const topic = args.messageId ? messageTopic(args.messageId) : ALL_TOPIC;
+  const after = args.after ? positionOf(args.after) : null;
+  if (after !== null) await context.events.read({ after, topic, limit: 1 });
+  return abortable((signal) => deliveryEvents(context, args, { topic, after }, signal));
 }
 
 builder.subscriptionType({
@@ -126,7 +136,7 @@ builder.subscriptionField('messageEvents', (t) =>
       after: t.arg.string({ description: 'Resume after this cursor (`DeliveryEvent.cursor`).' }),
     },
     authScopes: { read: true },
-    subscribe: (_root, args, context) => deliveryEvents(context, args),
+    subscribe: (_root, args, context) => subscribeToDeliveryEvents(context, args),
     resolve: (event) => event,
   }),
 );

@@ -2,8 +2,24 @@
  * Outbound messages: mail sent through CloudMailin (API or SMTP), each recipient with its delivery events.
  * The list carries each recipient's last event only; the full history comes from the show endpoint,
  * fetched once per message per request (DataLoader) and shared across requests (upstream cache).
+ *
+ * The event log keeps both fresh without a call: a recipient whose history the log holds from
+ * `registration` on is answered from the log, and the log's later events are laid over a cached list's
+ * `last_event` and a cached show's history (src/events/outbound-history.ts), so a delivery event shows at
+ * once instead of after the cache TTL.
+ *
+ * A send keeps the cached first page of the list (src/upstream/cloudmailin.ts): the messages sent through
+ * this process that it does not show yet are laid on top of it, their recipients' events from the log.
  */
 import type { Context } from '../context.js';
+import {
+  isLaidOnTop,
+  latestKind,
+  outboundDirectory,
+  wireEvent,
+  withSentOnFirstPage,
+} from '../events/outbound-history.js';
+import type { SentRecord } from '../upstream/cloudmailin-sent.js';
 import {
   MESSAGE_EVENT_KINDS,
   type MessageEvent,
@@ -140,7 +156,8 @@ const OutboundRecipientRef = builder.objectRef<RecipientShape>('OutboundRecipien
       resolve: async (recipient, _args, context) => {
         if (recipient.events) return recipient.events;
         const message = await context.loaders.outboundMessage.load(recipient.messageId);
-        const full = message.recipients.find((candidate) => candidate.email === recipient.email);
+        const email = recipient.email.toLowerCase();
+        const full = message.recipients.find((candidate) => candidate.email.toLowerCase() === email);
         return full?.events ?? [];
       },
     }),
@@ -195,13 +212,32 @@ builder.node(OutboundMessageRef, {
     recipients: t.field({
       type: [OutboundRecipientRef],
       description: 'Each recipient with its delivery events.',
-      resolve: (message) =>
-        message.recipients.map((recipient) => ({
-          messageId: message.id,
-          email: recipient.email,
-          lastEvent: recipient.last_event ?? recipient.events?.[recipient.events.length - 1]?.kind ?? null,
-          events: recipient.events,
-        })),
+      resolve: async (message, _args, context) => {
+        // A list item has no histories: the log's events are laid over its `last_event` (one local read).
+        const listed = message.recipients.some((recipient) => recipient.events === undefined);
+        const logged = listed ? await context.loaders.outboundMessageLog.load(message.id) : null;
+        const sentHere = isLaidOnTop(message);
+        return message.recipients.map((recipient): RecipientShape => {
+          if (recipient.events !== undefined || logged === null) {
+            return {
+              messageId: message.id,
+              email: recipient.email,
+              lastEvent:
+                recipient.last_event ?? recipient.events?.[recipient.events.length - 1]?.kind ?? null,
+              events: recipient.events,
+            };
+          }
+          const held = logged.get(recipient.email.toLowerCase());
+          return {
+            messageId: message.id,
+            email: recipient.email,
+            lastEvent: latestKind(recipient.last_event ?? null, held),
+            // The whole history is in the log: no show call for it. A message just sent, not listed yet,
+            // has the events the log holds (none before its registration arrives), without a show call.
+            events: held?.fromRegistration || sentHere ? (held?.events ?? []).map(wireEvent) : undefined,
+          };
+        });
+      },
     }),
   }),
 });
@@ -215,7 +251,36 @@ async function fetchOutbound(
   query: string | null,
   page: number,
 ): Promise<OutboundMessage[]> {
-  return await context.cloudmailin.listOutboundMessages({ query, page });
+  const messages = await context.cloudmailin.listOutboundMessages({ query, page });
+  // Their fields (from, subject, recipients…), which events do not carry, for answers built from the log.
+  const directory = outboundDirectory(context.events);
+  for (const message of messages) directory.remember(message);
+  return messages;
+}
+
+/**
+ * A message sent through this process as the list would show it, from what CloudMailin accepted: no
+ * Message-ID header yet (CloudMailin's answer to the send has none), created when its acceptance arrived,
+ * its recipients the To and Cc addresses (Bcc is not a CloudMailin field), without events.
+ */
+function sentRow({ message, acceptedAt }: SentRecord): OutboundMessage {
+  const emails = new Map<string, string>();
+  for (const { address } of [...parseAddresses(message.to), ...parseAddresses(message.cc)]) {
+    // One recipient per address whatever its case: where it first appears, as last written (as the emulator).
+    if (address !== '') emails.set(address.toLowerCase(), address);
+  }
+  return {
+    id: message.id,
+    from: message.from ?? null,
+    subject: message.subject ?? null,
+    message_id: null,
+    to: message.to ?? [],
+    cc: message.cc ?? [],
+    tags: message.tags ?? [],
+    test_mode: message.test_mode ?? false,
+    created_at: new Date(acceptedAt).toISOString(),
+    recipients: [...emails.values()].map((email) => ({ email, last_event: null })),
+  };
 }
 
 export const OutboundMessageConnection = connectionOf(
@@ -236,14 +301,20 @@ builder.queryFields((t) => ({
     authScopes: { read: true },
     resolve: (_root, args, context, info) => {
       const q = searchQueryOf(args.query);
+      const pages = {
+        pageSize: context.cloudmailin.pageSizeMemory('/outbound_messages'),
+        fetchPage: (page: number) => fetchOutbound(context, q, page),
+      };
       return paginateUpstream<OutboundMessage>(
         {
           identity: `cloudmailin:outbound_messages?query=${q ?? ''}`,
           paged: true,
-          pageSize: context.cloudmailin.pageSizeMemory('/outbound_messages'),
           key: (message) => message.id,
           time: (message) => dateOrNull(message.created_at)?.getTime() ?? null,
-          fetchPage: (page) => fetchOutbound(context, q, page),
+          // Whether a filtered list would show a sent message is the provider's search to say.
+          ...(q === null
+            ? withSentOnFirstPage(pages, () => context.cloudmailin.recentSends().map(sentRow))
+            : pages),
         },
         args,
         { exactEnd: asksHasNextPage(info) },

@@ -57,10 +57,11 @@ builder.queryField('rateLimits', (t) =>
     description:
       'The upstream call budget of each configured provider, now. Costs no upstream call; poll it to pace a dashboard.',
     authScopes: { read: true },
-    resolve: (_root, _args, context) => {
+    resolve: async (_root, _args, context) => {
+      // With REDIS_URL the budgets are Redis's, shared by every instance: asking costs a Redis round trip.
       const budgets: Array<[Provider, BudgetStatus | null]> = [
-        ['CLOUDMAILIN', context.cloudmailin.rateBudget()],
-        ['CLOUDFLARE', context.cloudflare.rateBudget()],
+        ['CLOUDMAILIN', await context.cloudmailin.rateBudget()],
+        ['CLOUDFLARE', await context.cloudflare.rateBudget()],
       ];
       return budgets.flatMap(([provider, status]) => (status ? [{ ...status, provider }] : []));
     },

@@ -1,8 +1,9 @@
 /**
  * The upstream response cache, shared across requests and filed by credential scope. Entries outlive their
  * TTL by a grace period so that, when the rate budget is spent, an expired answer can still be served
- * (flagged stale) instead of an error. The interface is async because a Redis implementation will
- * replace the in-memory one in multi-instance deployments.
+ * (flagged stale) instead of an error. The interface is async because with REDIS_URL the cache is
+ * Redis's (`RedisResponseCache` in redis-cache.ts), shared by every instance; `MemoryResponseCache` below
+ * serves one process. One suite holds both (test/upstream/cache.test.ts).
  */
 
 export interface CacheHit {
@@ -15,7 +16,12 @@ export interface CacheHit {
 export interface ResponseCache {
   /** A fresh entry, or an expired one still within the grace period, or undefined. */
   get(scope: string, key: string): Promise<CacheHit | undefined>;
-  set(scope: string, key: string, value: unknown, ttlSeconds: number): Promise<void>;
+  /**
+   * With `epoch`, stores only if the scope's invalidation epoch is still that one, checked atomically with
+   * the write where the store is shared (a write on another instance between the check and the store
+   * would otherwise leave the pre-write answer cached). In one process the caller's check suffices.
+   */
+  set(scope: string, key: string, value: unknown, ttlSeconds: number, epoch?: number): Promise<void>;
   /**
    * Drops every entry of `scope` whose key is `pathPrefix` or continues it at a boundary (`/`, `?`, `&`), so
    * `/addresses` covers `/addresses/x` and `/addresses?page=2` but not `/addresses_archive`.

@@ -14,6 +14,16 @@ import type { CloudflareConfig, UpstreamConfig } from '../config.js';
 import { MailgraphError, NotConfiguredError, UpstreamError, ValidationError } from '../errors.js';
 import { mapCloudflareError, parseRatelimit } from './cloudflare-errors.js';
 import {
+  QUEUE_LIMITS,
+  QUEUE_THROTTLE_CODES,
+  type QueueAckRequest,
+  type QueueAckResult,
+  type QueuePullRequest,
+  type QueuePullResult,
+  queueAckResultSchema,
+  queuePullResultSchema,
+} from './cloudflare-queue-wire.js';
+import {
   CLOUDFLARE_LIMITS,
   type CloudflareDnsRecord,
   type CloudflareDnsStatus,
@@ -81,6 +91,7 @@ const RESOURCE = {
   account: 'CloudflareAccount',
   zone: 'CloudflareZone',
   subdomain: 'CloudflareSendingSubdomain',
+  queue: 'CloudflareQueue',
 } as const;
 
 interface Credentials {
@@ -102,6 +113,8 @@ type CallSpec<T> = Omit<HttpRequest<Envelope>, 'schema' | 'authorization'> & {
   /** Validates the envelope's `result`. */
   result: ZodType<T, ZodTypeDef, unknown>;
   send?: boolean;
+  /** A queue route: a queue's own throttle (10250-10253) blocks that queue's calls, not the API budget. */
+  queueId?: string;
 };
 
 export class CloudflareClient {
@@ -110,6 +123,7 @@ export class CloudflareClient {
   private readonly accountId: string | null;
   private readonly credentials: Credentials | null;
   private readonly budgetLimit: BudgetLimit;
+  private readonly sentListeners = new Set<() => void>();
 
   constructor(options: CloudflareClientOptions) {
     const { config, upstream, shared } = options;
@@ -170,6 +184,69 @@ export class CloudflareClient {
       mime_message: input.mime_message,
     };
     return this.sendAny('/accounts/{account_id}/email/sending/send_raw', 'send_raw', body);
+  }
+
+  /**
+   * Calls `listener` after each accepted send (both routes), e.g. so that the events consumer looks for
+   * the send's events soon instead of at the end of its idle back-off. Returns the unsubscribe function.
+   */
+  onSent(listener: () => void): () => void {
+    this.sentListeners.add(listener);
+    return () => this.sentListeners.delete(listener);
+  }
+
+  // Queues (the Email Sending events consumer, src/events/cloudflare-queue.ts; QUEUES-PULL.md)
+
+  /**
+   * POST /accounts/{account_id}/queues/{queue_id}/messages/pull (§2): leases up to `batch_size` messages
+   * for `visibility_timeout_ms`. Never cached and never retried by the transport (every pull changes the
+   * queue); it takes the token's API budget like every other call, so the consumer shows in `rateLimits`.
+   */
+  async pullQueue(queueId: string, request: QueuePullRequest = {}): Promise<QueuePullResult> {
+    const body: QueuePullRequest = {};
+    if (request.batch_size !== undefined) {
+      body.batch_size = bounded('batch_size', request.batch_size, 1, QUEUE_LIMITS.maxBatchSize);
+    }
+    if (request.visibility_timeout_ms !== undefined) {
+      body.visibility_timeout_ms = bounded(
+        'visibility_timeout_ms',
+        request.visibility_timeout_ms,
+        1,
+        QUEUE_LIMITS.maxVisibilityTimeoutMs,
+      );
+    }
+    return this.queueCall(queueId, 'pull', body, queuePullResultSchema);
+  }
+
+  /**
+   * POST /accounts/{account_id}/queues/{queue_id}/messages/ack (§3): acknowledges (deletes) the leased
+   * messages in `acks` and puts those in `retries` back, after `delay_seconds`. Acking twice, or late, is
+   * harmless (§3), so a caller may repeat an ack whose answer it did not get.
+   */
+  async ackQueue(queueId: string, request: QueueAckRequest): Promise<QueueAckResult> {
+    const leaseId = (value: unknown, path: string): string => {
+      if (typeof value !== 'string' || value.length === 0 || value.length > 4096) {
+        throw invalid(path, 'must be the lease id of a pulled message');
+      }
+      return value;
+    };
+    const body: Required<QueueAckRequest> = {
+      acks: (request.acks ?? []).map((ack, i) => ({ lease_id: leaseId(ack?.lease_id, `acks.${i}`) })),
+      retries: (request.retries ?? []).map((retry, i) => ({
+        lease_id: leaseId(retry?.lease_id, `retries.${i}`),
+        ...(retry.delay_seconds === undefined
+          ? {}
+          : {
+              delay_seconds: bounded(
+                `retries.${i}.delay_seconds`,
+                retry.delay_seconds,
+                0,
+                QUEUE_LIMITS.maxRetryDelaySeconds,
+              ),
+            }),
+      })),
+    };
+    return this.queueCall(queueId, 'ack', body, queueAckResultSchema);
   }
 
   // Sending subdomains (zone routes)
@@ -352,15 +429,50 @@ export class CloudflareClient {
   }
 
   /** The API budget of the token as it stands now (1200 calls per 5 minutes); null without credentials. */
-  rateBudget(): BudgetStatus | null {
+  async rateBudget(): Promise<BudgetStatus | null> {
     return this.credentials === null ? null : this.budgets(this.credentials).api.status();
+  }
+
+  /** A pull or an ack: checked before any call (token, account, queue id), budgeted, never cached. */
+  private async queueCall<T>(
+    queueId: string,
+    action: 'pull' | 'ack',
+    body: object,
+    result: ZodType<T, ZodTypeDef, unknown>,
+  ): Promise<T> {
+    const c = this.token();
+    const accountId = this.accountId;
+    if (accountId === null) {
+      throw new NotConfiguredError(
+        'Cloudflare account id is not configured (needed to pull events from a queue)',
+        'CLOUDFLARE',
+      );
+    }
+    if (
+      typeof queueId !== 'string' ||
+      queueId.length > QUEUE_LIMITS.maxQueueIdLength ||
+      !ID_SHAPE.test(queueId)
+    ) {
+      throw invalid('queueId', 'must be a Cloudflare queue id (at most 32 letters, digits, - or _)');
+    }
+    const answer = await this.call(c, {
+      method: 'POST',
+      segments: ['accounts', accountId, 'queues', queueId, 'messages', action],
+      body,
+      result,
+      expect: [200],
+      route: `/accounts/{account_id}/queues/{queue_id}/messages/${action}`,
+      errorContext: { resource: RESOURCE.queue, id: queueId },
+      queueId,
+    });
+    return this.core.required(answer);
   }
 
   private budgets(c: Credentials): Budgets {
     return {
       api: this.core.budget(c.budgetScope, this.budgetLimit),
       // Sending quotas are per account, so this one follows the account-bearing scope.
-      sends: this.core.budget(`${c.scope}:sends`, { calls: 0, windowMs: 0 }),
+      sends: this.core.budget(`${c.scope}:sends`, NO_LIMIT),
     };
   }
 
@@ -371,11 +483,19 @@ export class CloudflareClient {
    * until the window resets, since tripping Cloudflare's limit blocks every call for 5 minutes.
    */
   private call<T>(c: Credentials, spec: CallSpec<T>): Promise<T | null> {
-    const { result: resultSchema, send = false, ...request } = spec;
+    const { result: resultSchema, send = false, queueId, ...request } = spec;
     const budgets = this.budgets(c);
     const api = { budget: budgets.api, refusal: 'call budget spent' };
+    // Unlimited, and blocked only by the queue's own throttle (QUEUE_THROTTLE_CODES).
+    const queue =
+      queueId === undefined ? undefined : this.core.budget(`${c.scope}:queue:${queueId}`, NO_LIMIT);
+    const first = send
+      ? [{ budget: budgets.sends, refusal: 'sending is throttled' }]
+      : queue
+        ? [{ budget: queue, refusal: 'the queue is throttled' }]
+        : [];
     return this.core.budgeted(
-      send ? [{ budget: budgets.sends, refusal: 'sending is throttled' }, api] : [api],
+      [...first, api],
       async () => {
         const response = await this.core.transport.request({
           ...request,
@@ -388,7 +508,14 @@ export class CloudflareClient {
       // A 429 on a send is the sending throttle's (10004, or a send route's 429 without it): it stops sends,
       // never reads. A 429 on a read is the API limit's, whatever its code. If the API limit tripped on a
       // send, the next read learns it from its own 429 (docs/decisions.md, "Retry-After caps").
-      () => (send ? budgets.sends : budgets.api),
+      // A queue's 429 with one of its own codes (overloaded, storage or free-tier limit, disabled) says
+      // nothing about the API limit: it blocks that queue's calls only.
+      (error) =>
+        send
+          ? budgets.sends
+          : queue && QUEUE_THROTTLE_CODES.has(Number(error.providerCode))
+            ? queue
+            : budgets.api,
     );
   }
 
@@ -423,7 +550,14 @@ export class CloudflareClient {
    */
   private mapError(status: number, body: unknown, headers: ResponseHeaders, context: ErrorContext) {
     const secrets = this.credentials === null ? [] : [this.credentials.token];
-    const routes = context.resource === RESOURCE.account ? 'send' : 'zone';
+    // Queue routes have codes of their own (QUEUES-PULL.md §6) with undocumented statuses: there the
+    // HTTP status alone decides, and only the codes common to every route are explained.
+    const routes =
+      context.resource === RESOURCE.account
+        ? 'send'
+        : context.resource === RESOURCE.queue
+          ? undefined
+          : 'zone';
     return mapCloudflareError(status, body, headers, {
       ...context,
       routes,
@@ -484,11 +618,30 @@ export class CloudflareClient {
         errorContext: { resource: RESOURCE.account, id: accountId },
         send: true,
       });
-      return this.core.required(result);
+      const sent = this.core.required(result);
+      for (const listener of this.sentListeners) {
+        try {
+          listener();
+        } catch {
+          // A listener's failure is its own; the send happened.
+        }
+      }
+      return sent;
     } catch (error) {
       throw maybeSent(error);
     }
   }
+}
+
+/** A budget that never runs out: only a provider 429 blocks it. */
+const NO_LIMIT: BudgetLimit = { calls: 0, windowMs: 0 };
+
+/** An integer in [min, max], or a ValidationError naming `path`. */
+function bounded(path: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw invalid(path, `must be an integer from ${min} to ${max}`);
+  }
+  return value;
 }
 
 function subdomainsPath(zoneId: string): string[] {

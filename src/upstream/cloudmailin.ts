@@ -6,7 +6,8 @@
 import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import type { CloudMailinConfig, UpstreamConfig } from '../config.js';
-import { ValidationError } from '../errors.js';
+import { SendOutcomeUnknownError, ValidationError } from '../errors.js';
+import { DEFAULT_STALE_GRACE_MS } from './cache.js';
 import {
   type CloudMailinCredentials,
   type ManagementCredentials,
@@ -15,6 +16,7 @@ import {
   resolveCredentials,
 } from './cloudmailin-credentials.js';
 import { mapCloudMailinError } from './cloudmailin-errors.js';
+import { OutdatedLists, SentLedger, type SentRecord } from './cloudmailin-sent.js';
 import {
   type Address,
   type AddressInput,
@@ -73,10 +75,19 @@ export class CloudMailinClient {
   private readonly core: ProviderCore;
   private readonly credentials: CloudMailinCredentials;
   private readonly ratePerMinute: number;
+  /** Accepted sends, laid over the cached first page of the outbound list by the graph. */
+  private readonly sent: SentLedger;
+  /** The other outbound list pages read, which a send drops. */
+  private readonly outdatedBySend = new OutdatedLists();
 
   constructor(options: CloudMailinClientOptions) {
     const { config, upstream, shared } = options;
     this.ratePerMinute = config.ratePerMinute;
+    // A cached page is served for its TTL, then as stale for the grace period: no longer can predate a send.
+    this.sent = new SentLedger({
+      now: shared.now,
+      maxAgeMs: upstream.cacheTtlSeconds * 1000 + DEFAULT_STALE_GRACE_MS,
+    });
     this.credentials = resolveCredentials(config);
     const transport = new HttpTransport({
       provider: 'CLOUDMAILIN',
@@ -199,6 +210,17 @@ export class CloudMailinClient {
     });
   }
 
+  /**
+   * Forgets the cached incoming statuses of an address (every page and query), so that the next read
+   * fetches them: new mail arrived (the inbound webhook stored it). No call, no budget.
+   */
+  async forgetIncomingStatuses(addressId: string): Promise<void> {
+    const m = this.credentials.management;
+    if (m === null) return;
+    const prefix = this.core.path([m.accountId, 'incoming_statuses'], [['address_id', addressId]]);
+    await this.core.invalidate(m.scope, [prefix]);
+  }
+
   async listCustomDomains(args: { addressId: string } & ListArgs): Promise<Fetched<CustomDomain[]>> {
     const m = this.management();
     return this.read(m, {
@@ -261,15 +283,28 @@ export class CloudMailinClient {
 
   async listOutboundMessages(args: ListArgs): Promise<Fetched<OutboundMessage[]>> {
     const o = this.outbound();
+    const query: Query = [['outbound_account_id', o.outboundAccountId], ...listQuery(args)];
+    // The unfiltered first page stays cached across sends (see `recentSends`); the others do not.
+    const firstPage = !query.some(([name, value]) => name === 'query' || (name === 'page' && value !== 1));
+    if (!firstPage) {
+      this.outdatedBySend.note(this.core.path([o.management.accountId, 'outbound_messages'], query));
+    }
     // No priming: list items lack the recipients' `events` that the show response carries.
-    return this.read(o, {
-      method: 'GET',
-      segments: [o.management.accountId, 'outbound_messages'],
-      query: [['outbound_account_id', o.outboundAccountId], ...listQuery(args)],
-      schema: outboundMessageListSchema,
-      expect: [200],
-      route: '/outbound_messages',
-    });
+    const fetched = await this.read(
+      o,
+      {
+        method: 'GET',
+        segments: [o.management.accountId, 'outbound_messages'],
+        query,
+        schema: outboundMessageListSchema,
+        expect: [200],
+        route: '/outbound_messages',
+      },
+      undefined,
+      firstPage ? (startedAt) => this.sent.settle(startedAt) : undefined,
+    );
+    if (firstPage) this.sent.listed(fetched.data.map((message) => message.id));
+    return fetched;
   }
 
   async getOutboundMessage(id: string): Promise<Fetched<OutboundMessage>> {
@@ -365,10 +400,21 @@ export class CloudMailinClient {
     return { domain, verified: status === 200 };
   }
 
+  /**
+   * The messages CloudMailin accepted from this process that the cached first page of the outbound list
+   * may not show yet, newest first: a send keeps that page instead of dropping it (one list call per send
+   * would overrun the 5 calls a minute), and the graph lays these on top (src/schema/outbound-message.ts).
+   * Sends in `test_mode` are not among them (CloudMailin lists nothing for them), nor sends this process
+   * has since seen on the first page or fetched the first page after (see cloudmailin-sent.ts).
+   */
+  recentSends(): SentRecord[] {
+    return this.sent.recent();
+  }
+
   // Plumbing: credentials and budgets; everything else is the core's.
 
   /** The management API's budget as it stands now (5 calls per minute by default); null without credentials. */
-  rateBudget(): BudgetStatus | null {
+  async rateBudget(): Promise<BudgetStatus | null> {
     const m = this.credentials.management;
     return m === null ? null : this.budget(m.scope).status();
   }
@@ -402,10 +448,12 @@ export class CloudMailinClient {
     );
   }
 
+  /** `loaded` hears of each answer the provider gave (not the cache), with when its call started. */
   private read<T>(
     credentials: ManagementCredentials | OutboundCredentials,
     request: Request<T>,
     primes?: (data: T) => Primes,
+    loaded?: (startedAt: number) => void,
   ): Promise<Fetched<T>> {
     return this.core.read({
       scope: credentials.scope,
@@ -415,11 +463,14 @@ export class CloudMailinClient {
         // Outbound reads too take the account API key, and only it: the SMTP token is documented for
         // `POST /messages` alone, and a credential never goes to an endpoint not documented to take it.
         const m = 'outboundAccountId' in credentials ? credentials.management : credentials;
+        const startedAt = this.core.shared.now();
         const result = await this.call(this.budget(m.scope), {
           ...request,
           authorization: `Bearer ${m.apiKey}`,
         });
-        return this.core.required(result.data);
+        const data = this.core.required(result.data);
+        loaded?.(startedAt);
+        return data;
       },
       ...(primes ? { primes } : {}),
     });
@@ -439,37 +490,55 @@ export class CloudMailinClient {
   }
 
   /**
-   * Sends are not budgeted (NOTES §1.6), and forget the outbound message lists, which they change. A send
-   * that may have gone out without a readable answer (a timeout, a lost connection, a 5xx, a 2xx that
-   * cannot be read) is a `SendOutcomeUnknownError` saying so; only a 4xx means nothing was sent.
+   * Sends are not budgeted (NOTES §1.6). A send that may have gone out without a readable answer (a
+   * timeout, a lost connection, a 5xx, a 2xx that cannot be read) is a `SendOutcomeUnknownError` saying
+   * so; only a 4xx means nothing was sent.
+   *
+   * What a send changes in the outbound message lists: accepted, it is recorded (`recentSends`) and the
+   * list pages other than the unfiltered first one are dropped; in `test_mode` nothing is listed, so
+   * nothing changes. Perhaps sent: every list is dropped, since the message, if any, has no id to record.
+   * Refused: nothing changes.
    */
   private async send(input: MessageInput | RawMessageInput): Promise<SentMessage> {
     try {
-      return await this.sendOnce(input);
+      const sent = await this.sendOnce(input);
+      const o = this.credentials.outbound;
+      if (o !== null && sent.test_mode !== true) {
+        this.sent.record(sent);
+        const outdated = this.outdatedBySend.take();
+        if (outdated.length > 0) await this.core.invalidate(o.scope, outdated);
+      }
+      return sent;
     } catch (error) {
-      throw sendFailure(error, 'CLOUDMAILIN');
+      const failure = sendFailure(error, 'CLOUDMAILIN');
+      if (failure instanceof SendOutcomeUnknownError) {
+        // The send's doubt is what the caller must hear, even when the cache cannot be reached.
+        await this.forgetOutboundLists().catch(() => undefined);
+      }
+      throw failure;
     }
+  }
+
+  private async forgetOutboundLists(): Promise<void> {
+    const o = this.credentials.outbound;
+    if (o === null) return;
+    this.outdatedBySend.take();
+    await this.core.invalidate(o.scope, [this.path(o.management.accountId, 'outbound_messages')]);
   }
 
   private async sendOnce(input: MessageInput | RawMessageInput): Promise<SentMessage> {
     const s = requireCredentials(this.credentials.sending, 'sending (SMTP username and token)');
-    const o = this.credentials.outbound;
-    const { data } = await this.core.write({
-      scope: o?.scope ?? s.scope,
-      invalidates: o === null ? [] : [this.path(o.management.accountId, 'outbound_messages')],
-      call: () =>
-        this.call(this.budget(s.scope, 0), {
-          method: 'POST',
-          segments: [s.username, 'messages'],
-          body: input,
-          authorization: `Bearer ${s.token}`,
-          schema: sentMessageSchema,
-          // 202 is documented. Any 2xx carrying the message means it was accepted: reporting an accepted
-          // send as failed would invite a duplicate.
-          expect: [202, 200, 201],
-          route: '/messages',
-          errorContext: { resource: 'OutboundAccount', id: s.username },
-        }),
+    const { data } = await this.call(this.budget(s.scope, 0), {
+      method: 'POST',
+      segments: [s.username, 'messages'],
+      body: input,
+      authorization: `Bearer ${s.token}`,
+      schema: sentMessageSchema,
+      // 202 is documented. Any 2xx carrying the message means it was accepted: reporting an accepted
+      // send as failed would invite a duplicate.
+      expect: [202, 200, 201],
+      route: '/messages',
+      errorContext: { resource: 'OutboundAccount', id: s.username },
     });
     return this.core.required(data);
   }

@@ -152,7 +152,7 @@ export class ProviderCore {
       }
       // A write in this scope while the read was in flight may have made `data` outdated.
       if ((await shared.epochs.current(scope)) === epoch) {
-        await shared.cache.set(scope, key, data, this.options.ttlSeconds);
+        await shared.cache.set(scope, key, data, this.options.ttlSeconds, epoch);
         for (const [segments, value] of spec.primes?.(data).slice(0, PRIME_LIMIT) ?? []) {
           await this.prime(scope, segments, value);
         }

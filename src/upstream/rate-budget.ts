@@ -56,12 +56,18 @@ export type BudgetDecision =
   | { ok: true; waitedMs: number }
   | { ok: false; retryAfterSeconds: number; fairShare?: FairShare };
 
-/** A budget of calls, as the provider core uses it; a shared store (Redis) can implement it later. */
+/**
+ * A budget of calls, as the provider core uses it: `RateBudget` in one process, `RedisCallBudget`
+ * (redis-budget.ts) shared by every instance through Redis. Both keep the same rules, so one test suite
+ * holds both (test/upstream/rate-budget.test.ts).
+ */
 export interface CallBudget {
   /** Without a claimant (a call made outside any request), no share applies. */
   acquire(deadlineMs: number, claimant?: Claimant): Promise<BudgetDecision>;
+  /** Fire and forget: a shared store applies it in order with the calls that follow on its connection. */
   penalize(retryAfterSeconds: number): void;
-  status(): BudgetStatus;
+  /** Async because a shared store has to ask Redis. */
+  status(): Promise<BudgetStatus>;
 }
 
 /** One budget per credential scope. */
@@ -113,7 +119,7 @@ export class RateBudget implements CallBudget {
     return { ok: true, waitedMs: waitMs };
   }
 
-  status(): BudgetStatus {
+  async status(): Promise<BudgetStatus> {
     const now = this.now();
     const { calls, windowMs } = this.limit;
     this.prune(now);
@@ -185,7 +191,8 @@ export class RateBudget implements CallBudget {
   }
 }
 
-function seconds(ms: number): number {
+/** Whole seconds to wait, at least 1: what a refusal's `retryAfterSeconds` says. */
+export function seconds(ms: number): number {
   return Math.max(1, Math.ceil(ms / 1000));
 }
 

@@ -20,6 +20,29 @@ export type Scalars = {
   JSONObject: { input: any; output: any; }
 };
 
+/** CloudMailin's virus scan of an attachment (an opt-in feature). */
+export type AttachmentScan = {
+  __typename?: 'AttachmentScan';
+  /** The bytes scanned. */
+  contentLength?: Maybe<Scalars['Int']['output']>;
+  /** When the scan ran, when reported. */
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The file name scanned. */
+  fileName?: Maybe<Scalars['String']['output']>;
+  /** The scan's id. */
+  id?: Maybe<Scalars['String']['output']>;
+  /** The signatures found, e.g. `Eicar-Test-Signature`. */
+  matches: Array<Scalars['String']['output']>;
+  /** MD5 of the file. */
+  md5?: Maybe<Scalars['String']['output']>;
+  /** SHA-256 of the file (hex). */
+  sha256?: Maybe<Scalars['String']['output']>;
+  /** `ok`, `found`, `pending` or `failed`. */
+  status?: Maybe<Scalars['String']['output']>;
+  /** Where the scanned file is stored. */
+  url?: Maybe<Scalars['String']['output']>;
+};
+
 /** A CloudMailin sending domain (an "outbound domain" in the dashboard). */
 export type CloudMailinSendingDomain = Node & SendingDomain & {
   __typename?: 'CloudMailinSendingDomain';
@@ -243,6 +266,47 @@ export type DeliveryOutcome =
   /** The target answered 4xx; the mail bounced back to its sender (SMTP 5xx). */
   | 'REJECTED';
 
+/** One DKIM signature checked. */
+export type DkimCheck = {
+  __typename?: 'DkimCheck';
+  /** The signing domain (`d=`). */
+  domain?: Maybe<Scalars['String']['output']>;
+  /** e.g. `pass`, `fail`, `none`. */
+  result?: Maybe<Scalars['String']['output']>;
+  /** The selector (`s=`). */
+  selector?: Maybe<Scalars['String']['output']>;
+};
+
+/** CloudMailin's DKIM verification (an opt-in feature of the address). */
+export type DkimVerification = {
+  __typename?: 'DkimVerification';
+  /** Each signature checked. */
+  results: Array<DkimCheck>;
+  /** Whether the verification ran. */
+  success?: Maybe<Scalars['Boolean']['output']>;
+};
+
+/** CloudMailin's DMARC verification (an opt-in feature of the address). */
+export type DmarcVerification = {
+  __typename?: 'DmarcVerification';
+  /** The DKIM signatures the DMARC check considered. */
+  dkimResults: Array<DkimCheck>;
+  /** Whether DKIM passed aligned with the From domain. */
+  dmarcDkimResult?: Maybe<Scalars['String']['output']>;
+  /** Whether SPF passed aligned with the From domain. */
+  dmarcSpfResult?: Maybe<Scalars['String']['output']>;
+  /** The From domain checked. */
+  domain?: Maybe<Scalars['String']['output']>;
+  /** The domain's policy, e.g. `quarantine`. */
+  policy?: Maybe<Scalars['String']['output']>;
+  /** `pass`, `fail`, `none`, `temperror` or `permerror`. */
+  result?: Maybe<Scalars['String']['output']>;
+  /** The SPF result. */
+  spfResult?: Maybe<Scalars['String']['output']>;
+  /** Whether the check ran. */
+  success?: Maybe<Scalars['Boolean']['output']>;
+};
+
 /** A DNS record the domain must publish. */
 export type DnsRecord = {
   __typename?: 'DnsRecord';
@@ -319,6 +383,15 @@ export type EmailAttachmentInput = {
   filename: Scalars['String']['input'];
 };
 
+/** One header line of a received mail. */
+export type EmailHeader = {
+  __typename?: 'EmailHeader';
+  /** The name as CloudMailin gives it: lower case, `-` as `_` (e.g. `message_id`). */
+  name: Scalars['String']['output'];
+  /** The value, unfolded onto one line. */
+  value: Scalars['String']['output'];
+};
+
 /** An extra header, e.g. `X-Campaign: autumn`. */
 export type EmailHeaderInput = {
   /** The header name (letters, digits and `-`). */
@@ -374,6 +447,8 @@ export type ErrorCode =
   | 'SEND_OUTCOME_UNKNOWN'
   /** Answering would take more upstream calls than one request may make (for example, finding an object far down a list). */
   | 'TOO_EXPENSIVE'
+  /** The API key, or this connection, already holds as many live subscriptions as it may (MAILGRAPH_SUBSCRIPTIONS_PER_KEY, MAILGRAPH_SUBSCRIPTIONS_PER_CONNECTION): end one first. */
+  | 'TOO_MANY_SUBSCRIPTIONS'
   /** The request carried no API key, or an unknown one (HTTP 401). */
   | 'UNAUTHENTICATED'
   /** The provider's credentials lack a permission (HTTP 403). */
@@ -452,6 +527,129 @@ export type InboundAddressEdge = {
   cursor: Scalars['String']['output'];
   /** The item at the end of this edge. */
   node: InboundAddress;
+};
+
+/** A file attached to a received mail: posted inside the mail (its content is here) or stored by CloudMailin (`url`). */
+export type InboundAttachment = {
+  __typename?: 'InboundAttachment';
+  /** The file itself, base64; null when none was posted (see `url`). At most 16777216 bytes of contents per request (`TOO_EXPENSIVE` past that). */
+  contentBase64?: Maybe<Scalars['String']['output']>;
+  /** The Content-ID an inline file is referenced by (`cid:`). */
+  contentId?: Maybe<Scalars['String']['output']>;
+  /** Bytes of content mailgraph holds; null when none was posted (a `url` attachment). */
+  contentSize?: Maybe<Scalars['Int']['output']>;
+  /** The MIME type, e.g. `image/png`. */
+  contentType?: Maybe<Scalars['String']['output']>;
+  /** `attachment` or `inline`; null when not sent (multipart files). */
+  disposition?: Maybe<Scalars['String']['output']>;
+  /** The file name. */
+  fileName?: Maybe<Scalars['String']['output']>;
+  /** The virus scan result, when the address scans attachments. */
+  scan?: Maybe<AttachmentScan>;
+  /** SHA-256 (base64url) of the content mailgraph holds; null when none was posted. */
+  sha256?: Maybe<Scalars['String']['output']>;
+  /** The size in bytes, as CloudMailin reports it (else the content held). */
+  size?: Maybe<Scalars['Int']['output']>;
+  /** Where CloudMailin's attachment store put the file (then no content was posted). */
+  url?: Maybe<Scalars['String']['output']>;
+};
+
+/** A mail CloudMailin received and posted to mailgraph's inbound webhook, as stored in the event log (kept for the event retention). */
+export type InboundEmail = Node & {
+  __typename?: 'InboundEmail';
+  /** The CloudMailin address that received it (the webhook URL's `?address=`, or a `<id>@cloudmailin.net` recipient); null when unknown. */
+  addressId?: Maybe<Scalars['String']['output']>;
+  /** The attachments, with their metadata; `contentBase64` fetches one's content. */
+  attachments: Array<InboundAttachment>;
+  /** The Cc header. */
+  cc: Array<EmailAddress>;
+  /** Where this mail sits in the event log; resume `inboundEmailReceived` after it with `after`. */
+  cursor: Scalars['String']['output'];
+  /** The Date header (the sender's clock); null when missing or unreadable. */
+  date?: Maybe<Scalars['DateTime']['output']>;
+  /** The SMTP envelope and the checks CloudMailin made. */
+  envelope: InboundEnvelope;
+  /** How CloudMailin posted it. */
+  format: InboundFormat;
+  /** The From header. */
+  from?: Maybe<EmailAddress>;
+  /** The headers, in order; a repeated header (e.g. `received`) once per line, topmost first. */
+  headers: Array<EmailHeader>;
+  /** The HTML body. */
+  html?: Maybe<Scalars['String']['output']>;
+  /** The global id of this object (opaque; use it with `node(id:)`). */
+  id: Scalars['ID']['output'];
+  /** The Message-ID header, without angle brackets. */
+  messageId?: Maybe<Scalars['String']['output']>;
+  /** The plain-text body. */
+  plain?: Maybe<Scalars['String']['output']>;
+  /** When mailgraph stored it. */
+  receivedAt: Scalars['DateTime']['output'];
+  /** The reply alone, without the quoted message, when CloudMailin could tell it apart. */
+  replyPlain?: Maybe<Scalars['String']['output']>;
+  /** The Reply-To header. */
+  replyTo: Array<EmailAddress>;
+  /** The Subject header. */
+  subject?: Maybe<Scalars['String']['output']>;
+  /** The To header (the envelope may differ: see `envelope`). */
+  to: Array<EmailAddress>;
+};
+
+
+/** A mail CloudMailin received and posted to mailgraph's inbound webhook, as stored in the event log (kept for the event retention). */
+export type InboundEmailHeadersArgs = {
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A page of received mails (Relay connection). Pass `pageInfo.endCursor` as `after` for the next page. */
+export type InboundEmailConnection = {
+  __typename?: 'InboundEmailConnection';
+  /** The items of this page, each with its cursor. */
+  edges: Array<InboundEmailEdge>;
+  /** The items of this page, without cursors (as `edges { node }`). */
+  nodes: Array<InboundEmail>;
+  /** Where this page sits in the whole list. */
+  pageInfo: PageInfo;
+};
+
+/** One of the received mails, with its cursor. */
+export type InboundEmailEdge = {
+  __typename?: 'InboundEmailEdge';
+  /** An opaque cursor for this edge, stable while the list grows. */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of this edge. */
+  node: InboundEmail;
+};
+
+/** The SMTP transaction that delivered the mail to CloudMailin, and the checks it made. */
+export type InboundEnvelope = {
+  __typename?: 'InboundEnvelope';
+  /** The DKIM verification, when the address has it on. */
+  dkim?: Maybe<DkimVerification>;
+  /** The DMARC verification, when the address has it on. */
+  dmarc?: Maybe<DmarcVerification>;
+  /** The SMTP sender (MAIL FROM); null for a bounce (`<>`). */
+  from?: Maybe<EmailAddress>;
+  /** The name the sending server gave in HELO/EHLO. */
+  heloDomain?: Maybe<Scalars['String']['output']>;
+  /** MD5 digest of the message, when reported. */
+  md5?: Maybe<Scalars['String']['output']>;
+  /** Every recipient of the SMTP transaction (RCPT TO). */
+  recipients: Array<EmailAddress>;
+  /** The sending server's IP address. */
+  remoteIp?: Maybe<Scalars['String']['output']>;
+  /** The spam check, when the address has it on. */
+  spam?: Maybe<SpamCheck>;
+  /** The SPF check. */
+  spf?: Maybe<SpfCheck>;
+  /** Where CloudMailin stored the whole message, when the address stores it. */
+  storeUrl?: Maybe<Scalars['String']['output']>;
+  /** Whether the SMTP session was encrypted. */
+  tls?: Maybe<Scalars['Boolean']['output']>;
+  /** The TLS version or cipher, e.g. `TLSv1.3`, when reported. */
+  tlsCipher?: Maybe<Scalars['String']['output']>;
+  /** The recipient this POST is for (CloudMailin posts once per recipient). */
+  to?: Maybe<EmailAddress>;
 };
 
 /** How CloudMailin POSTs received mail to the target. */
@@ -596,6 +794,8 @@ export type Mutation = {
   sendEmail: SendEmailResult;
   /** Sends a complete RFC 5322 message through the chosen provider. */
   sendRawEmail: SendRawEmailResult;
+  /** Sandbox mode only: a mail reaches an emulated inbound address, and the emulator POSTs it to mailgraph's inbound webhook as CloudMailin would, then records its incoming status. Answers NOT_CONFIGURED outside sandbox mode. */
+  simulateInboundEmail: SimulateInboundEmailResult;
   /** Changes an inbound address (CloudMailin replaces it whole; omitted fields are kept). */
   updateInboundAddress: UpdateInboundAddressResult;
   /** Changes a sending domain’s settings: a Cloudflare subdomain’s activity-log preview (`PATCH`, the one setting Cloudflare documents as writable). */
@@ -652,6 +852,12 @@ export type MutationSendEmailArgs = {
 /** Changes to provider resources, and sending mail. Each returns a `<Field>Result` union: its payload, or an error implementing `Error`. */
 export type MutationSendRawEmailArgs = {
   input: SendRawEmailInput;
+};
+
+
+/** Changes to provider resources, and sending mail. Each returns a `<Field>Result` union: its payload, or an error implementing `Error`. */
+export type MutationSimulateInboundEmailArgs = {
+  input: SimulateInboundEmailInput;
 };
 
 
@@ -786,6 +992,8 @@ export type Query = {
   inboundAddress?: Maybe<InboundAddress>;
   /** The CloudMailin inbound addresses of the account. */
   inboundAddresses?: Maybe<InboundAddressConnection>;
+  /** Mail received by an inbound address and stored by mailgraph's inbound webhook, newest first (for the event retention). Reads mailgraph's log: no upstream call. */
+  inboundEmails?: Maybe<InboundEmailConnection>;
   /** Mail received by an inbound address, newest first. Cursors stay valid while new mail arrives: no row is repeated or skipped. */
   incomingStatuses?: Maybe<IncomingStatusConnection>;
   /** Fetches any object by its global id: the object, or null when it no longer exists. When it cannot be looked up now, null with an error in `errors[]` says why. */
@@ -822,6 +1030,14 @@ export type QueryInboundAddressArgs = {
 
 /** Reads across CloudMailin and Cloudflare Email Sending. A field that could not be read is null, with an entry in `errors[]` carrying `extensions.code`. */
 export type QueryInboundAddressesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Reads across CloudMailin and Cloudflare Email Sending. A field that could not be read is null, with an entry in `errors[]` carrying `extensions.code`. */
+export type QueryInboundEmailsArgs = {
+  addressId: Scalars['ID']['input'];
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -1098,11 +1314,88 @@ export type SentEmail = {
   to: Array<EmailAddress>;
 };
 
+/** A mail to play as if it reached an inbound address (sandbox mode). */
+export type SimulateInboundEmailInput = {
+  /** A global id or a CloudMailin address id. */
+  addressId: Scalars['ID']['input'];
+  /** Files to attach (at most 10). */
+  attachments?: InputMaybe<Array<SimulatedAttachmentInput>>;
+  /** How the emulator posts it; the address's own format when omitted. */
+  format?: InputMaybe<InboundFormat>;
+  /** The sender: `alice@example.net` or `Alice Example <alice@example.net>`. */
+  from: Scalars['String']['input'];
+  /** The HTML body. */
+  html?: InputMaybe<Scalars['String']['input']>;
+  /** The subject line. */
+  subject: Scalars['String']['input'];
+  /** The plain-text body. */
+  text?: InputMaybe<Scalars['String']['input']>;
+  /** The envelope recipient; `<addressId>@cloudmailin.net` when omitted. */
+  to?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** What came of a simulated inbound mail. */
+export type SimulateInboundEmailPayload = {
+  __typename?: 'SimulateInboundEmailPayload';
+  /** The mail as mailgraph stored it; null when the webhook did not store it. */
+  email?: Maybe<InboundEmail>;
+  /** What mailgraph's inbound webhook answered the emulator; null when it did not answer. */
+  httpStatus?: Maybe<Scalars['Int']['output']>;
+  /** The incoming status the emulator recorded, as CloudMailin records one per POST. */
+  incomingStatus: IncomingStatus;
+};
+
+/** What `simulateInboundEmail` answers: its payload, or an expected failure (each implements `Error`). */
+export type SimulateInboundEmailResult = NotConfiguredError | NotFoundError | RateLimitedError | SimulateInboundEmailPayload | UpstreamError | ValidationError;
+
+/** A file attached to a simulated inbound mail. */
+export type SimulatedAttachmentInput = {
+  /** The file, base64-encoded. */
+  contentBase64: Scalars['String']['input'];
+  /** The MIME type, e.g. `text/plain`. */
+  contentType: Scalars['String']['input'];
+  /** The file name. */
+  filename: Scalars['String']['input'];
+};
+
+/** CloudMailin's SpamAssassin check (an opt-in feature of the address). */
+export type SpamCheck = {
+  __typename?: 'SpamCheck';
+  /** What ran the check. */
+  description?: Maybe<Scalars['String']['output']>;
+  /** SpamAssassin's report table, when the address asks for it (several lines). */
+  report?: Maybe<Scalars['String']['output']>;
+  /** The spam score. */
+  score?: Maybe<Scalars['Float']['output']>;
+  /** Whether the check ran. */
+  success?: Maybe<Scalars['Boolean']['output']>;
+  /** The rules that matched. */
+  symbols: Array<Scalars['String']['output']>;
+};
+
+/** The SPF check of the sending server, as CloudMailin made it. */
+export type SpfCheck = {
+  __typename?: 'SpfCheck';
+  /** The domain checked. */
+  domain?: Maybe<Scalars['String']['output']>;
+  /** e.g. `pass`, `fail`, `softfail`, `neutral`, `none`. */
+  result?: Maybe<Scalars['String']['output']>;
+};
+
 /** Live events from the providers, stored first and then pushed (SSE or WebSocket). */
 export type Subscription = {
   __typename?: 'Subscription';
+  /** Mail received by an inbound address as mailgraph's inbound webhook stores it, from the moment the subscription starts. With `after`, first every stored mail after that cursor, then the live ones: none twice, none lost (read what came before with `inboundEmails`, then subscribe after its newest cursor). */
+  inboundEmailReceived: InboundEmail;
   /** Delivery events of sent messages as they arrive (both providers). With `after`, first every stored event after that cursor, then the live ones: none twice, none lost. */
   messageEvents: DeliveryEvent;
+};
+
+
+/** Live events from the providers, stored first and then pushed (SSE or WebSocket). */
+export type SubscriptionInboundEmailReceivedArgs = {
+  addressId: Scalars['ID']['input'];
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -1311,7 +1604,7 @@ export type TwiceInOneRequestQueryVariables = Exact<{
 }>;
 
 
-export type TwiceInOneRequestQuery = { __typename?: 'Query', a?: { __typename?: 'CloudMailinSendingDomain', dnsRecords?: Array<{ __typename?: 'DnsRecord', name: string }> | null } | { __typename?: 'CloudflareSendingSubdomain', dnsRecords?: Array<{ __typename?: 'DnsRecord', name: string }> | null } | null, b?: { __typename?: 'CloudMailinSendingDomain', dnsRecords?: Array<{ __typename?: 'DnsRecord', name: string }> | null } | { __typename?: 'CloudflareSendingSubdomain', dnsRecords?: Array<{ __typename?: 'DnsRecord', name: string }> | null } | null, c?: { __typename?: 'CloudMailinSendingDomain', dnsRecords?: Array<{ __typename?: 'DnsRecord', name: string }> | null } | { __typename?: 'CloudflareSendingSubdomain', dnsRecords?: Array<{ __typename?: 'DnsRecord', name: string }> | null } | { __typename?: 'CustomDomain' } | { __typename?: 'InboundAddress' } | { __typename?: 'IncomingStatus' } | { __typename?: 'OutboundMessage' } | null };
+export type TwiceInOneRequestQuery = { __typename?: 'Query', a?: { __typename?: 'CloudMailinSendingDomain', dnsRecords?: Array<{ __typename?: 'DnsRecord', name: string }> | null } | { __typename?: 'CloudflareSendingSubdomain', dnsRecords?: Array<{ __typename?: 'DnsRecord', name: string }> | null } | null, b?: { __typename?: 'CloudMailinSendingDomain', dnsRecords?: Array<{ __typename?: 'DnsRecord', name: string }> | null } | { __typename?: 'CloudflareSendingSubdomain', dnsRecords?: Array<{ __typename?: 'DnsRecord', name: string }> | null } | null, c?: { __typename?: 'CloudMailinSendingDomain', dnsRecords?: Array<{ __typename?: 'DnsRecord', name: string }> | null } | { __typename?: 'CloudflareSendingSubdomain', dnsRecords?: Array<{ __typename?: 'DnsRecord', name: string }> | null } | { __typename?: 'CustomDomain' } | { __typename?: 'InboundAddress' } | { __typename?: 'InboundEmail' } | { __typename?: 'IncomingStatus' } | { __typename?: 'OutboundMessage' } | null };
 
 export type CreateSubdomainMutationVariables = Exact<{
   domain: Scalars['String']['input'];
@@ -1340,7 +1633,7 @@ export type CloudflareNodeQueryVariables = Exact<{
 }>;
 
 
-export type CloudflareNodeQuery = { __typename?: 'Query', node?: { __typename: 'CloudMailinSendingDomain', id: string } | { __typename: 'CloudflareSendingSubdomain', domain: string, zoneId: string, id: string } | { __typename: 'CustomDomain', id: string } | { __typename: 'InboundAddress', id: string } | { __typename: 'IncomingStatus', id: string } | { __typename: 'OutboundMessage', id: string } | null };
+export type CloudflareNodeQuery = { __typename?: 'Query', node?: { __typename: 'CloudMailinSendingDomain', id: string } | { __typename: 'CloudflareSendingSubdomain', domain: string, zoneId: string, id: string } | { __typename: 'CustomDomain', id: string } | { __typename: 'InboundAddress', id: string } | { __typename: 'InboundEmail', id: string } | { __typename: 'IncomingStatus', id: string } | { __typename: 'OutboundMessage', id: string } | null };
 
 export type CloudflareSubdomainLookupQueryVariables = Exact<{
   id: Scalars['ID']['input'];
@@ -1390,7 +1683,7 @@ export type DomainNodeQueryVariables = Exact<{
 }>;
 
 
-export type DomainNodeQuery = { __typename?: 'Query', node?: { __typename: 'CloudMailinSendingDomain' } | { __typename: 'CloudflareSendingSubdomain' } | { __typename: 'CustomDomain', domain: string } | { __typename: 'InboundAddress' } | { __typename: 'IncomingStatus' } | { __typename: 'OutboundMessage' } | null };
+export type DomainNodeQuery = { __typename?: 'Query', node?: { __typename: 'CloudMailinSendingDomain' } | { __typename: 'CloudflareSendingSubdomain' } | { __typename: 'CustomDomain', domain: string } | { __typename: 'InboundAddress' } | { __typename: 'InboundEmail' } | { __typename: 'IncomingStatus' } | { __typename: 'OutboundMessage' } | null };
 
 export type CostDashboardQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1410,7 +1703,7 @@ export type SpendTwoQuery = { __typename?: 'Query', inboundAddresses?: { __typen
 export type MaskedQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MaskedQuery = { __typename?: 'Query', node?: { __typename?: 'CloudMailinSendingDomain', id: string } | { __typename?: 'CloudflareSendingSubdomain', id: string } | { __typename?: 'CustomDomain', id: string } | { __typename?: 'InboundAddress', id: string } | { __typename?: 'IncomingStatus', id: string } | { __typename?: 'OutboundMessage', id: string } | null };
+export type MaskedQuery = { __typename?: 'Query', node?: { __typename?: 'CloudMailinSendingDomain', id: string } | { __typename?: 'CloudflareSendingSubdomain', id: string } | { __typename?: 'CustomDomain', id: string } | { __typename?: 'InboundAddress', id: string } | { __typename?: 'InboundEmail', id: string } | { __typename?: 'IncomingStatus', id: string } | { __typename?: 'OutboundMessage', id: string } | null };
 
 export type MetricsProbeQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1468,14 +1761,14 @@ export type AddressNodeQueryVariables = Exact<{
 }>;
 
 
-export type AddressNodeQuery = { __typename?: 'Query', node?: { __typename: 'CloudMailinSendingDomain', id: string } | { __typename: 'CloudflareSendingSubdomain', id: string } | { __typename: 'CustomDomain', id: string } | { __typename: 'InboundAddress', addressId: string, id: string } | { __typename: 'IncomingStatus', id: string } | { __typename: 'OutboundMessage', id: string } | null };
+export type AddressNodeQuery = { __typename?: 'Query', node?: { __typename: 'CloudMailinSendingDomain', id: string } | { __typename: 'CloudflareSendingSubdomain', id: string } | { __typename: 'CustomDomain', id: string } | { __typename: 'InboundAddress', addressId: string, id: string } | { __typename: 'InboundEmail', id: string } | { __typename: 'IncomingStatus', id: string } | { __typename: 'OutboundMessage', id: string } | null };
 
 export type ManyNodesQueryVariables = Exact<{
   ids: Array<Scalars['ID']['input']> | Scalars['ID']['input'];
 }>;
 
 
-export type ManyNodesQuery = { __typename?: 'Query', nodes: Array<{ __typename: 'CloudMailinSendingDomain', domain: string, provider: EmailProvider, id: string } | { __typename: 'CloudflareSendingSubdomain', domain: string, provider: EmailProvider, id: string } | { __typename: 'CustomDomain', id: string } | { __typename: 'InboundAddress', addressId: string, id: string } | { __typename: 'IncomingStatus', id: string } | { __typename: 'OutboundMessage', messageUuid: string, id: string } | null> };
+export type ManyNodesQuery = { __typename?: 'Query', nodes: Array<{ __typename: 'CloudMailinSendingDomain', domain: string, provider: EmailProvider, id: string } | { __typename: 'CloudflareSendingSubdomain', domain: string, provider: EmailProvider, id: string } | { __typename: 'CustomDomain', id: string } | { __typename: 'InboundAddress', addressId: string, id: string } | { __typename: 'InboundEmail', id: string } | { __typename: 'IncomingStatus', id: string } | { __typename: 'OutboundMessage', messageUuid: string, id: string } | null> };
 
 export type StoreCreateAddressMutationVariables = Exact<{
   input: CreateInboundAddressInput;
@@ -1529,7 +1822,7 @@ export type StatusNodeQueryVariables = Exact<{
 }>;
 
 
-export type StatusNodeQuery = { __typename?: 'Query', node?: { __typename: 'CloudMailinSendingDomain', id: string } | { __typename: 'CloudflareSendingSubdomain', id: string } | { __typename: 'CustomDomain', id: string } | { __typename: 'InboundAddress', id: string } | { __typename: 'IncomingStatus', statusId: string, subject?: string | null, receivedAt?: string | null, id: string, address?: { __typename?: 'InboundAddress', addressId: string } | null } | { __typename: 'OutboundMessage', id: string } | null };
+export type StatusNodeQuery = { __typename?: 'Query', node?: { __typename: 'CloudMailinSendingDomain', id: string } | { __typename: 'CloudflareSendingSubdomain', id: string } | { __typename: 'CustomDomain', id: string } | { __typename: 'InboundAddress', id: string } | { __typename: 'InboundEmail', id: string } | { __typename: 'IncomingStatus', statusId: string, subject?: string | null, receivedAt?: string | null, id: string, address?: { __typename?: 'InboundAddress', addressId: string } | null } | { __typename: 'OutboundMessage', id: string } | null };
 
 export type OutboundWithEventsQueryVariables = Exact<{
   first?: InputMaybe<Scalars['Int']['input']>;

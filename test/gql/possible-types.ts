@@ -62,6 +62,7 @@
       "CloudflareSendingSubdomain",
       "CustomDomain",
       "InboundAddress",
+      "InboundEmail",
       "IncomingStatus",
       "OutboundMessage"
     ],
@@ -86,6 +87,14 @@
     "SendingDomain": [
       "CloudMailinSendingDomain",
       "CloudflareSendingSubdomain"
+    ],
+    "SimulateInboundEmailResult": [
+      "NotConfiguredError",
+      "NotFoundError",
+      "RateLimitedError",
+      "SimulateInboundEmailPayload",
+      "UpstreamError",
+      "ValidationError"
     ],
     "UpdateInboundAddressResult": [
       "NotConfiguredError",
@@ -176,6 +185,7 @@
       "CloudflareSendingSubdomain",
       "CustomDomain",
       "InboundAddress",
+      "InboundEmail",
       "IncomingStatus",
       "OutboundMessage"
     ],
@@ -200,6 +210,14 @@
     "SendingDomain": [
       "CloudMailinSendingDomain",
       "CloudflareSendingSubdomain"
+    ],
+    "SimulateInboundEmailResult": [
+      "NotConfiguredError",
+      "NotFoundError",
+      "RateLimitedError",
+      "SimulateInboundEmailPayload",
+      "UpstreamError",
+      "ValidationError"
     ],
     "UpdateInboundAddressResult": [
       "NotConfiguredError",

@@ -71,6 +71,8 @@ export function describeIdempotencyStore(name: string, make: (clock: Clock) => I
         });
       };
       const attempts = [store.run('p', 'k3', 1, work), store.run('p', 'k3', 1, work)];
+      // A durable store starts the work once its claim is stored.
+      for (let i = 0; i < 100 && runs === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 5));
       finish('sent');
       const answers = await Promise.all(attempts);
       expect(answers.map((answer) => answer.result)).toEqual(['sent', 'sent']);

@@ -11,14 +11,20 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { type DocumentNode, print } from 'graphql';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import {
+  CloudflareQueueConsumer,
+  type CloudflareQueueConsumerOptions,
+} from '../../src/events/cloudflare-queue.js';
+import { createBlobStore } from '../../src/events/inbound-blobs.js';
+import { forgetInboundStatuses } from '../../src/events/inbound.js';
+import { createEventLog } from '../../src/events/index.js';
 import { LmdbEventLog } from '../../src/events/lmdb-log.js';
 import type { EventLog } from '../../src/events/log.js';
 import { createHttpServer } from '../../src/http-server.js';
 import { createMetrics } from '../../src/metrics.js';
-import { type UpstreamLogger, createProviders } from '../../src/providers.js';
+import { type UpstreamLogger, createProviders, createStores } from '../../src/providers.js';
 import { type Sandbox, type SandboxOptions, startSandbox } from '../../src/sandbox/server.js';
 import type { UpstreamCall } from '../../src/upstream/http.js';
-import { createUpstreamShared } from '../../src/upstream/shared.js';
 
 export interface GraphQLResponse<T> {
   status: number;
@@ -30,6 +36,8 @@ export interface GraphQLResponse<T> {
 export interface Stack {
   url: string;
   events: EventLog;
+  /** The Cloudflare events queue consumer, when `cloudflareEvents` asked for one. */
+  cloudflareEvents: CloudflareQueueConsumer | null;
   sandbox: Sandbox;
   /** Calls mailgraph made upstream (as the transport saw them). */
   upstreamCalls: UpstreamCall[];
@@ -54,14 +62,33 @@ export interface StackOptions {
   cloudflareUrl?: (sandboxUrl: string) => string | Promise<string>;
   /** Where upstream failures are logged (see src/providers.ts); not logged when absent. */
   upstreamLogger?: UpstreamLogger;
+  /**
+   * Pull the emulator's Cloudflare events queue into the log, as src/server.ts does when
+   * CLOUDFLARE_EVENTS_QUEUE_ID is set (sandbox mode sets it); off by default, so that no other test
+   * sees the consumer's calls. An object overrides the consumer's options.
+   */
+  cloudflareEvents?: boolean | Partial<CloudflareQueueConsumerOptions>;
+  /**
+   * Keep the event log, the response cache, the rate budgets, the epochs and the idempotency keys in this
+   * Redis, under this prefix, as REDIS_URL does: stacks with the same prefix are instances of one deployment.
+   */
+  redis?: { url: string; prefix: string };
+  /** Use this running emulator (shared with other stacks, not closed by this one) instead of starting one. */
+  emulator?: Sandbox;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const sandbox = await startSandbox({
-    rateLimits: false,
-    ...(options.now ? { now: options.now } : {}),
-    ...options.sandbox,
-  });
+  const sandbox =
+    options.emulator ??
+    (await startSandbox({
+      rateLimits: false,
+      ...(options.now ? { now: options.now } : {}),
+      // Dropped webhook POSTs (playback after a stack closed) are logged only when asked.
+      ...(process.env.MAILGRAPH_TEST_LOG ? {} : { logger: { warn: () => {} } }),
+      ...options.sandbox,
+    }));
+  // Each stack has its own data directory (embedded event log and idempotency keys), removed on close.
+  const eventsDir = mkdtempSync(join(tmpdir(), 'mailgraph-stack-'));
   const config = loadConfig({
     MAILGRAPH_SANDBOX: 'true',
     CLOUDMAILIN_API_URL: options.cloudmailinUrl
@@ -73,35 +100,71 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     LOG_LEVEL: 'silent',
     // The emulator here stands in for the relaxed one `npm start` embeds, unless a test turns its limits on.
     CLOUDMAILIN_RATE_LIMIT_PER_MINUTE: options.sandbox?.rateLimits ? '5' : '0',
+    MAILGRAPH_DATA_DIR: eventsDir,
+    ...(options.redis ? { REDIS_URL: options.redis.url, MAILGRAPH_REDIS_PREFIX: options.redis.prefix } : {}),
     ...options.env,
   });
+  const stores = createStores(config, options.now ? { now: options.now } : {});
   const upstreamCalls: UpstreamCall[] = [];
   const metrics = createMetrics();
   const providers = createProviders(config, {
-    shared: createUpstreamShared(options.now ? { now: options.now } : {}),
+    shared: stores.shared,
+    stores: { ...stores.checks, events: () => events.ping() },
     onCall: (call) => {
       upstreamCalls.push(call);
       metrics.observeUpstream(call);
     },
     ...(options.upstreamLogger ? { logger: options.upstreamLogger } : {}),
   });
-  // Each stack has its own embedded event log, in a directory removed on close.
-  const eventsDir = mkdtempSync(join(tmpdir(), 'mailgraph-stack-'));
-  const events: EventLog = options.events ?? new LmdbEventLog(eventsDir, { retentionMs: 24 * 3_600_000 });
+  const events: EventLog =
+    options.events ??
+    (options.redis ? createEventLog(config) : new LmdbEventLog(eventsDir, { retentionMs: 24 * 3_600_000 }));
   const logger = process.env.MAILGRAPH_TEST_LOG ? console : undefined;
+  // Inbound mail's large parts: in the data directory, or in Redis with the log.
+  const blobs = createBlobStore(config);
   const server: Server = createHttpServer({
-    app: createApp({ config, providers, logger, metrics, events }),
+    app: createApp({
+      config,
+      providers,
+      logger,
+      metrics,
+      events,
+      idempotency: stores.idempotency,
+      inbound: { blobs, simulator: sandbox.cloudmailin },
+    }),
     config,
     metrics,
     ready: () => providers.readiness.report(),
-    webhooks: { log: events, credentials: config.webhookBasicAuth, maxBytes: config.events.webhookMaxBytes },
+    webhooks: {
+      log: events,
+      credentials: config.webhookBasicAuth,
+      maxBytes: config.events.webhookMaxBytes,
+      blobs,
+      onStored: forgetInboundStatuses((addressId) => providers.cloudmailin.forgetIncomingStatuses(addressId)),
+    },
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // Only now does the emulator learn where mailgraph's webhooks are: it plays sent mail's events back there.
+  const [webhookAuth] = config.webhookBasicAuth;
+  if (!options.emulator && webhookAuth) sandbox.setWebhookTarget({ url, auth: webhookAuth });
+  const queueId = config.events.cloudflareQueueId;
+  const cloudflareEvents =
+    options.cloudflareEvents && queueId !== null
+      ? new CloudflareQueueConsumer({
+          client: providers.cloudflare,
+          queueId,
+          log: events,
+          clientKeys: config.apiKeys.size,
+          ...(options.cloudflareEvents === true ? {} : options.cloudflareEvents),
+        })
+      : null;
+  cloudflareEvents?.start();
 
   return {
     url,
     events,
+    cloudflareEvents,
     sandbox,
     upstreamCalls,
     async gql(document, variables, headers = {}) {
@@ -118,10 +181,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       return { status: response.status, ...body } as GraphQLResponse<never>;
     },
     async close() {
+      if (!options.emulator) sandbox.setWebhookTarget(null);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await sandbox.close();
+      await cloudflareEvents?.stop();
+      if (!options.emulator) await sandbox.close();
       if (!options.events) await events.close();
+      await blobs.close();
+      await stores.close();
       rmSync(eventsDir, { recursive: true, force: true });
     },
   };

@@ -4,7 +4,7 @@
  * one credential (the account API key). Every test counts the calls that reached the mock exactly.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { RateLimitedError, UpstreamError } from '../../src/errors.js';
+import { RateLimitedError, SendOutcomeUnknownError, UpstreamError } from '../../src/errors.js';
 import {
   ACCT,
   API_KEY,
@@ -209,17 +209,98 @@ describe('invalidation by mutations', () => {
     expect(h.history()).toHaveLength(5);
   });
 
-  it('sending a message drops cached outbound message lists', async () => {
+  it('an accepted send keeps the cached first page of the outbound list and records the message until a fetch of that page settles it', async () => {
     h = harness();
     const list = `${ACCT}/outbound_messages?outbound_account_id=${SMTP_USER}`;
     h.pool.intercept({ path: list, method: 'GET' }).reply(200, []);
     h.pool.intercept({ path: `${BASE}/${SMTP_USER}/messages`, method: 'POST' }).reply(202, sentMessage);
     h.pool.intercept({ path: list, method: 'GET' }).reply(200, [outboundMessage(sentMessage.id)]);
     await h.client.listOutboundMessages({});
+    h.clock.now += 1;
     await h.client.sendMessage({ from: 'a@x.com', to: ['b@x.com'], plain: 'hi' });
+    // The page is still the cached one; the send is what the graph lays over it.
+    await expect(h.client.listOutboundMessages({})).resolves.toMatchObject({ data: [] });
+    expect(h.client.recentSends()).toEqual([{ message: sentMessage, acceptedAt: h.clock.now }]);
+    expect(h.history()).toHaveLength(2);
+
+    // Once the TTL has passed, the page fetched after the send is the provider's word on it.
+    h.clock.now += 30_000;
     await expect(h.client.listOutboundMessages({})).resolves.toMatchObject({
       data: [{ id: sentMessage.id }],
     });
+    expect(h.client.recentSends()).toEqual([]);
+    expect(h.history()).toHaveLength(3);
+  });
+
+  it('a fetch of the first page that started before the send was accepted does not settle it, unless it lists it', async () => {
+    h = harness();
+    const list = `${ACCT}/outbound_messages?outbound_account_id=${SMTP_USER}`;
+    h.pool.intercept({ path: `${BASE}/${SMTP_USER}/messages`, method: 'POST' }).reply(202, sentMessage);
+    h.pool.intercept({ path: list, method: 'GET' }).reply(200, []);
+    h.pool.intercept({ path: list, method: 'GET' }).reply(200, [outboundMessage(sentMessage.id)]);
+    // The same instant: the list call may have reached the provider before the message did.
+    await h.client.sendMessage({ from: 'a@x.com', to: ['b@x.com'], plain: 'hi' });
+    await h.client.listOutboundMessages({});
+    expect(h.client.recentSends().map((record) => record.message.id)).toEqual([sentMessage.id]);
+    // Another instance (the same shared cache) fetches the page; this one reads it from the cache.
+    h.clock.now += 30_000;
+    await h.makeClient().listOutboundMessages({});
+    expect(h.client.recentSends()).toHaveLength(1);
+    await h.client.listOutboundMessages({});
+    expect(h.client.recentSends()).toEqual([]);
+    expect(h.history()).toHaveLength(3);
+  });
+
+  it('an accepted send drops the other outbound list pages read (a query, a later page); test_mode and a refused send drop nothing', async () => {
+    h = harness();
+    const list = `${ACCT}/outbound_messages?outbound_account_id=${SMTP_USER}`;
+    const send = { path: `${BASE}/${SMTP_USER}/messages`, method: 'POST' };
+    h.pool.intercept({ path: list, method: 'GET' }).reply(200, []);
+    h.pool
+      .intercept({ path: `${list}&query=hello`, method: 'GET' })
+      .reply(200, [])
+      .times(2);
+    h.pool
+      .intercept({ path: `${list}&page=2`, method: 'GET' })
+      .reply(200, [])
+      .times(2);
+    h.pool.intercept(send).reply(202, { ...sentMessage, test_mode: true });
+    h.pool.intercept(send).reply(422, { status: 422, error: 'bad from' });
+    h.pool.intercept(send).reply(202, sentMessage);
+    const read = async () => {
+      await h.client.listOutboundMessages({});
+      await h.client.listOutboundMessages({ query: 'hello' });
+      await h.client.listOutboundMessages({ page: 2 });
+    };
+    await read();
+    expect(h.history()).toHaveLength(3);
+    await h.client.sendMessage({ from: 'a@x.com', to: ['b@x.com'], plain: 'hi', test_mode: true });
+    await expect(
+      h.client.sendMessage({ from: 'a@x.com', to: ['b@x.com'], plain: 'hi' }),
+    ).rejects.toMatchObject({
+      message: 'bad from',
+    });
+    await read();
+    expect(h.client.recentSends()).toEqual([]);
+    expect(h.history()).toHaveLength(5);
+    await h.client.sendMessage({ from: 'a@x.com', to: ['b@x.com'], plain: 'hi' });
+    await read();
+    // The query and page 2 again; the first page stays cached.
+    expect(h.history()).toHaveLength(8);
+    expect(h.client.recentSends()).toHaveLength(1);
+  });
+
+  it('a send whose outcome is unknown drops every outbound list and records nothing', async () => {
+    h = harness();
+    const list = `${ACCT}/outbound_messages?outbound_account_id=${SMTP_USER}`;
+    h.pool.intercept({ path: list, method: 'GET' }).reply(200, []).times(2);
+    h.pool.intercept({ path: `${BASE}/${SMTP_USER}/messages`, method: 'POST' }).reply(502, 'bad gateway');
+    await h.client.listOutboundMessages({});
+    await expect(
+      h.client.sendMessage({ from: 'a@x.com', to: ['b@x.com'], plain: 'hi' }),
+    ).rejects.toBeInstanceOf(SendOutcomeUnknownError);
+    await h.client.listOutboundMessages({});
+    expect(h.client.recentSends()).toEqual([]);
     expect(h.history()).toHaveLength(3);
   });
 

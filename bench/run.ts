@@ -1,12 +1,22 @@
 /**
- * `npm run bench`: measures mailgraph over real HTTP against the sandbox emulator, both on loopback.
- * For each scenario it records the upstream calls one operation costs (cold, then warm within the cache
- * TTL) and the throughput and latency of the warm path under load (autocannon). Results are printed and
- * written to bench/results/<timestamp>.json. Numbers depend on the machine; compare runs on one machine.
+ * `npm run bench`: measures mailgraph over real HTTP against the sandbox emulator, both on loopback, in
+ * three parts (`npm run bench -- --only events`, or `--only queries,dashboard`, runs some of them):
+ * - `queries`: for each scenario, the upstream calls one operation costs (cold, then warm within the cache
+ *   TTL) and the throughput and latency of the warm path under load (autocannon);
+ * - `events`: webhook ingestion and fan-out to 1,010 live subscriptions, on one instance (LMDB) and on two
+ *   over Redis (bench/events.ts);
+ * - `dashboard`: issue 9's dashboard workload in real time against the rate-limited emulator with the
+ *   event webhook flowing (bench/dashboard.ts).
+ * Results are printed and written to bench/results/<timestamp>.json. Numbers depend on the machine and on
+ * what else runs on it (each part records its CPU shares and the load average); compare runs on one machine.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import autocannon from 'autocannon';
+import { Redis } from 'ioredis';
 import { startStack } from '../test/helpers/stack.js';
+import { runDashboardBench } from './dashboard.js';
+import { runEventBench } from './events.js';
 
 interface Scenario {
   name: string;
@@ -33,8 +43,42 @@ const SCENARIOS: Scenario[] = [
 
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
+/** The event benchmark: measured seconds per scenario, events per second offered, subscribers. */
+const EVENT_SECONDS = Number(process.env.BENCH_EVENT_SECONDS ?? 20);
+const EVENT_RATE = Number(process.env.BENCH_EVENT_RATE ?? 1000);
+const EVENT_SUBSCRIBERS = Number(process.env.BENCH_EVENT_SUBSCRIBERS ?? 1000);
+const REDIS_URL = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** The dashboard workload's length (the issue's: 60 s). */
+const DASHBOARD_SECONDS = Number(process.env.BENCH_DASHBOARD_SECONDS ?? 60);
 
-async function main(): Promise<void> {
+const PARTS = ['queries', 'events', 'dashboard'] as const;
+type Part = (typeof PARTS)[number];
+
+function partsToRun(argv: string[]): Set<Part> {
+  const at = argv.findIndex((arg) => arg === '--only' || arg.startsWith('--only='));
+  if (at < 0) return new Set(PARTS);
+  const value = argv[at]?.includes('=') ? argv[at]?.split('=')[1] : argv[at + 1];
+  const asked = (value ?? '').split(',').filter(Boolean);
+  const unknown = asked.filter((part) => !(PARTS as readonly string[]).includes(part));
+  if (asked.length === 0 || unknown.length > 0) {
+    throw new Error(`--only takes a comma-separated list of ${PARTS.join(', ')}; got ${value ?? 'nothing'}`);
+  }
+  return new Set(asked as Part[]);
+}
+
+async function redisAnswers(url: string): Promise<boolean> {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  try {
+    await client.connect();
+    return (await client.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}
+
+async function runQueries(): Promise<Record<string, unknown>[]> {
   const stack = await startStack({ env: { MAILGRAPH_CACHE_TTL_SECONDS: '3600' } });
   const results: Record<string, unknown>[] = [];
   try {
@@ -87,13 +131,76 @@ async function main(): Promise<void> {
   } finally {
     await stack.close();
   }
+  return results;
+}
+
+async function runEvents(): Promise<Record<string, unknown>[]> {
+  const log = (line: string) => console.log(`  ${line}`);
+  const options = {
+    messages: EVENT_SUBSCRIBERS,
+    watchAll: 10,
+    rate: EVENT_RATE,
+    batch: 10,
+    seconds: EVENT_SECONDS,
+    log,
+  };
+  const results: Record<string, unknown>[] = [];
+  const one = await runEventBench({ ...options, instances: 1 });
+  console.log(JSON.stringify(one));
+  results.push({ ...one });
+  if (await redisAnswers(REDIS_URL)) {
+    const two = await runEventBench({ ...options, instances: 2, redisUrl: REDIS_URL });
+    console.log(JSON.stringify(two));
+    results.push({ ...two });
+  } else {
+    const skipped = { scenario: 'two-instances-redis', skipped: `no Redis answers at ${REDIS_URL}` };
+    console.log(JSON.stringify(skipped));
+    results.push(skipped);
+  }
+  return results;
+}
+
+async function main(): Promise<void> {
+  const parts = partsToRun(process.argv.slice(2));
+  const started = new Date();
+  const output: Record<string, unknown> = {
+    node: process.version,
+    startedAt: started.toISOString(),
+    command: `npm run bench${parts.size === PARTS.length ? '' : ` -- --only ${[...parts].join(',')}`}`,
+    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? null, loadAverageAtStart: loadavg() },
+    // BENCH_NOTE: what was special about this run (a patch tried, another load on the machine), kept with it.
+    ...(process.env.BENCH_NOTE ? { note: process.env.BENCH_NOTE } : {}),
+  };
+  if (parts.has('queries')) {
+    console.log('queries: warm-path load (autocannon)');
+    output.durationSeconds = DURATION_SECONDS;
+    output.connections = CONNECTIONS;
+    output.results = await runQueries();
+  }
+  if (parts.has('events')) {
+    console.log(
+      `events: ${EVENT_SUBSCRIBERS} + 10 subscribers, ${EVENT_RATE} events/s in batches of 10 for ${EVENT_SECONDS} s`,
+    );
+    output.events = await runEvents();
+  }
+  if (parts.has('dashboard')) {
+    console.log(`dashboard: 50 clients every 2 s for ${DASHBOARD_SECONDS} s, rate limits on`);
+    const dashboard = await runDashboardBench({
+      clients: 50,
+      durationMs: DASHBOARD_SECONDS * 1000,
+      pollIntervalMs: 2_000,
+      sendIntervalMs: 10_000,
+      initialSends: 20,
+      log: (line) => console.log(`  ${line}`),
+    });
+    console.log(JSON.stringify(dashboard));
+    output.dashboard = dashboard;
+  }
+  output.totalSeconds = Math.round((Date.now() - started.getTime()) / 1000);
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-  const file = new URL(`./results/${new Date().toISOString().replace(/[:.]/g, '-')}.json`, import.meta.url);
-  writeFileSync(
-    file,
-    `${JSON.stringify({ node: process.version, durationSeconds: DURATION_SECONDS, connections: CONNECTIONS, results }, null, 2)}\n`,
-  );
-  console.log(`written ${file.pathname}`);
+  const file = new URL(`./results/${started.toISOString().replace(/[:.]/g, '-')}.json`, import.meta.url);
+  writeFileSync(file, `${JSON.stringify(output, null, 2)}\n`);
+  console.log(`written ${file.pathname} (${output.totalSeconds} s)`);
 }
 
 main().catch((error: unknown) => {

@@ -134,19 +134,28 @@ export class TopicListeners {
 /**
  * Follows a topic from a position: first every stored event after `after`, then the live ones, in order,
  * with none twice and none lost in between (live events that arrive during the replay are held back and
- * delivered after it, minus those the replay already gave).
+ * delivered after it, minus those the replay already gave). With `filter`, only the events it accepts.
  */
 export async function* follow(
   log: EventLog,
-  options: { after?: string | null; topic?: string; signal?: AbortSignal; batch?: number },
+  options: {
+    after?: string | null;
+    topic?: string;
+    signal?: AbortSignal;
+    batch?: number;
+    /** Only the events it accepts are yielded (in the same generator: no second one to pass through). */
+    filter?: (event: StoredEvent) => boolean;
+  },
 ): AsyncGenerator<StoredEvent> {
   const topic = options.topic ?? ALL_TOPIC;
+  const accepts = options.filter ?? (() => true);
   const queue: StoredEvent[] = [];
   let wake: (() => void) | null = null;
   const unsubscribe = log.subscribe(
     (event) => {
       // A log that ignores the topic option hands over every event.
       if (topic !== ALL_TOPIC && !event.topics.includes(topic)) return;
+      if (!accepts(event)) return;
       queue.push(event);
       wake?.();
     },
@@ -162,7 +171,7 @@ export async function* follow(
     for (;;) {
       const page = await log.read({ after: last, topic, limit: options.batch ?? 500 });
       for (const event of page) {
-        yield event;
+        if (accepts(event)) yield event;
         last = event.position;
       }
       if (page.length < (options.batch ?? 500)) break;

@@ -95,15 +95,18 @@ function matches(event: StoredEvent, filter: Filter): event is DeliveryEventShap
   return true;
 }
 
-async function* deliveryEvents(
+/** The log's events after the cursor that pass the filter; one generator per stream (this is the hot path). */
+function deliveryEvents(
   context: Context,
   filter: Filter,
   from: { topic: string; after: string | null },
   signal: AbortSignal,
-) {
-  for await (const event of follow(context.events, { ...from, signal })) {
-    if (matches(event, filter)) yield event;
-  }
+): AsyncGenerator<DeliveryEventShape> {
+  return follow(context.events, {
+    ...from,
+    signal,
+    filter: (event) => matches(event, filter),
+  }) as AsyncGenerator<DeliveryEventShape>;
 }
 
 /**

@@ -57,14 +57,22 @@ export function tracked<T>(source: AsyncIterable<T>, slot: Slot): AsyncGenerator
     slot.release();
     void Promise.resolve(iterator.return?.())?.catch(() => {});
   };
-  const stopped = slot.stopped.then(() => {
+  // One pending resolver rather than Promise.race([next, stopped]): each race would hang a reaction on the
+  // long-lived `stopped` promise, keeping every delivered result alive until the stream ends (a leak the
+  // event benchmark measured: 118 → 262 MB retained in 30 s).
+  let stopPending: ((value: IteratorResult<T, undefined>) => void) | null = null;
+  void slot.stopped.then(() => {
     finish();
-    return DONE;
+    stopPending?.(DONE);
   });
   const generator: AsyncGenerator<T, undefined> = {
     async next() {
       if (finished) return DONE;
-      const result = await Promise.race([iterator.next(), stopped]);
+      const result = await new Promise<IteratorResult<T, undefined>>((resolve, reject) => {
+        stopPending = resolve;
+        iterator.next().then(resolve, reject);
+      });
+      stopPending = null;
       if (result.done) {
         finish();
         return DONE;

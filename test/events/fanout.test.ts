@@ -133,6 +133,30 @@ describe.each(factories)('fan-out of the %s event log', (_name, make) => {
     expect(got).toEqual(['mine']);
     expect(handed()).toBe(1);
   });
+
+  it('follow() with a filter yields only the events it accepts, replayed page by page and live', async () => {
+    const log = make();
+    open.push(log);
+    await log.append(['1', '2', '3', '4', '5'].map((key) => event(key, ['t'])));
+    const controller = new AbortController();
+    const got: string[] = [];
+    const following = (async () => {
+      for await (const e of follow(log, {
+        topic: 't',
+        batch: 2,
+        signal: controller.signal,
+        filter: (stored) => Number(stored.dedupeKey) % 2 === 1,
+      })) {
+        got.push(e.dedupeKey);
+      }
+    })();
+    await until(() => (got.length === 3 ? true : undefined), 'the replay');
+    await log.append([event('6', ['t']), event('7', ['t']), event('8', ['u']), event('9', ['t'])]);
+    await until(() => (got.length === 5 ? true : undefined), 'the live events');
+    controller.abort();
+    await following;
+    expect(got).toEqual(['1', '3', '5', '7', '9']);
+  });
 });
 
 describe('the Redis event log', () => {

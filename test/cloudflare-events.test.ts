@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SANDBOX_CLOUDFLARE as CF, SANDBOX_WEBHOOK } from '../src/demo-accounts.js';
 import type { MessageEventPayload } from '../src/events/normalize.js';
 import { DEMO_CLOUDFLARE } from '../src/sandbox/cloudflare-demo.js';
+import { collectSse } from './helpers/sse.js';
 import { type Stack, startStack } from './helpers/stack.js';
 
 let stack: Stack;
@@ -41,45 +42,13 @@ async function graphql<T>(query: string, variables: Record<string, unknown> = {}
   return body.data;
 }
 
-/** Subscribes over SSE (as test/message-events.test.ts does) and collects `count` events. */
+/** Subscribes over SSE and collects `count` events (a GraphQL error fails the test). */
 async function subscribe(variables: Record<string, unknown>, count: number): Promise<Received[]> {
-  const controller = new AbortController();
-  const deadline = setTimeout(() => controller.abort(), 10_000);
-  const received: Received[] = [];
-  try {
-    const response = await fetch(`${stack.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-      body: JSON.stringify({ query: EVENTS, variables }),
-      signal: controller.signal,
-    });
-    expect(response.status).toBe(200);
-    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    while (received.length < count) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += decoder.decode(value, { stream: true });
-      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-        const frame = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const data = frame
-          .split('\n')
-          .filter((line) => line.startsWith('data:'))
-          .map((line) => line.slice(5).trim())
-          .join('\n');
-        if (!data) continue;
-        const message = JSON.parse(data) as { data?: { messageEvents: Received }; errors?: unknown };
-        if (message.errors) throw new Error(JSON.stringify(message.errors));
-        if (message.data) received.push(message.data.messageEvents);
-      }
-    }
-  } finally {
-    clearTimeout(deadline);
-    controller.abort();
-  }
-  return received;
+  const messages = await collectSse<{ messageEvents: Received }>(stack.url, EVENTS, variables, count);
+  return messages.map((message) => {
+    if (message.errors) throw new Error(JSON.stringify(message.errors));
+    return message.data?.messageEvents as Received;
+  });
 }
 
 const recipients = ['a@example.org', 'b@defer.example.org', 'c@bounce.example.org'];

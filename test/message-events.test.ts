@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_WEBHOOK } from '../src/demo-accounts.js';
 import type { NewEvent } from '../src/events/log.js';
 import type { MessageEventPayload } from '../src/events/normalize.js';
+import { collectSse } from './helpers/sse.js';
 import { type Stack, startStack } from './helpers/stack.js';
 
 let stack: Stack;
@@ -48,51 +49,11 @@ async function subscribe(
   variables: Record<string, unknown>,
   count: number,
   onOpen?: () => Promise<void>,
-) {
-  const controller = new AbortController();
-  const response = await fetch(`${stack.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-    body: JSON.stringify({ query, variables }),
-    signal: controller.signal,
-  });
-  expect(response.status).toBe(200);
-  expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  const received: Array<Received | { errors: unknown }> = [];
-  let buffer = '';
-  let opened = false;
-  const deadline = setTimeout(() => controller.abort(), 10_000);
-  try {
-    while (received.length < count) {
-      if (!opened) {
-        opened = true;
-        await onOpen?.();
-      }
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += decoder.decode(value, { stream: true });
-      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-        const frame = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const data = frame
-          .split('\n')
-          .filter((line) => line.startsWith('data:'))
-          .map((line) => line.slice(5).trim())
-          .join('\n');
-        if (!data) continue;
-        const message = JSON.parse(data) as { data?: { messageEvents: Received }; errors?: unknown };
-        received.push(
-          message.errors ? { errors: message.errors } : (message.data?.messageEvents as Received),
-        );
-      }
-    }
-  } finally {
-    clearTimeout(deadline);
-    controller.abort();
-  }
-  return received;
+): Promise<Array<Received | { errors: unknown }>> {
+  const messages = await collectSse<{ messageEvents: Received }>(stack.url, query, variables, count, onOpen);
+  return messages.map((message) =>
+    message.errors ? { errors: message.errors } : (message.data?.messageEvents as Received),
+  );
 }
 
 const QUERY = `subscription($messageId: String, $recipient: String, $kinds: [MessageEventKind!], $after: String) {

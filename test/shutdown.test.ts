@@ -3,7 +3,6 @@
  * upstream: a loopback proxy in front of the emulator holds every call until the test lets it go, so the
  * requests are in flight when the signal arrives, without any timing in the test.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
@@ -17,7 +16,7 @@ import { loadConfig } from '../src/config.js';
 import { createHttpServer } from '../src/http-server.js';
 import { type Sandbox, startSandbox } from '../src/sandbox/server.js';
 import { createShutdown } from '../src/shutdown.js';
-import { freePort } from './helpers/ports.js';
+import { type ServerProcess, startServerProcess } from './helpers/server-process.js';
 
 interface HoldingProxy {
   url: string;
@@ -83,46 +82,6 @@ async function startHoldingProxy(target: string): Promise<HoldingProxy> {
   return proxy;
 }
 
-interface Running {
-  child: ChildProcess;
-  url: string;
-  port: number;
-  /** Resolves with the first log line whose message matches. */
-  logged(pattern: RegExp): Promise<string>;
-  exited: Promise<number | null>;
-}
-
-async function startServer(env: Record<string, string>): Promise<Running> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const listeners: Array<() => void> = [];
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-    for (const listener of listeners) listener();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
-  const logged = (pattern: RegExp) =>
-    new Promise<string>((resolve, reject) => {
-      const check = () => {
-        const line = output.split('\n').find((candidate) => pattern.test(candidate));
-        if (line) resolve(line);
-      };
-      listeners.push(check);
-      check();
-      void exited.then(() => reject(new Error(`server exited before logging ${pattern}: ${output}`)));
-    });
-  const running = { child, url: `http://127.0.0.1:${port}/graphql`, port, logged, exited };
-  await logged(/mailgraph listening on/);
-  return running;
-}
-
 function connectionRefused(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
@@ -160,7 +119,7 @@ function post(url: string, query: string) {
 
 let sandbox: Sandbox | null = null;
 let proxy: HoldingProxy | null = null;
-let running: Running | null = null;
+let running: ServerProcess | null = null;
 let dataDir: string | null = null;
 afterEach(async () => {
   running?.child.kill('SIGKILL');
@@ -170,11 +129,11 @@ afterEach(async () => {
   [sandbox, proxy, running, dataDir] = [null, null, null, null];
 });
 
-async function serverBehindSlowUpstream(graceMs: number): Promise<Running> {
+async function serverBehindSlowUpstream(graceMs: number): Promise<ServerProcess> {
   sandbox = await startSandbox({ rateLimits: false });
   proxy = await startHoldingProxy(sandbox.cloudmailinUrl);
   dataDir = mkdtempSync(join(tmpdir(), 'mailgraph-shutdown-'));
-  running = await startServer({
+  running = await startServerProcess({
     MAILGRAPH_SANDBOX: 'true',
     CLOUDMAILIN_API_URL: proxy.url,
     CLOUDMAILIN_RATE_LIMIT_PER_MINUTE: '0',

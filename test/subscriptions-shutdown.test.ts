@@ -3,13 +3,11 @@
  * every transport: SSE streams end with `complete`, WebSockets close with 1001 (going away), the HTTP
  * drain finishes, and the process exits 0.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort } from './helpers/ports.js';
+import { type ServerProcess, startServerProcess } from './helpers/server-process.js';
 import {
   MESSAGE_EVENTS,
   TRANSPORTS,
@@ -19,47 +17,7 @@ import {
   postEvents,
 } from './helpers/subscription-clients.js';
 
-interface Running {
-  child: ChildProcess;
-  url: string;
-  logged(pattern: RegExp): Promise<string>;
-  exited: Promise<number | null>;
-}
-
-async function startServer(env: Record<string, string>): Promise<Running> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const listeners: Array<() => void> = [];
-  const collect = (chunk: Buffer) => {
-    output += chunk.toString();
-    for (const listener of listeners) listener();
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
-  const logged = (pattern: RegExp) =>
-    new Promise<string>((resolve, reject) => {
-      const check = () => {
-        const line = output.split('\n').find((candidate) => pattern.test(candidate));
-        if (line) resolve(line);
-      };
-      listeners.push(check);
-      check();
-      void exited.then(() => {
-        check();
-        reject(new Error(`server exited before logging ${pattern}: ${output}`));
-      });
-    });
-  const running = { child, url: `http://127.0.0.1:${port}`, logged, exited };
-  await logged(/mailgraph listening on/);
-  return running;
-}
-
-let running: Running | null = null;
+let running: ServerProcess | null = null;
 let dataDir: string | null = null;
 afterEach(() => {
   running?.child.kill('SIGKILL');
@@ -70,10 +28,10 @@ afterEach(() => {
 describe('SIGTERM with live subscriptions', () => {
   it('ends SSE streams with complete and closes WebSockets with 1001, then drains and exits 0', async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'mailgraph-subscriptions-shutdown-'));
-    running = await startServer({ MAILGRAPH_SANDBOX: 'true', MAILGRAPH_DATA_DIR: dataDir });
+    running = await startServerProcess({ MAILGRAPH_SANDBOX: 'true', MAILGRAPH_DATA_DIR: dataDir });
     const server = running;
     expect(
-      await postEvents(server.url, [
+      await postEvents(server.origin, [
         { kind: 'delivery', recipient: 's@example.net', message_id: 'shutdown' },
       ]),
     ).toBe(200);
@@ -83,7 +41,7 @@ describe('SIGTERM with live subscriptions', () => {
       TRANSPORTS.map(async (transport) => {
         const events: Array<string | number> = [];
         seen.set(transport, events);
-        const client = connect(server.url, transport, { onEvent: (event) => events.push(event) });
+        const client = connect(server.origin, transport, { onEvent: (event) => events.push(event) });
         const subscription = client.subscribe(MESSAGE_EVENTS, { messageId: 'shutdown' });
         // Live: the stored event has arrived, and the stream waits for the next one.
         const [first] = await subscription.take(1);

@@ -10,13 +10,16 @@
  * Results are printed and written to bench/results/<timestamp>.json. Numbers depend on the machine and on
  * what else runs on it (each part records its CPU shares and the load average); compare runs on one machine.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import { startStack } from '../test/helpers/stack.js';
+import { renderChart } from './chart.js';
 import { runDashboardBench } from './dashboard.js';
 import { runEventBench } from './events.js';
+import { type RecordedBaseline, limitGoals, limitsChart, limitsMarkdown } from './limits-report.js';
+import { runLimitsBench } from './limits.js';
 
 interface Scenario {
   name: string;
@@ -51,7 +54,16 @@ const REDIS_URL = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? 'redis:
 /** The dashboard workload's length (the issue's: 60 s). */
 const DASHBOARD_SECONDS = Number(process.env.BENCH_DASHBOARD_SECONDS ?? 60);
 
-const PARTS = ['queries', 'events', 'dashboard'] as const;
+/** The limits part: seconds per run, connections, and the baseline build to run beside (issue 10). */
+const LIMIT_SECONDS = Number(process.env.BENCH_LIMIT_SECONDS ?? 10);
+const LIMIT_CONNECTIONS = Number(process.env.BENCH_LIMIT_CONNECTIONS ?? 10);
+const BASELINE_DIR = process.env.BENCH_BASELINE_DIR;
+const BASELINE_LABEL = process.env.BENCH_BASELINE_LABEL;
+/** Tracing on vs off is measured unless BENCH_TRACING=false. */
+const LIMIT_TRACING = process.env.BENCH_TRACING !== 'false';
+const RECORDED_BASELINE = new URL('./baseline.json', import.meta.url);
+
+const PARTS = ['limits', 'queries', 'events', 'dashboard'] as const;
 type Part = (typeof PARTS)[number];
 
 function partsToRun(argv: string[]): Set<Part> {
@@ -171,6 +183,44 @@ async function main(): Promise<void> {
     // BENCH_NOTE: what was special about this run (a patch tried, another load on the machine), kept with it.
     ...(process.env.BENCH_NOTE ? { note: process.env.BENCH_NOTE } : {}),
   };
+  const stamp = started.toISOString().replace(/[:.]/g, '-');
+  const resultsDir = new URL('./results/', import.meta.url);
+  mkdirSync(resultsDir, { recursive: true });
+  if (parts.has('limits')) {
+    console.log(
+      `limits: mailgraph beside a bare passthrough, ${LIMIT_CONNECTIONS} connections, ${LIMIT_SECONDS} s per run`,
+    );
+    const limits = await runLimitsBench({
+      root: new URL('..', import.meta.url).pathname,
+      durationSeconds: LIMIT_SECONDS,
+      connections: LIMIT_CONNECTIONS,
+      ...(BASELINE_DIR ? { baselineDir: BASELINE_DIR } : {}),
+      ...(BASELINE_LABEL ? { baselineLabel: BASELINE_LABEL } : {}),
+      tracing: LIMIT_TRACING,
+      log: (line) => console.log(`  ${line}`),
+    });
+    const recorded = existsSync(RECORDED_BASELINE)
+      ? (JSON.parse(readFileSync(RECORDED_BASELINE, 'utf8')) as RecordedBaseline)
+      : undefined;
+    const goals = limitGoals(limits, recorded);
+    const markdown = limitsMarkdown(limits, goals);
+    const chart = limitsChart(
+      limits,
+      goals,
+      `mailgraph: npm run bench, ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+      `${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), Node.js ${process.version}, ${LIMIT_CONNECTIONS} connections, ${LIMIT_SECONDS} s per run, load average ${loadavg()
+        .map((value) => value.toFixed(2))
+        .join(' ')} at the start`,
+    );
+    output.limits = { ...limits, goals };
+    output.chart = chart;
+    const svg = renderChart(chart);
+    writeFileSync(new URL(`${stamp}.svg`, resultsDir), svg);
+    writeFileSync(new URL(`${stamp}.md`, resultsDir), markdown);
+    writeFileSync(new URL('latest.svg', resultsDir), svg);
+    writeFileSync(new URL('latest.md', resultsDir), markdown);
+    console.log(markdown);
+  }
   if (parts.has('queries')) {
     console.log('queries: warm-path load (autocannon)');
     output.durationSeconds = DURATION_SECONDS;
@@ -197,8 +247,7 @@ async function main(): Promise<void> {
     output.dashboard = dashboard;
   }
   output.totalSeconds = Math.round((Date.now() - started.getTime()) / 1000);
-  mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-  const file = new URL(`./results/${started.toISOString().replace(/[:.]/g, '-')}.json`, import.meta.url);
+  const file = new URL(`${stamp}.json`, resultsDir);
   writeFileSync(file, `${JSON.stringify(output, null, 2)}\n`);
   console.log(`written ${file.pathname} (${output.totalSeconds} s)`);
 }

@@ -13,7 +13,7 @@ import {
   maskError as defaultMaskError,
 } from 'graphql-yoga';
 import type { Config } from './config.js';
-import { type Context, createContext } from './context.js';
+import { type Context, createContext, identify } from './context.js';
 import { useCorsAllowList } from './cors.js';
 import { MailgraphError } from './errors.js';
 import type { InboundServices } from './events/inbound.js';
@@ -23,11 +23,14 @@ import type { Metrics } from './metrics.js';
 import type { Providers } from './providers.js';
 import { useQueryCost } from './query-cost.js';
 import { useRequestShapeLimits } from './request-limits.js';
+import { GraphQLResponseCache } from './response-cache.js';
 import { extensionsOf } from './schema/errors.js';
 import { schema } from './schema/index.js';
 import { useSubscriptionLimits } from './subscriptions/plugin.js';
 import { SubscriptionRegistry } from './subscriptions/registry.js';
 import { STREAM_ENDPOINT, useGraphQLOverSSE } from './subscriptions/sse.js';
+import { useTracing } from './tracing.js';
+import { addObserver } from './upstream/observer.js';
 
 export interface AppDeps {
   config: Config;
@@ -51,6 +54,12 @@ export interface AppDeps {
 export type App = YogaServerInstance<Record<string, never>, Context>;
 
 const registries = new WeakMap<App, SubscriptionRegistry>();
+const responseCaches = new WeakMap<App, GraphQLResponseCache>();
+
+/** The whole-answer cache of an app made by `createApp`, when it has one (src/response-cache.ts). */
+export function responseCacheOf(app: App): GraphQLResponseCache | undefined {
+  return responseCaches.get(app);
+}
 
 /**
  * The live subscriptions of an app made by `createApp`, on every transport: the HTTP front attaches the
@@ -108,6 +117,24 @@ const reportAsValidationError = {
 export function createApp(deps: AppDeps): App {
   const idempotency = deps.idempotency ?? new MemoryIdempotencyStore();
   const subscriptions = deps.subscriptions ?? new SubscriptionRegistry(deps.config.subscriptions);
+  // Whole answers, per client key, never older than the entity cache would give (src/response-cache.ts).
+  // Off without an entity cache (TTL 0), and with Redis: another instance's invalidations are not seen here.
+  const { config } = deps;
+  const responseCache =
+    config.upstream.cacheTtlSeconds > 0 && config.redisUrl === null
+      ? new GraphQLResponseCache({
+          ttlSeconds: config.upstream.cacheTtlSeconds,
+          principalOf: (authorization) => identify(config, authorization)?.principal ?? null,
+          // The entity cache's clock: "fresh until" is on that clock.
+          now: deps.providers.shared.now,
+          ...(deps.metrics ? { onLookup: (outcome) => deps.metrics?.observeResponseCache?.(outcome) } : {}),
+        })
+      : null;
+  let events = deps.events;
+  if (responseCache) {
+    addObserver(deps.providers.shared, responseCache.upstreamObserver());
+    events = responseCache.watch(deps.events).log;
+  }
   const app: App = createYoga<Record<string, never>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -121,7 +148,7 @@ export function createApp(deps: AppDeps): App {
           config: deps.config,
           providers: deps.providers,
           idempotency,
-          events: deps.events,
+          events,
           ...(deps.inbound ? { inbound: deps.inbound } : {}),
         },
         request,
@@ -134,6 +161,8 @@ export function createApp(deps: AppDeps): App {
     // Attachments travel base64 in JSON variables; the front refuses every other body type anyway.
     multipart: false,
     plugins: [
+      // First, so that an operation another plugin refuses (cost, limits) still gets its span.
+      useTracing(),
       useCorsAllowList(deps.config.http.corsOrigins),
       // A GET must carry a header no simple cross-site request can (POSTs are JSON only: preflighted).
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'apollo-require-preflight'] }),
@@ -156,10 +185,12 @@ export function createApp(deps: AppDeps): App {
         blockFieldSuggestion: { enabled: !deps.config.sandbox },
       }),
       useQueryCost({ limit: deps.config.queryCostLimit }),
+      ...(responseCache ? responseCache.plugins() : []),
       useUpstreamExtensions(),
       ...(deps.metrics ? [deps.metrics.plugin()] : []),
     ],
   });
   registries.set(app, subscriptions);
+  if (responseCache) responseCaches.set(app, responseCache);
   return app;
 }

@@ -83,6 +83,18 @@ export interface SubscriptionsConfig {
   readonly perConnection: number;
 }
 
+/** OpenTelemetry traces (src/tracing.ts): off unless an OTLP endpoint is configured. */
+export interface TracingConfig {
+  /**
+   * Where spans are exported over OTLP/HTTP: `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` as given, else
+   * `OTEL_EXPORTER_OTLP_ENDPOINT` with `/v1/traces` appended (as the OpenTelemetry specification says); null
+   * when neither is set or `OTEL_SDK_DISABLED=true`: then tracing is off and its SDK is never loaded.
+   */
+  readonly tracesUrl: string | null;
+  /** `service.name` of every span (`OTEL_SERVICE_NAME`). */
+  readonly serviceName: string;
+}
+
 export interface WebhookCredential {
   readonly user: string;
   readonly pass: string;
@@ -108,6 +120,7 @@ export interface Config {
   readonly subscriptions: SubscriptionsConfig;
   readonly upstream: UpstreamConfig;
   readonly http: HttpConfig;
+  readonly tracing: TracingConfig;
   readonly sandboxOptions: SandboxConfig;
 }
 
@@ -211,6 +224,20 @@ const httpUrl = variable((value, ctx) => {
   if (url.username || url.password) return refuse(ctx, 'must not carry credentials');
   return withoutTrailingSlashes(value);
 });
+
+/** `OTEL_SERVICE_NAME`: any one-line text (control characters are refused for every variable), bounded. */
+const serviceName = variable((value, ctx) =>
+  value.length <= 255 ? value : refuse(ctx, 'must be at most 255 characters'),
+);
+
+/** The OTLP traces URL: the signal's own endpoint as given, else the base endpoint's path + `/v1/traces`. */
+function tracesUrl(base: string | undefined, traces: string | undefined): string | null {
+  if (traces !== undefined) return traces;
+  if (base === undefined) return null;
+  const url = new URL(base);
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/v1/traces`;
+  return url.href;
+}
 
 const secret = variable((value, ctx) =>
   SECRET_SHAPE.test(value)
@@ -350,6 +377,10 @@ const envSchema = z.object({
   CLOUDFLARE_EVENTS_QUEUE_ID: identifier,
   MAILGRAPH_SUBSCRIPTIONS_PER_KEY: int(1, 1_000_000).transform(or(500)),
   MAILGRAPH_SUBSCRIPTIONS_PER_CONNECTION: int(1, 10_000).transform(or(50)),
+  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl,
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: httpUrl,
+  OTEL_SDK_DISABLED: bool,
+  OTEL_SERVICE_NAME: serviceName.transform(or('mailgraph')),
 });
 
 const PROVIDER_CREDENTIALS = [
@@ -469,6 +500,13 @@ const configSchema = envSchema.omit({ SANDBOX_PORT: true }).transform((env, ctx)
       // GraphiQL is a 9 MB page: served by default only where everything is demo data.
       graphiql: env.MAILGRAPH_GRAPHIQL ?? sandbox,
       shutdownGraceMs: env.MAILGRAPH_SHUTDOWN_GRACE_MS,
+    },
+    tracing: {
+      tracesUrl:
+        env.OTEL_SDK_DISABLED === true
+          ? null
+          : tracesUrl(env.OTEL_EXPORTER_OTLP_ENDPOINT, env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT),
+      serviceName: env.OTEL_SERVICE_NAME,
     },
     sandboxOptions: {
       rateLimits,

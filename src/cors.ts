@@ -31,7 +31,7 @@ export function corsHeaders(
     headers['access-control-allow-headers'] = ALLOWED_HEADERS;
     headers['access-control-max-age'] = MAX_AGE_SECONDS;
   } else {
-    headers['access-control-expose-headers'] = 'www-authenticate, x-graphql-event-stream-token';
+    headers['access-control-expose-headers'] = 'www-authenticate, x-graphql-event-stream-token, x-request-id';
   }
   return headers;
 }

@@ -2,12 +2,13 @@
  * GraphiQL: the operations it opens with (a tour of the graph that runs as-is against the sandbox), and the
  * page itself. The page inlines GraphiQL's whole bundle (about 9 MB), so it is rendered once, compressed
  * once per encoding (brotli, gzip) in the background, and served with an ETag that lets a browser keep it.
+ * The renderer is loaded on the first request for the page, not at start-up: holding the bundle costs about
+ * 30 MB of heap, which a server nobody opens GraphiQL on should not pay (docs/performance.md).
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
 import { constants, brotliCompress, gzip } from 'node:zlib';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 
 /** The operations GraphiQL opens with, one tab each: a tour of the graph that runs as-is against the sandbox. */
 const EXAMPLES = `# Welcome to mailgraph: one graph over CloudMailin and Cloudflare Email Sending.
@@ -250,7 +251,8 @@ export function createGraphiQLPage(): (req: IncomingMessage, res: ServerResponse
   const tagOf = (encoding: Encoding) => `"${hash}${encoding === 'identity' ? '' : `-${encoding}`}"`;
   return async (req, res) => {
     if (!page) {
-      page = Buffer.from(renderGraphiQL(GRAPHIQL_OPTIONS));
+      const { renderGraphiQL } = await import('@graphql-yoga/render-graphiql');
+      page ??= Buffer.from(renderGraphiQL(GRAPHIQL_OPTIONS));
       hash = createHash('sha256').update(page).digest('base64url').slice(0, 27);
       encoded.set('identity', Promise.resolve(page));
     }

@@ -6,6 +6,9 @@
  * (`/graphql`, `/graphql/stream`, `/health`). WebSocket upgrades on `/graphql` go to graphql-ws
  * (src/subscriptions/ws.ts: Origin checked, key at `connection_init`). `closeGracefully` stops it without
  * dropping requests in flight.
+ *
+ * Every request runs with its request id (src/request-context.ts), echoed in `x-request-id`, so that each log
+ * line written while serving it names it.
  */
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { type App, subscriptionsOf } from './app.js';
@@ -15,6 +18,7 @@ import { corsHeaders } from './cors.js';
 import { type WebhookDeps, handleWebhook } from './events/webhooks.js';
 import { createGraphiQLPage, wantsGraphiQL } from './graphiql.js';
 import type { Metrics } from './metrics.js';
+import { REQUEST_ID_HEADER, requestIdFrom, runWithRequestId } from './request-context.js';
 import { STREAM_ENDPOINT } from './subscriptions/sse.js';
 import { attachWebSocket } from './subscriptions/ws.js';
 
@@ -27,7 +31,10 @@ export interface HttpServerOptions {
    * (per-provider status). Without it, `/ready` says `{"ready": true}`.
    */
   ready?: () => Promise<{ ready: boolean }>;
-  /** Served on `/metrics` in the Prometheus text format. */
+  /**
+   * Served on `/metrics` in the Prometheus text format; also told of the webhooks' outcomes and of the app's
+   * live subscriptions.
+   */
   metrics?: Metrics;
   /** The provider webhooks under `/webhooks/` (their own auth, limits and status codes). */
   webhooks?: WebhookDeps;
@@ -87,6 +94,17 @@ export function createHttpServer(options: HttpServerOptions): Server {
   const allowedOrigins: ReadonlySet<string> = new Set(config.http.corsOrigins);
   const graphiql = config.http.graphiql ? createGraphiQLPage() : null;
   const lifecycle: Lifecycle = { closing: false, inFlight: new Set() };
+  const { metrics } = options;
+  const webhooks: WebhookDeps | undefined =
+    options.webhooks && metrics
+      ? {
+          ...options.webhooks,
+          onOutcome: (source, outcome, count) => {
+            options.webhooks?.onOutcome?.(source, outcome, count);
+            metrics.observeIntake(source, outcome, count);
+          },
+        }
+      : options.webhooks;
 
   /** A GraphQL error answered before yoga: in the media type the client asked for, with CORS for listed origins. */
   const refuse = (
@@ -119,14 +137,14 @@ export function createHttpServer(options: HttpServerOptions): Server {
       sendJson(res, report.ready ? 200 : 503, report);
       return;
     }
-    if (path === '/metrics' && options.metrics) {
-      const { registry } = options.metrics;
+    if (path === '/metrics' && metrics) {
+      const { registry } = metrics;
       res.writeHead(200, { 'content-type': registry.contentType });
       res.end(await registry.metrics());
       return;
     }
-    if (path.startsWith('/webhooks/') && options.webhooks) {
-      await handleWebhook(options.webhooks, path, req, res);
+    if (path.startsWith('/webhooks/') && webhooks) {
+      await handleWebhook(webhooks, path, req, res);
       return;
     }
     const graphql = isGraphQLPath(path);
@@ -182,6 +200,8 @@ export function createHttpServer(options: HttpServerOptions): Server {
   };
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+    res.setHeader(REQUEST_ID_HEADER, requestId);
     lifecycle.inFlight.add(res);
     res.on('close', () => lifecycle.inFlight.delete(res));
     // An answer whose headers went out before the shutdown kept its connection alive: close it once idle.
@@ -190,7 +210,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
     });
     // While shutting down, every answer closes its connection, so that none is kept alive past the drain.
     if (lifecycle.closing) res.setHeader('connection', 'close');
-    handle(req, res).catch(() => {
+    runWithRequestId(requestId, () => handle(req, res)).catch(() => {
       if (res.headersSent) res.destroy();
       else sendJson(res, 500, { errors: [{ message: 'Unexpected error.' }] });
     });
@@ -199,6 +219,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
   // Subscriptions over WebSocket (graphql-ws) on /graphql, for apps made by createApp.
   const subscriptions = subscriptionsOf(app);
   if (subscriptions) {
+    metrics?.trackSubscriptions(subscriptions);
     attachWebSocket(server, { app, config, registry: subscriptions, closing: () => lifecycle.closing });
   }
   server.headersTimeout = 30_000;

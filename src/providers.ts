@@ -68,6 +68,8 @@ export interface Providers {
   cloudflare: CloudflareClient;
   /** What `/ready` answers, from the outcome of the clients' calls. */
   readiness: Readiness;
+  /** The entity cache, budgets and epochs both clients share; observers attach here (observer.ts). */
+  shared: UpstreamShared;
 }
 
 /** What one request's resolvers and loaders call: the clients, answering plain data (see facade.ts). */
@@ -160,5 +162,6 @@ export function createProviders(config: Config, options: ProviderOptions = {}): 
     cloudmailin: new CloudMailinClient({ config: config.cloudmailin, ...common }),
     cloudflare: new CloudflareClient({ config: config.cloudflare, ...common }),
     readiness,
+    shared,
   };
 }

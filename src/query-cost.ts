@@ -25,7 +25,7 @@ import type { Plugin } from 'graphql-yoga';
 import { getArgumentValues, getVariableValues } from 'graphql/execution/values.js';
 import type { Context } from './context.js';
 import { DEFAULT_PAGE_SIZE } from './schema/pagination.js';
-import { type RequestScope, runInRequestScope } from './upstream/request-scope.js';
+import { type RequestScope, bindRequestScope, runInRequestScope } from './upstream/request-scope.js';
 
 export interface FieldCost {
   /** Upstream calls the field itself may make, each time it is resolved. */
@@ -201,6 +201,7 @@ export function useQueryCost(options: { limit: number }): Plugin {
         principal: context?.principal,
         clientKeys: context?.config?.apiKeys.size,
       };
+      if (context) bindRequestScope(context, scope);
       setExecuteFn((executionArgs) => runInRequestScope(scope, () => executeFn(executionArgs)));
       return {
         onExecuteDone({ result, setResult }) {

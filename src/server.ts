@@ -1,10 +1,9 @@
 /**
- * Entry point: config → (sandbox emulator) → app → listen → graceful shutdown.
+ * Entry point: config → (tracing) → (sandbox emulator) → app → listen → graceful shutdown.
  */
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
 import { createApp, subscriptionsOf } from './app.js';
 import { type Config, ConfigError, loadConfig, withSandboxUrls } from './config.js';
 import { CloudflareQueueConsumer } from './events/cloudflare-queue.js';
@@ -14,8 +13,9 @@ import { createEventLog } from './events/index.js';
 import { createHttpServer } from './http-server.js';
 import { createMetrics } from './metrics.js';
 import { createProviders, createStores } from './providers.js';
-import { startSandbox } from './sandbox/server.js';
+import { createLogger } from './request-context.js';
 import { createShutdown } from './shutdown.js';
+import { startTracing } from './tracing.js';
 
 async function main(): Promise<void> {
   let loaded: Config;
@@ -28,11 +28,21 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = pino({ level: loaded.logLevel, base: { service: 'mailgraph' } });
+  // Each line carries the id of the request it was written for (and the trace's, while tracing).
+  const logger = createLogger(loaded.logLevel);
+  // Only with an OTLP endpoint configured; otherwise the OpenTelemetry SDK is never even loaded.
+  const tracing = await startTracing(loaded.tracing, { logger });
+  if (tracing && loaded.tracing.tracesUrl !== null) {
+    logger.info(`traces exported over OTLP/HTTP to ${new URL(loaded.tracing.tracesUrl).origin}`);
+  }
 
   // The emulator's URLs are known only once it listens: they make a second, derived configuration.
+  // Loaded only in sandbox mode: live mode does not hold the emulator's code and demo data in memory.
   const sandbox = loaded.sandbox
-    ? await startSandbox({ rateLimits: loaded.sandboxOptions.rateLimits, logger })
+    ? await (await import('./sandbox/server.js')).startSandbox({
+        rateLimits: loaded.sandboxOptions.rateLimits,
+        logger,
+      })
     : null;
   const config = sandbox ? withSandboxUrls(loaded, sandbox) : loaded;
 
@@ -42,6 +52,8 @@ async function main(): Promise<void> {
   // Inbound mail's large parts (attachment contents, long bodies), beside the log (src/events/inbound-blobs.ts).
   const blobs = createBlobStore(config);
   const stores = createStores(config);
+  // Cache lookups and rate-budget waits and refusals, counted on /metrics.
+  stores.shared.observer = metrics.upstreamObserver();
   const providers = createProviders(config, {
     shared: stores.shared,
     stores: { events: () => events.ping(), blobs: () => blobs.ping(), ...stores.checks },
@@ -98,6 +110,8 @@ async function main(): Promise<void> {
   // Subscriptions and event consumers register here: onStop for streams that must end for the drain to
   // finish, onClose for what the requests in flight may still use.
   const shutdown = createShutdown({ server, graceMs: config.http.shutdownGraceMs, logger });
+  // Registered first, so closed last: the spans of everything that closes before it are exported too.
+  if (tracing) shutdown.onClose(() => tracing.shutdown());
   // Live subscriptions end first: SSE streams with `complete`, WebSockets with 1001 (src/subscriptions/).
   shutdown.onStop(() => subscriptionsOf(app)?.stop());
   if (sandbox) {
@@ -118,6 +132,7 @@ async function main(): Promise<void> {
       log: events,
       logger,
       clientKeys: config.apiKeys.size,
+      onOutcome: (outcome, count) => metrics.observeIntake('cloudflare_queue', outcome, count),
     });
     consumer.start();
     shutdown.onClose(() => consumer.stop());

@@ -177,6 +177,36 @@ describe('configuration', () => {
     ).toEqual({ perKey: 2000, perConnection: 4 });
   });
 
+  it('reads OpenTelemetry tracing: off without an endpoint, the standard variables otherwise', () => {
+    expect(loadConfig({}).tracing).toEqual({ tracesUrl: null, serviceName: 'mailgraph' });
+    // The base endpoint gets the signal's path, as the OpenTelemetry specification says; a trailing slash or
+    // a path prefix is kept right.
+    for (const [base, traces] of [
+      ['http://collector:4318', 'http://collector:4318/v1/traces'],
+      ['https://otel.example.com/', 'https://otel.example.com/v1/traces'],
+      ['https://otel.example.com/tenant-7/', 'https://otel.example.com/tenant-7/v1/traces'],
+    ]) {
+      expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: base as string }).tracing.tracesUrl).toBe(traces);
+    }
+    // The traces endpoint is taken as it is, and wins over the base one.
+    expect(
+      loadConfig({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://traces.example.com/ingest',
+        OTEL_SERVICE_NAME: 'mailgraph-eu',
+      }).tracing,
+    ).toEqual({ tracesUrl: 'https://traces.example.com/ingest', serviceName: 'mailgraph-eu' });
+    // OTEL_SDK_DISABLED=true turns it off whatever the endpoints say.
+    expect(
+      loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SDK_DISABLED: 'true' }).tracing
+        .tracesUrl,
+    ).toBeNull();
+    expect(
+      loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SDK_DISABLED: 'false' }).tracing
+        .tracesUrl,
+    ).toBe('http://collector:4318/v1/traces');
+  });
+
   it('enforces the documented limits in `npm run sandbox` unless told not to', () => {
     expect(loadSandboxServerConfig({})).toEqual({ port: 4010, host: '127.0.0.1', rateLimits: true });
     expect(
@@ -249,6 +279,11 @@ describe('configuration', () => {
       ['MAILGRAPH_SHUTDOWN_GRACE_MS', { MAILGRAPH_SHUTDOWN_GRACE_MS: '600001' }],
       ['MAILGRAPH_SUBSCRIPTIONS_PER_KEY', { MAILGRAPH_SUBSCRIPTIONS_PER_KEY: '0' }],
       ['MAILGRAPH_SUBSCRIPTIONS_PER_CONNECTION', { MAILGRAPH_SUBSCRIPTIONS_PER_CONNECTION: 'many' }],
+      ['OTEL_EXPORTER_OTLP_ENDPOINT', { OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }],
+      ['OTEL_EXPORTER_OTLP_ENDPOINT', { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://user:token@collector:4318' }],
+      ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'grpc://collector:4317' }],
+      ['OTEL_SDK_DISABLED', { OTEL_SDK_DISABLED: 'perhaps' }],
+      ['OTEL_SERVICE_NAME', { OTEL_SERVICE_NAME: 'm'.repeat(256) }],
     ];
     for (const [variable, env] of cases) {
       const value = env[variable] ?? '';
@@ -298,6 +333,10 @@ describe('configuration', () => {
         'MAILGRAPH_SHUTDOWN_GRACE_MS',
         'MAILGRAPH_SUBSCRIPTIONS_PER_KEY',
         'MAILGRAPH_SUBSCRIPTIONS_PER_CONNECTION',
+        'OTEL_EXPORTER_OTLP_ENDPOINT',
+        'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+        'OTEL_SDK_DISABLED',
+        'OTEL_SERVICE_NAME',
       ].sort(),
     );
   });

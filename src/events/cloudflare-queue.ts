@@ -34,6 +34,7 @@ import type {
 import { runInRequestScope } from '../upstream/request-scope.js';
 import type { EventLog, NewEvent } from './log.js';
 import { WebhookBodyError, cloudflareEvents } from './normalize.js';
+import type { IntakeOutcome } from './webhooks.js';
 
 /** What the consumer needs of the Cloudflare client (`CloudflareClient` has all of it). */
 export interface CloudflareQueueClient {
@@ -71,6 +72,11 @@ export interface CloudflareQueueConsumerOptions {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Called with what each batch stored. */
   onStored?: (stored: number, duplicates: number) => void;
+  /**
+   * Told what became of each batch (metrics): events `stored` and `duplicate`; messages that are no event
+   * (`rejected_malformed`, each time one is pulled) and messages whose events could not be stored (`failed`).
+   */
+  onOutcome?: (outcome: IntakeOutcome, count: number) => void;
 }
 
 /** What one pull came to; the loop picks the next wait from it. */
@@ -109,9 +115,9 @@ type Decoded =
 
 export class CloudflareQueueConsumer {
   private readonly options: Required<
-    Omit<CloudflareQueueConsumerOptions, 'logger' | 'onStored' | 'clientKeys' | 'sleep'>
+    Omit<CloudflareQueueConsumerOptions, 'logger' | 'onStored' | 'onOutcome' | 'clientKeys' | 'sleep'>
   > &
-    Pick<CloudflareQueueConsumerOptions, 'logger' | 'onStored'>;
+    Pick<CloudflareQueueConsumerOptions, 'logger' | 'onStored' | 'onOutcome'>;
   private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   private readonly clientKeys: number;
   private delayMs: number;
@@ -190,6 +196,9 @@ export class CloudflareQueueConsumer {
     // A message without a lease id cannot be acknowledged, but its events are stored all the same.
     const events = decoded.flatMap((entry) => ('events' in entry ? entry.events : []));
     const usable = decoded.filter((entry) => entry.leaseId !== '');
+    const { onOutcome } = this.options;
+    const withEvents = decoded.filter((entry) => 'events' in entry).length;
+    onOutcome?.('rejected_malformed', decoded.length - withEvents);
     let stored = 0;
     let duplicates = 0;
     if (events.length > 0) {
@@ -198,7 +207,10 @@ export class CloudflareQueueConsumer {
         duplicates = result.duplicates;
         stored = events.length - duplicates;
         this.options.onStored?.(stored, duplicates);
+        onOutcome?.('stored', stored);
+        onOutcome?.('duplicate', duplicates);
       } catch (error) {
+        onOutcome?.('failed', withEvents);
         // Not stored, so not acknowledged: the leases run out and the queue delivers them again.
         this.options.logger?.warn(
           { provider: 'CLOUDFLARE', queueId, messages: pulled.messages.length, ...describe(error) },

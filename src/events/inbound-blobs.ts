@@ -13,9 +13,10 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { type Database, type RootDatabase, open } from 'lmdb';
 import type { Config } from '../config.js';
+import { newRedis } from '../upstream/redis-client.js';
 
 export interface BlobStore {
   /** Stores each content under its key (`blobKey`); resolves once they would survive a crash. */
@@ -129,7 +130,7 @@ export class RedisBlobStore implements BlobStore {
 
   constructor(private readonly options: RedisBlobStoreOptions) {
     this.prefix = `${options.prefix ?? 'mailgraph:'}blob:`;
-    this.redis = new Redis(options.url, { lazyConnect: false, maxRetriesPerRequest: 2 });
+    this.redis = newRedis(options.url, { lazyConnect: false, maxRetriesPerRequest: 2 });
   }
 
   async put(contents: Buffer[]): Promise<string[]> {

@@ -5,8 +5,9 @@
  * events to its local subscribers. Durability is Redis's own: an append resolves once Redis has the
  * event, so run Redis with AOF (`appendonly yes`) where acknowledged events must survive a Redis restart.
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { ValidationError } from '../errors.js';
+import { newRedis } from '../upstream/redis-client.js';
 import {
   ALL_TOPIC,
   type AppendResult,
@@ -62,8 +63,8 @@ export class RedisEventLog implements EventLog {
     this.prefix = options.prefix ?? 'mailgraph:';
     this.now = options.now ?? Date.now;
     const connection = { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true };
-    this.redis = new Redis(options.url, connection);
-    this.reader = new Redis(options.url, { ...connection, maxRetriesPerRequest: null });
+    this.redis = newRedis(options.url, connection);
+    this.reader = newRedis(options.url, { ...connection, maxRetriesPerRequest: null });
     this.redis.defineCommand('mailgraphAppend', { numberOfKeys: 3, lua: APPEND });
     this.tail = this.reader
       .xrevrange(this.key('events'), '+', '-', 'COUNT', 1)

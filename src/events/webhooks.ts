@@ -22,6 +22,26 @@ import {
 import type { EventLog, NewEvent, StoredEvent } from './log.js';
 import { WebhookBodyError, cloudMailinEvents, cloudflareEvents } from './normalize.js';
 
+/** Where provider events come in: the three webhooks, and Cloudflare's events queue (src/events/cloudflare-queue.ts). */
+export type IntakeSource =
+  | 'cloudmailin_events'
+  | 'cloudmailin_inbound'
+  | 'cloudflare_events'
+  | 'cloudflare_queue';
+
+/**
+ * What became of a delivery. `stored` and `duplicate` are counted in events; the others in deliveries (a
+ * POST, a queue message): refused for its credentials (401), its shape or type (400, 415; a queue message
+ * that is no event), its size (413), or not stored (`failed`: 5xx, the provider retries).
+ */
+export type IntakeOutcome =
+  | 'stored'
+  | 'duplicate'
+  | 'rejected_auth'
+  | 'rejected_malformed'
+  | 'rejected_size'
+  | 'failed';
+
 export interface WebhookDeps {
   log: EventLog;
   credentials: readonly WebhookCredential[];
@@ -39,12 +59,15 @@ export interface WebhookDeps {
     duplicates: number,
     events: StoredEvent[],
   ) => void | Promise<void>;
+  /** Told what became of each POST to a known webhook (metrics); must not throw. */
+  onOutcome?: (source: IntakeSource, outcome: IntakeOutcome, count: number) => void;
 }
 
 type Parser = (body: unknown) => NewEvent[];
 
 interface Route {
   provider: 'CLOUDMAILIN' | 'CLOUDFLARE';
+  source: IntakeSource;
   /** A JSON body's events (WebhookBodyError: 400). */
   parse?: Parser;
   /** Inbound mail: JSON or multipart; decoded first (400), then its large parts stored (5xx). */
@@ -52,9 +75,17 @@ interface Route {
 }
 
 const ROUTES: Record<string, Route> = {
-  '/webhooks/cloudmailin/events': { provider: 'CLOUDMAILIN', parse: cloudMailinEvents },
-  '/webhooks/cloudmailin/inbound': { provider: 'CLOUDMAILIN', inbound: true },
-  '/webhooks/cloudflare/events': { provider: 'CLOUDFLARE', parse: cloudflareEvents },
+  '/webhooks/cloudmailin/events': {
+    provider: 'CLOUDMAILIN',
+    source: 'cloudmailin_events',
+    parse: cloudMailinEvents,
+  },
+  '/webhooks/cloudmailin/inbound': { provider: 'CLOUDMAILIN', source: 'cloudmailin_inbound', inbound: true },
+  '/webhooks/cloudflare/events': {
+    provider: 'CLOUDFLARE',
+    source: 'cloudflare_events',
+    parse: cloudflareEvents,
+  },
 };
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
@@ -138,7 +169,9 @@ export async function handleWebhook(
     req.resume();
     return;
   }
+  const outcome = (what: IntakeOutcome, count = 1) => deps.onOutcome?.(route.source, what, count);
   if (!verifyBasicAuth(req.headers.authorization, deps.credentials)) {
+    outcome('rejected_auth');
     answer(
       res,
       401,
@@ -152,6 +185,7 @@ export async function handleWebhook(
   const multipart = route.inbound === true && type === 'multipart/form-data';
   if (type !== 'application/json' && !multipart) {
     const types = route.inbound ? 'application/json or multipart/form-data' : 'application/json';
+    outcome('rejected_malformed');
     answer(res, 415, { error: `The body must be ${types}.` });
     drainThenClose(req);
     return;
@@ -160,6 +194,7 @@ export async function handleWebhook(
   try {
     body = multipart ? await readForm(req, deps.maxBytes) : await readBody(req, deps.maxBytes);
   } catch (error) {
+    outcome('rejected_malformed');
     answer(res, 400, {
       error: error instanceof WebhookBodyError ? error.message : 'The body could not be read.',
     });
@@ -167,6 +202,7 @@ export async function handleWebhook(
     return;
   }
   if (body === 'too-large') {
+    outcome('rejected_size');
     answer(res, 413, { error: `The body exceeds ${deps.maxBytes} bytes.` }, { connection: 'close' });
     drainThenClose(req);
     return;
@@ -186,6 +222,7 @@ export async function handleWebhook(
     }
   } catch (error) {
     const message = error instanceof WebhookBodyError ? error.message : 'The body is not valid JSON.';
+    outcome('rejected_malformed');
     answer(res, 400, {
       error: message,
       ...(error instanceof WebhookBodyError ? { problems: error.problems } : {}),
@@ -197,6 +234,8 @@ export async function handleWebhook(
     if (mail) events = [await inboundEvent(mail.decoded, { addressId: mail.addressId, blobs: deps.blobs })];
     const result = await deps.log.append(events);
     const stored = events.length - result.duplicates;
+    outcome('stored', stored);
+    outcome('duplicate', result.duplicates);
     try {
       await deps.onStored?.(route.provider, stored, result.duplicates, result.events);
     } catch (error) {
@@ -217,6 +256,7 @@ export async function handleWebhook(
       'webhook events could not be stored',
     );
     // Not stored, so not acknowledged: the provider retries.
+    outcome('failed');
     answer(res, 503, { error: 'The events could not be stored; retry later.' }, { 'retry-after': '30' });
   }
 }

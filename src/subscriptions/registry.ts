@@ -7,8 +7,29 @@
  * A subscription holds a slot from the moment it is accepted until its stream ends, however it ends: the
  * client leaves, the transport completes it, or `stop()`. A connection (a WebSocket, a graphql-sse stream)
  * holds a place in its key's count too, so that a key cannot pile up idle connections either.
+ *
+ * It also counts the live subscriptions per transport, for `/metrics` (`mailgraph_live_subscriptions`).
  */
 import type { SubscriptionsConfig } from '../config.js';
+
+/** yoga's SSE on `/graphql`, graphql-sse on `/graphql/stream` (both of its modes), graphql-ws. */
+export type Transport = 'sse' | 'graphql-sse' | 'ws';
+export const TRANSPORTS: readonly Transport[] = ['sse', 'graphql-sse', 'ws'];
+
+/**
+ * The transport of a connection as src/subscriptions/plugin.ts names it (`connectionOf`): a graphql-sse
+ * stream token (`graphql-sse:<token>`), the request itself (yoga's SSE on `/graphql`, or graphql-sse's
+ * distinct-connections mode on any other path), or the WebSocket.
+ */
+export function transportOf(connection: unknown): Transport {
+  if (typeof connection === 'string') return connection.startsWith('graphql-sse:') ? 'graphql-sse' : 'sse';
+  // A fetch Request (yoga's may be a ponyfill's, so no `instanceof`); a WebSocket has no `headers.get`.
+  const request = connection as { url?: unknown; headers?: { get?: unknown } } | null;
+  if (typeof request?.url === 'string' && typeof request.headers?.get === 'function') {
+    return new URL(request.url).pathname === '/graphql' ? 'sse' : 'graphql-sse';
+  }
+  return 'ws';
+}
 
 /** A subscription's place in the counts. */
 export interface Slot {
@@ -28,6 +49,7 @@ export class SubscriptionRegistry {
   private readonly byConnection = new Map<unknown, number>();
   private readonly connectionsByKey = new Map<string, number>();
   private readonly live = new Set<() => void>();
+  private readonly byTransport: Record<Transport, number> = { sse: 0, 'graphql-sse': 0, ws: 0 };
   private readonly closers = new Set<Closer>();
   private stopping = false;
   private stopSignal: () => void = () => {};
@@ -47,6 +69,11 @@ export class SubscriptionRegistry {
     return this.live.size;
   }
 
+  /** Live subscriptions per transport (a copy). */
+  liveByTransport(): Record<Transport, number> {
+    return { ...this.byTransport };
+  }
+
   /** Live subscriptions on one connection. */
   liveOn(connection: unknown): number {
     return this.byConnection.get(connection) ?? 0;
@@ -61,6 +88,8 @@ export class SubscriptionRegistry {
     if (ofConnection >= this.limits.perConnection) return 'connection';
     this.byKey.set(principal, ofKey + 1);
     this.byConnection.set(connection, ofConnection + 1);
+    const transport = transportOf(connection);
+    this.byTransport[transport] += 1;
     let stop: () => void = () => {};
     const stopped = new Promise<void>((resolve) => {
       stop = resolve;
@@ -74,6 +103,7 @@ export class SubscriptionRegistry {
         if (released) return;
         released = true;
         this.live.delete(end);
+        this.byTransport[transport] -= 1;
         decrement(this.byKey, principal);
         decrement(this.byConnection, connection);
       },

@@ -11,6 +11,8 @@ export interface CacheHit {
   value: unknown;
   /** false once the TTL has passed (the entry is then only good as a stale fallback). */
   fresh: boolean;
+  /** When the entry stops being fresh (ms, the cache's clock). */
+  expiresAt: number;
 }
 
 export interface ResponseCache {
@@ -80,7 +82,7 @@ export class MemoryResponseCache implements ResponseCache {
     }
     this.entries.delete(id);
     this.entries.set(id, entry);
-    return { value: entry.value, fresh: now < entry.expiresAt };
+    return { value: entry.value, fresh: now < entry.expiresAt, expiresAt: entry.expiresAt };
   }
 
   async set(scope: string, key: string, value: unknown, ttlSeconds: number): Promise<void> {

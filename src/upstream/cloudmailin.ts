@@ -505,6 +505,8 @@ export class CloudMailinClient {
       const o = this.credentials.outbound;
       if (o !== null && sent.test_mode !== true) {
         this.sent.record(sent);
+        // The first page keeps its cache entry; what it answers now includes the new message.
+        this.core.changed(o.scope, [this.path(o.management.accountId, 'outbound_messages')]);
         const outdated = this.outdatedBySend.take();
         if (outdated.length > 0) await this.core.invalidate(o.scope, outdated);
       }

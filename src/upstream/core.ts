@@ -46,6 +46,12 @@ export interface PageSizeMemory {
   saw(length: number): void;
 }
 
+/** A read's answer, and until when it is fresh (ms): what every reader sharing the load reports. */
+interface Loaded<T> {
+  fetched: Fetched<T>;
+  freshUntil: number;
+}
+
 /** Single-object entries a response can fill: [path segments, value]. */
 export type Primes = Array<readonly [string[], unknown]>;
 
@@ -106,9 +112,14 @@ export class ProviderCore {
       budgets[budgets.length - 1]?.budget,
   ): Promise<T> {
     const claimant = currentClaimant();
+    const observer = this.shared.observer;
     for (const { budget, refusal } of budgets) {
       const decision = await budget.acquire(this.options.rateWaitMs, claimant);
+      if (decision.ok && decision.waitedMs > 0) {
+        observer?.budget?.(this.options.provider, 'waited', decision.waitedMs);
+      }
       if (!decision.ok) {
+        observer?.budget?.(this.options.provider, 'refused', 0);
         const seconds = decision.retryAfterSeconds;
         const share = decision.fairShare;
         const reason =
@@ -136,10 +147,16 @@ export class ProviderCore {
   async read<T>(spec: ReadSpec<T>): Promise<Fetched<T>> {
     const { shared } = this;
     const { scope } = spec;
+    const { provider } = this.options;
+    const observer = shared.observer;
     const key = this.path(spec.segments, spec.query);
     const hit = await shared.cache.get(scope, key);
-    if (hit?.fresh) return new Fetched(hit.value as T, false);
-    return shared.inflight.run(scope, key, async () => {
+    if (hit?.fresh) {
+      observer?.cache?.(provider, 'hit');
+      observer?.read?.(scope, key, hit.expiresAt);
+      return new Fetched(hit.value as T, false);
+    }
+    const loaded = await shared.inflight.run(scope, key, async (): Promise<Loaded<T>> => {
       const epoch = await shared.epochs.current(scope);
       let data: T;
       try {
@@ -148,17 +165,24 @@ export class ProviderCore {
         if (!(error instanceof RateLimitedError)) throw error;
         const fallback = await shared.cache.get(scope, key);
         if (fallback === undefined) throw error;
-        return new Fetched(fallback.value as T, true);
+        return { fetched: new Fetched(fallback.value as T, true), freshUntil: fallback.expiresAt };
       }
-      // A write in this scope while the read was in flight may have made `data` outdated.
+      // A write in this scope while the read was in flight may have made `data` outdated: then it is
+      // neither cached nor good for longer than this request.
+      let freshUntil = shared.now();
       if ((await shared.epochs.current(scope)) === epoch) {
+        freshUntil += this.options.ttlSeconds * 1000;
         await shared.cache.set(scope, key, data, this.options.ttlSeconds, epoch);
         for (const [segments, value] of spec.primes?.(data).slice(0, PRIME_LIMIT) ?? []) {
           await this.prime(scope, segments, value);
         }
       }
-      return new Fetched(data, false);
+      return { fetched: new Fetched(data, false), freshUntil };
     });
+    // Reported in each reader's own request, including those that joined a load already in flight.
+    observer?.cache?.(provider, loaded.fetched.stale ? 'stale' : 'miss');
+    observer?.read?.(scope, key, loaded.freshUntil);
+    return loaded.fetched;
   }
 
   /** Runs a write; on success, or when it is unknown whether it happened, forgets what it affects. */
@@ -181,6 +205,15 @@ export class ProviderCore {
       this.shared.inflight.forget(scope, prefix);
       await this.shared.cache.invalidate(scope, prefix);
     }
+    this.shared.observer?.invalidated?.(scope, pathPrefixes);
+  }
+
+  /**
+   * What answers built from these entries show has changed although the entries stay good (a message sent
+   * through this process is laid on top of the cached first list page): observers drop such answers.
+   */
+  changed(scope: string, pathPrefixes: string[]): void {
+    this.shared.observer?.invalidated?.(scope, pathPrefixes);
   }
 
   /**

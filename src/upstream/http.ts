@@ -2,7 +2,8 @@
  * The one HTTP transport under every provider client. It owns what every upstream call must get right:
  * an overall deadline, a response size cap, path segments that cannot escape their place, JSON in and out,
  * validation of what comes back, one bounded retry for idempotent reads, and a single hook that turns a
- * provider's error response into a typed error.
+ * provider's error response into a typed error. Each attempt is reported once (`onCall`: metrics, readiness,
+ * the failure log line) and, while tracing, is one CLIENT span (src/tracing.ts).
  */
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { Agent, type Dispatcher } from 'undici';
@@ -14,6 +15,7 @@ import {
   UpstreamError,
   ValidationError,
 } from '../errors.js';
+import { endUpstreamSpan, startUpstreamSpan } from '../tracing.js';
 import { countUpstreamCall } from './request-scope.js';
 import { sanitizeUpstreamText } from './sanitize.js';
 
@@ -174,6 +176,8 @@ interface RawResponse {
 export class HttpTransport {
   readonly provider: Provider;
   private readonly origin: string;
+  private readonly host: string;
+  private readonly port: number | undefined;
   private readonly basePath: string;
   private readonly dispatcher: Dispatcher;
   private readonly userAgent: string;
@@ -184,6 +188,8 @@ export class HttpTransport {
     const base = new URL(options.baseUrl);
     this.provider = options.provider;
     this.origin = base.origin;
+    this.host = base.hostname;
+    this.port = base.port === '' ? undefined : Number(base.port);
     this.basePath = base.pathname.replace(/\/+$/, '');
     this.dispatcher = options.dispatcher ?? defaultDispatcher();
     this.userAgent = options.userAgent ?? 'mailgraph/0.1';
@@ -207,8 +213,18 @@ export class HttpTransport {
     for (let attempt = 1; ; attempt++) {
       const canRetry = attempt < maxAttempts;
       const started = performance.now();
-      const report = (status: number | null, error: unknown, retried: boolean) =>
-        this.report(request, fullPath, attempt, started, status, error, retried);
+      const span = startUpstreamSpan({
+        provider: this.provider,
+        method: request.method,
+        route: request.route,
+        host: this.host,
+        port: this.port,
+        attempt,
+      });
+      const report = (status: number | null, error: unknown, retried: boolean) => {
+        const failure = this.report(request, fullPath, attempt, started, status, error, retried);
+        if (span !== null) endUpstreamSpan(span, status, failure?.code);
+      };
       let response: RawResponse;
       try {
         response = await this.attempt(request, fullPath, deadline);
@@ -246,8 +262,10 @@ export class HttpTransport {
     status: number | null,
     error: unknown,
     retried: boolean,
-  ): void {
+  ): UpstreamFailure | undefined {
     const path = fullPath.split('?')[0] ?? fullPath;
+    const failure =
+      error === null ? undefined : describeFailure(error, retried, secretsOf(request.authorization));
     this.options.onCall?.({
       provider: this.provider,
       method: request.method,
@@ -256,10 +274,9 @@ export class HttpTransport {
       status,
       durationMs: performance.now() - started,
       attempt,
-      ...(error === null
-        ? {}
-        : { failure: describeFailure(error, retried, secretsOf(request.authorization)) }),
+      ...(failure === undefined ? {} : { failure }),
     });
+    return failure;
   }
 
   private async attempt(

@@ -81,7 +81,7 @@ export class RedisResponseCache implements ResponseCache {
     const stored = JSON.parse(raw) as Stored;
     const now = this.now();
     if (now >= stored.e + this.staleGraceMs) return undefined;
-    return { value: stored.v, fresh: now < stored.e };
+    return { value: stored.v, fresh: now < stored.e, expiresAt: stored.e };
   }
 
   async set(scope: string, key: string, value: unknown, ttlSeconds: number, epoch?: number): Promise<void> {

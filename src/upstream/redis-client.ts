@@ -5,7 +5,17 @@
  * deployments (or tests) can share one Redis. Every atomic step is one script: Redis runs a script
  * alone, so two instances never interleave inside one.
  */
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis, RedisOptions } from 'ioredis';
+
+/**
+ * ioredis, loaded on first use: a deployment without REDIS_URL never loads it (it costs a few MB of memory
+ * that an instance on the embedded stores does not need). ioredis is CommonJS, so `require` loads it at once.
+ */
+export function newRedis(url: string, options: RedisOptions): Redis {
+  const { Redis: RedisClient } = createRequire(import.meta.url)('ioredis') as typeof import('ioredis');
+  return new RedisClient(url, options);
+}
 
 export interface RedisStoreOptions {
   client: Redis;
@@ -18,7 +28,7 @@ export interface RedisStoreOptions {
  * request gets an error (and `/ready` says `down`) while Redis is away.
  */
 export function connectRedis(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+  return newRedis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
 }
 
 export type Script = (...args: Array<string | number>) => Promise<unknown>;

@@ -8,6 +8,7 @@
  * them yet.
  */
 import { DEFAULT_MAX_ENTRIES, InFlight, MemoryResponseCache, type ResponseCache } from './cache.js';
+import type { UpstreamObserver } from './observer.js';
 import { type BudgetStore, RateBudgets } from './rate-budget.js';
 import { RedisBudgets } from './redis-budget.js';
 import { RedisEpochStore, RedisResponseCache } from './redis-cache.js';
@@ -42,6 +43,8 @@ export interface UpstreamShared {
    */
   pageSizes: Map<string, number>;
   now: () => number;
+  /** Told of cache outcomes, budget waits, reads and invalidations (metrics, the GraphQL response cache). */
+  observer?: UpstreamObserver;
 }
 
 export interface UpstreamSharedOptions {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { type DocumentNode, print } from 'graphql';
-import { createApp } from '../../src/app.js';
+import { createApp, responseCacheOf } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import {
   CloudflareQueueConsumer,
@@ -23,6 +23,7 @@ import type { EventLog } from '../../src/events/log.js';
 import { createHttpServer } from '../../src/http-server.js';
 import { createMetrics } from '../../src/metrics.js';
 import { type UpstreamLogger, createProviders, createStores } from '../../src/providers.js';
+import type { GraphQLResponseCache } from '../../src/response-cache.js';
 import { type Sandbox, type SandboxOptions, startSandbox } from '../../src/sandbox/server.js';
 import type { UpstreamCall } from '../../src/upstream/http.js';
 
@@ -41,6 +42,8 @@ export interface Stack {
   sandbox: Sandbox;
   /** Calls mailgraph made upstream (as the transport saw them). */
   upstreamCalls: UpstreamCall[];
+  /** The whole-answer cache, when the configuration has one (src/response-cache.ts). */
+  responseCache: GraphQLResponseCache | undefined;
   gql<T, V>(
     document: TypedDocumentNode<T, V> | DocumentNode,
     variables?: V,
@@ -122,16 +125,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const logger = process.env.MAILGRAPH_TEST_LOG ? console : undefined;
   // Inbound mail's large parts: in the data directory, or in Redis with the log.
   const blobs = createBlobStore(config);
+  const app = createApp({
+    config,
+    providers,
+    logger,
+    metrics,
+    events,
+    idempotency: stores.idempotency,
+    inbound: { blobs, simulator: sandbox.cloudmailin },
+  });
   const server: Server = createHttpServer({
-    app: createApp({
-      config,
-      providers,
-      logger,
-      metrics,
-      events,
-      idempotency: stores.idempotency,
-      inbound: { blobs, simulator: sandbox.cloudmailin },
-    }),
+    app,
     config,
     metrics,
     ready: () => providers.readiness.report(),
@@ -167,6 +171,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     cloudflareEvents,
     sandbox,
     upstreamCalls,
+    responseCache: responseCacheOf(app),
     async gql(document, variables, headers = {}) {
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',

@@ -1,0 +1,394 @@
+/**
+ * `npm run bench -- --only limits`: mailgraph against the limit of "one request, one upstream call", in
+ * one run on one machine, so that every figure is a ratio to something measured beside it (issue 10).
+ *
+ * Processes, each its own `node`:
+ * - the emulator (`dist/sandbox/main.js`, rate limits off) as the upstream of everything;
+ * - the bare passthrough (bench/passthrough.mjs): each POST answered with one upstream GET;
+ * - mailgraph (`dist/server.js`) in live mode against the emulator, started anew for each cache mode:
+ *   `MAILGRAPH_CACHE_TTL_SECONDS=0` (no cache: every answer from the provider) and 3600 (warm);
+ * - optionally the same for a baseline build (BENCH_BASELINE_DIR: another checkout, built), side by side;
+ * - optionally mailgraph with tracing on, exporting to an OTLP/HTTP receiver in this process.
+ * autocannon runs in this process. Resident memory is read from /proc/<pid>/status (Linux): idle is after
+ * start-up and one request of each scenario, peak is sampled every 100 ms under load.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { type Server, createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import autocannon from 'autocannon';
+import { SANDBOX_CLOUDFLARE, SANDBOX_CLOUDMAILIN } from '../src/demo-accounts.js';
+import { freePort } from '../test/helpers/ports.js';
+
+export interface LimitScenario {
+  name: string;
+  label: string;
+  query: string;
+}
+
+export const LIMIT_SCENARIOS = {
+  light: {
+    name: 'light',
+    label: 'light list query (3 addresses)',
+    query: '{ inboundAddresses(first: 3) { nodes { id emailAddress nickname target } } }',
+  },
+  heavy: {
+    name: 'outbound-20-with-events',
+    label: '20 newest messages with every recipient\u2019s events',
+    query:
+      '{ outboundMessages(first: 20) { edges { node { id subject recipients { email lastEvent events { kind timestamp details { replyCode remoteHost } } } } } } }',
+  },
+} as const satisfies Record<string, LimitScenario>;
+
+export interface LoadFigures {
+  requestsPerSecond: number;
+  latencyMs: { p50: number; p90: number; p99: number; max: number };
+  requests: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
+export interface LimitRun extends LoadFigures {
+  /** `passthrough`, `mailgraph`, `baseline`, `mailgraph+tracing` */
+  target: string;
+  scenario: string;
+  cache: 'none' | 'warm' | 'n/a';
+  /** Upstream calls during the load (from mailgraph's own /metrics; the passthrough makes one per request). */
+  upstreamCalls: number | null;
+  upstreamCallsPerRequest: number | null;
+  peakRssMiB: number | null;
+  /** OTLP export requests the receiver got during the load (tracing runs only). */
+  otlpExports?: number;
+}
+
+export interface LimitsOptions {
+  root: string;
+  durationSeconds: number;
+  connections: number;
+  /** Another checkout with `dist/` built, measured with the same settings (the recorded baseline). */
+  baselineDir?: string;
+  baselineLabel?: string;
+  tracing: boolean;
+  log: (line: string) => void;
+}
+
+export interface LimitsResult {
+  settings: { connections: number; durationSeconds: number; baseline: string | null };
+  runs: LimitRun[];
+  memory: Array<{ target: string; cache: string; idleRssMiB: number; peakRssMiB: number }>;
+}
+
+interface Child {
+  child: ChildProcess;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+function startChild(command: string, args: string[], env: Record<string, string>, cwd: string): Child {
+  const child = spawn(command, args, {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    // Only the start of the output matters (listening lines, start-up failures).
+    if (output.length < 64 * 1024) output += chunk.toString();
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const exited = once(child, 'exit');
+  return {
+    child,
+    output: () => output,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+async function waitFor(what: string, check: () => Promise<boolean> | boolean, child: Child): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.child.exitCode !== null) throw new Error(`${what} exited: ${child.output()}`);
+    if (await check()) return;
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  throw new Error(`${what} did not start in 30 s: ${child.output()}`);
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(url);
+    await response.arrayBuffer();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+export function rssMiB(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
+    return kb === undefined ? null : Math.round((Number(kb) / 1024) * 10) / 10;
+  } catch {
+    return null;
+  }
+}
+
+/** Samples a process's RSS every 100 ms until stopped; returns the highest. */
+function sampleRss(pid: number | undefined): () => number | null {
+  let peak: number | null = rssMiB(pid);
+  const timer = setInterval(() => {
+    const now = rssMiB(pid);
+    if (now !== null && (peak === null || now > peak)) peak = now;
+  }, 100);
+  return () => {
+    clearInterval(timer);
+    return peak;
+  };
+}
+
+async function load(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  options: LimitsOptions,
+): Promise<LoadFigures> {
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+    connections: options.connections,
+    duration: options.durationSeconds,
+  });
+  return {
+    requestsPerSecond: Math.round(result.requests.average * 10) / 10,
+    latencyMs: {
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p99: result.latency.p99,
+      max: result.latency.max,
+    },
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+  };
+}
+
+/** The sum of mailgraph_upstream_calls_total on /metrics. */
+async function upstreamCalls(origin: string): Promise<number> {
+  const text = await (await fetch(`${origin}/metrics`)).text();
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('mailgraph_upstream_calls_total{')) total += Number(line.split(' ').pop());
+  }
+  return total;
+}
+
+/** An OTLP/HTTP trace receiver that only counts what it is sent (requests and their bytes). */
+async function startOtlpReceiver(): Promise<{ url: string; exports: () => number; close: () => void }> {
+  let count = 0;
+  const server: Server = createServer((req, res) => {
+    req.on('data', () => undefined);
+    req.on('end', () => {
+      if (req.url === '/v1/traces') count += 1;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{}');
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return { url: `http://127.0.0.1:${port}`, exports: () => count, close: () => server.close() };
+}
+
+const API_KEY = 'bench-read-key-0123456789';
+
+async function startMailgraph(
+  dir: string,
+  upstream: { cloudmailinUrl: string; cloudflareUrl: string },
+  extraEnv: Record<string, string>,
+): Promise<{ child: Child; origin: string; dataDir: string }> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'mailgraph-bench-'));
+  const env: Record<string, string> = {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    CLOUDMAILIN_API_URL: upstream.cloudmailinUrl,
+    CLOUDMAILIN_ACCOUNT_ID: SANDBOX_CLOUDMAILIN.accountId,
+    CLOUDMAILIN_API_KEY: SANDBOX_CLOUDMAILIN.apiKey,
+    CLOUDMAILIN_SMTP_USERNAME: SANDBOX_CLOUDMAILIN.smtpUsername,
+    CLOUDMAILIN_SMTP_TOKEN: SANDBOX_CLOUDMAILIN.smtpToken,
+    // The emulator's limits are off: mailgraph need not ration either.
+    CLOUDMAILIN_RATE_LIMIT_PER_MINUTE: '0',
+    CLOUDFLARE_API_URL: upstream.cloudflareUrl,
+    CLOUDFLARE_API_TOKEN: SANDBOX_CLOUDFLARE.apiToken,
+    CLOUDFLARE_ACCOUNT_ID: SANDBOX_CLOUDFLARE.accountId,
+    CLOUDFLARE_ZONE_IDS: SANDBOX_CLOUDFLARE.zoneIds.join(','),
+    MAILGRAPH_API_KEYS: `${API_KEY}:read`,
+    WEBHOOK_BASIC_AUTH: 'bench:bench-webhook-secret',
+    MAILGRAPH_DATA_DIR: dataDir,
+    ...extraEnv,
+  };
+  const child = startChild(process.execPath, [join(dir, 'dist/server.js')], env, dir);
+  const origin = `http://127.0.0.1:${port}`;
+  await waitFor('mailgraph', () => answers(`${origin}/health`), child);
+  return { child, origin, dataDir };
+}
+
+export async function runLimitsBench(options: LimitsOptions): Promise<LimitsResult> {
+  const { root, log } = options;
+  const children: Child[] = [];
+  const runs: LimitRun[] = [];
+  const memory: LimitsResult['memory'] = [];
+  const receiver = options.tracing ? await startOtlpReceiver() : null;
+  try {
+    // The upstream: the emulator, alone in its process, limits off.
+    const emulatorPort = await freePort();
+    const emulator = startChild(
+      process.execPath,
+      [join(root, 'dist/sandbox/main.js')],
+      { SANDBOX_PORT: String(emulatorPort), HOST: '127.0.0.1', MAILGRAPH_SANDBOX_RATE_LIMITS: 'false' },
+      root,
+    );
+    children.push(emulator);
+    await waitFor('the emulator', () => /CLOUDFLARE_API_URL=\S+/.test(emulator.output()), emulator);
+    const cloudmailinUrl = /CLOUDMAILIN_API_URL=(\S+)/.exec(emulator.output())?.[1] ?? '';
+    const cloudflareUrl = /CLOUDFLARE_API_URL=(\S+)/.exec(emulator.output())?.[1] ?? '';
+    const upstream = { cloudmailinUrl, cloudflareUrl };
+
+    // The limit: the same upstream GET as the light query's, once per request.
+    const passPort = await freePort();
+    const passthrough = startChild(
+      process.execPath,
+      [join(root, 'bench/passthrough.mjs')],
+      {
+        PORT: String(passPort),
+        UPSTREAM_URL: `${cloudmailinUrl}/${SANDBOX_CLOUDMAILIN.accountId}/addresses`,
+        UPSTREAM_AUTHORIZATION: `Bearer ${SANDBOX_CLOUDMAILIN.apiKey}`,
+      },
+      root,
+    );
+    children.push(passthrough);
+    const passUrl = `http://127.0.0.1:${passPort}/graphql`;
+    await waitFor('the passthrough', () => /listening/.test(passthrough.output()), passthrough);
+    const measurePassthrough = async () => {
+      const figures = await load(passUrl, '{"query":"{ x }"}', {}, options);
+      const run: LimitRun = {
+        target: 'passthrough',
+        scenario: LIMIT_SCENARIOS.light.name,
+        cache: 'n/a',
+        ...figures,
+        upstreamCalls: figures.requests,
+        upstreamCallsPerRequest: 1,
+        peakRssMiB: null,
+      };
+      runs.push(run);
+      log(`passthrough: ${figures.requestsPerSecond} req/s, p99 ${figures.latencyMs.p99} ms`);
+    };
+
+    const targets: Array<{ target: string; dir: string; env: Record<string, string> }> = [
+      { target: 'mailgraph', dir: root, env: {} },
+    ];
+    if (options.baselineDir) {
+      targets.push({ target: 'baseline', dir: resolve(options.baselineDir), env: {} });
+    }
+    if (receiver) {
+      targets.push({
+        target: 'mailgraph+tracing',
+        dir: root,
+        env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
+      });
+    }
+
+    await measurePassthrough();
+    for (const cache of ['none', 'warm'] as const) {
+      for (const { target, dir, env } of targets) {
+        const ttl = cache === 'none' ? '0' : '3600';
+        const mailgraph = await startMailgraph(dir, upstream, {
+          MAILGRAPH_CACHE_TTL_SECONDS: ttl,
+          ...env,
+        });
+        children.push(mailgraph.child);
+        const headers = { authorization: `Bearer ${API_KEY}` };
+        const pid = mailgraph.child.child.pid;
+        let peakOfProcess = 0;
+        for (const scenario of [LIMIT_SCENARIOS.light, LIMIT_SCENARIOS.heavy]) {
+          const body = JSON.stringify({ query: scenario.query });
+          // One request first: it must succeed (and fills the cache in warm mode).
+          const first = await fetch(`${mailgraph.origin}/graphql`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...headers },
+            body,
+          });
+          const json = (await first.json()) as { errors?: unknown };
+          if (first.status !== 200 || json.errors) {
+            throw new Error(`${target} ${scenario.name}: ${first.status} ${JSON.stringify(json)}`);
+          }
+          if (scenario === LIMIT_SCENARIOS.heavy) {
+            // Idle: after start-up and one request of each scenario, before any load.
+            await new Promise((done) => setTimeout(done, 1_000));
+            const idle = rssMiB(pid);
+            if (idle !== null) memory.push({ target, cache, idleRssMiB: idle, peakRssMiB: 0 });
+          }
+          const callsBefore = await upstreamCalls(mailgraph.origin);
+          const exportsBefore = receiver?.exports() ?? 0;
+          const stopSampling = sampleRss(pid);
+          const figures = await load(`${mailgraph.origin}/graphql`, body, headers, options);
+          const peak = stopSampling();
+          if (peak !== null) peakOfProcess = Math.max(peakOfProcess, peak);
+          const calls = (await upstreamCalls(mailgraph.origin)) - callsBefore;
+          const run: LimitRun = {
+            target,
+            scenario: scenario.name,
+            cache,
+            ...figures,
+            upstreamCalls: calls,
+            upstreamCallsPerRequest: figures.requests
+              ? Math.round((calls / figures.requests) * 1000) / 1000
+              : null,
+            peakRssMiB: peak,
+            ...(receiver && target === 'mailgraph+tracing'
+              ? { otlpExports: receiver.exports() - exportsBefore }
+              : {}),
+          };
+          runs.push(run);
+          log(
+            `${target} ${scenario.name} cache=${cache}: ${figures.requestsPerSecond} req/s, p99 ${figures.latencyMs.p99} ms, ${calls} upstream calls, peak ${peak} MiB`,
+          );
+        }
+        const entry = memory.find((m) => m.target === target && m.cache === cache);
+        if (entry) entry.peakRssMiB = peakOfProcess;
+        await mailgraph.child.stop();
+        rmSync(mailgraph.dataDir, { recursive: true, force: true });
+      }
+    }
+    await measurePassthrough();
+  } finally {
+    for (const child of children.reverse()) await child.stop();
+    receiver?.close();
+  }
+  return {
+    settings: {
+      connections: options.connections,
+      durationSeconds: options.durationSeconds,
+      baseline: options.baselineLabel ?? options.baselineDir ?? null,
+    },
+    runs,
+    memory,
+  };
+}

@@ -90,7 +90,7 @@ export function limitGoals(result: LimitsResult, recorded?: RecordedBaseline): G
   const peak = mine.length ? Math.max(...mine.map((entry) => entry.peakRssMiB)) : null;
   goals.push({
     name: 'resident memory at idle (MiB)',
-    basis: 'VmRSS after start-up and one request of each scenario, highest of the cache modes',
+    basis: 'VmRSS 25 s after start-up and one request of each scenario, highest of the cache modes',
     measured: idle,
     goal: 100,
     sense: 'at most',

@@ -9,8 +9,10 @@
  *   `MAILGRAPH_CACHE_TTL_SECONDS=0` (no cache: every answer from the provider) and 3600 (warm);
  * - optionally the same for a baseline build (BENCH_BASELINE_DIR: another checkout, built), side by side;
  * - optionally mailgraph with tracing on, exporting to an OTLP/HTTP receiver in this process.
- * autocannon runs in this process. Resident memory is read from /proc/<pid>/status (Linux): idle is after
- * start-up and one request of each scenario, peak is sampled every 100 ms under load.
+ * autocannon runs in this process; every measured run follows 2 s of unmeasured load (V8 warms up). Resident
+ * memory is read from /proc/<pid>/status (Linux): idle is 25 s after start-up and one request of each
+ * scenario (V8 gives memory back only after a few seconds without work), peak is sampled every 100 ms
+ * under load.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -216,6 +218,10 @@ async function startOtlpReceiver(): Promise<{ url: string; exports: () => number
 }
 
 const API_KEY = 'bench-read-key-0123456789';
+/** Seconds of unmeasured load before each measured run. */
+const WARMUP_SECONDS = 2;
+/** How long a process is left without work before its idle memory is read. */
+const IDLE_SETTLE_MS = Number(process.env.BENCH_IDLE_SETTLE_MS ?? 25_000);
 
 async function startMailgraph(
   dir: string,
@@ -287,6 +293,7 @@ export async function runLimitsBench(options: LimitsOptions): Promise<LimitsResu
     const passUrl = `http://127.0.0.1:${passPort}/graphql`;
     await waitFor('the passthrough', () => /listening/.test(passthrough.output()), passthrough);
     const measurePassthrough = async () => {
+      await load(passUrl, '{"query":"{ x }"}', {}, { ...options, durationSeconds: WARMUP_SECONDS });
       const figures = await load(passUrl, '{"query":"{ x }"}', {}, options);
       const run: LimitRun = {
         target: 'passthrough',
@@ -327,24 +334,32 @@ export async function runLimitsBench(options: LimitsOptions): Promise<LimitsResu
         const headers = { authorization: `Bearer ${API_KEY}` };
         const pid = mailgraph.child.child.pid;
         let peakOfProcess = 0;
+        // One request of each scenario first: each must succeed (and fills the cache in warm mode).
         for (const scenario of [LIMIT_SCENARIOS.light, LIMIT_SCENARIOS.heavy]) {
-          const body = JSON.stringify({ query: scenario.query });
-          // One request first: it must succeed (and fills the cache in warm mode).
           const first = await fetch(`${mailgraph.origin}/graphql`, {
             method: 'POST',
             headers: { 'content-type': 'application/json', ...headers },
-            body,
+            body: JSON.stringify({ query: scenario.query }),
           });
           const json = (await first.json()) as { errors?: unknown };
           if (first.status !== 200 || json.errors) {
             throw new Error(`${target} ${scenario.name}: ${first.status} ${JSON.stringify(json)}`);
           }
-          if (scenario === LIMIT_SCENARIOS.heavy) {
-            // Idle: after start-up and one request of each scenario, before any load.
-            await new Promise((done) => setTimeout(done, 1_000));
-            const idle = rssMiB(pid);
-            if (idle !== null) memory.push({ target, cache, idleRssMiB: idle, peakRssMiB: 0 });
-          }
+        }
+        // Idle: after start-up and those requests, once V8's memory reducer has run (it waits for a few
+        // seconds without work before it gives memory back).
+        if (target !== 'mailgraph+tracing') {
+          await new Promise((done) => setTimeout(done, IDLE_SETTLE_MS));
+          const idle = rssMiB(pid);
+          if (idle !== null) memory.push({ target, cache, idleRssMiB: idle, peakRssMiB: 0 });
+        }
+        for (const scenario of [LIMIT_SCENARIOS.light, LIMIT_SCENARIOS.heavy]) {
+          const body = JSON.stringify({ query: scenario.query });
+          // Warm-up, not measured: V8 optimises the hot code in the first seconds of a fresh process.
+          await load(`${mailgraph.origin}/graphql`, body, headers, {
+            ...options,
+            durationSeconds: WARMUP_SECONDS,
+          });
           const callsBefore = await upstreamCalls(mailgraph.origin);
           const exportsBefore = receiver?.exports() ?? 0;
           const stopSampling = sampleRss(pid);

@@ -11,11 +11,12 @@
  * line written while serving it names it.
  */
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import { type App, subscriptionsOf } from './app.js';
+import { type App, responseCacheOf, subscriptionsOf } from './app.js';
 import type { Config } from './config.js';
 import { UNAUTHENTICATED_MESSAGE, identify } from './context.js';
 import { corsHeaders } from './cors.js';
 import { type WebhookDeps, handleWebhook } from './events/webhooks.js';
+import { GraphQLFastPath } from './fast-path.js';
 import { createGraphiQLPage, wantsGraphiQL } from './graphiql.js';
 import type { Metrics } from './metrics.js';
 import { REQUEST_ID_HEADER, requestIdFrom, runWithRequestId } from './request-context.js';
@@ -95,6 +96,11 @@ export function createHttpServer(options: HttpServerOptions): Server {
   const graphiql = config.http.graphiql ? createGraphiQLPage() : null;
   const lifecycle: Lifecycle = { closing: false, inFlight: new Set() };
   const { metrics } = options;
+  const fastPath = new GraphQLFastPath({
+    app,
+    cache: responseCacheOf(app) ?? null,
+    ...(metrics ? { onShared: () => metrics.observeSharedExecution() } : {}),
+  });
   const webhooks: WebhookDeps | undefined =
     options.webhooks && metrics
       ? {
@@ -158,6 +164,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
       return;
     }
     let limit = config.http.maxSendBodyBytes;
+    let principal: string | null = null;
     // Preflights carry no key (browsers never send one there) and no body: yoga answers them with CORS.
     if (graphql && req.method !== 'OPTIONS') {
       const caller = identify(config, req.headers.authorization);
@@ -168,6 +175,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
         });
         return;
       }
+      principal = caller.principal;
       // Only a send carries attachments; every other request fits the small limit (the stream endpoint
       // carries subscriptions only).
       limit =
@@ -195,6 +203,17 @@ export function createHttpServer(options: HttpServerOptions): Server {
         refuse(req, res, 413, `The request body exceeds ${limit} bytes.`);
         return;
       }
+    }
+    // Cached answers and identical queries in flight, before yoga (src/fast-path.ts).
+    if (principal !== null && fastPath.accepts(req, path)) {
+      await fastPath.serve(
+        req,
+        res,
+        principal,
+        limit,
+        corsHeaders(allowedOrigins, req.headers.origin ?? null, false),
+      );
+      return;
     }
     await app(req, res);
   };

@@ -30,6 +30,8 @@ export interface Metrics {
   /** One webhook or queue delivery's outcome: `count` events (stored, duplicate) or deliveries (the others). */
   observeIntake(source: IntakeSource, outcome: IntakeOutcome, count: number): void;
   observeResponseCache(outcome: ResponseCacheOutcome): void;
+  /** A query answered by joining an identical one in flight (src/fast-path.ts). */
+  observeSharedExecution(): void;
   /** Counts the live subscriptions of `registry` at each scrape (several registries add up). */
   trackSubscriptions(registry: SubscriptionRegistry): void;
   plugin(): Plugin<Context>;
@@ -123,6 +125,11 @@ export function createMetrics(): Metrics {
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
+  const sharedExecutions = new Counter({
+    name: 'mailgraph_graphql_shared_executions_total',
+    help: 'Queries answered by joining an identical query of the same client key already being executed.',
+    registers: [registry],
+  });
   const watched = new Set<SubscriptionRegistry>();
   new Gauge({
     name: 'mailgraph_live_subscriptions',
@@ -185,6 +192,9 @@ export function createMetrics(): Metrics {
     },
     observeResponseCache(outcome) {
       responseCache.inc({ outcome });
+    },
+    observeSharedExecution() {
+      sharedExecutions.inc();
     },
     trackSubscriptions(subscriptions) {
       watched.add(subscriptions);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /**
  * The GraphQL response cache: a whole answer kept per client key, document, operation and variables, so
  * that the same query asked again is answered before it is even parsed (yoga's `onParams`), without
@@ -124,6 +125,18 @@ export class GraphQLResponseCache implements Cache {
         session: (request) => this.options.principalOf(request.headers.get('authorization')),
         // A caller without a valid key gets its 401 from execution; nothing is looked up or kept for it.
         enabled: (request) => this.options.principalOf(request.headers.get('authorization')) !== null,
+        // node:crypto's hash, synchronous: the plugin's default (WebCrypto, a promise per request) cost a
+        // tenth of the CPU of a hit (docs/performance.md).
+        buildResponseCacheKey: ({ documentString, variableValues, operationName, sessionId }) =>
+          Promise.resolve(
+            // Called before yoga checks the parameters: a query that is not text is keyed as JSON (and refused).
+            responseKey(
+              sessionId ?? '',
+              typeof documentString === 'string' ? documentString : stableJson(documentString),
+              variableValues ?? null,
+              operationName ?? null,
+            ),
+          ),
         ttlPerSchemaCoordinate: UNCACHEABLE_COORDINATES,
         includeExtensionMetadata: false,
         // Without ETag/Last-Modified: a conditional request must not learn of another session's answers.
@@ -131,6 +144,20 @@ export class GraphQLResponseCache implements Cache {
         onTtl: ({ ttl: planned, context }) => this.decideTtl(planned, context as unknown as Context),
       }),
     ];
+  }
+
+  /** The key the plugin files an answer under, for the HTTP front's fast path (src/fast-path.ts). */
+  keyOf(
+    params: { query: string; variables?: Record<string, unknown> | null; operationName?: string | null },
+    principal: string,
+  ): string {
+    return responseKey(principal, params.query, params.variables ?? null, params.operationName ?? null);
+  }
+
+  /** The JSON body of a kept answer, serialised once (a hit, counted as the plugin's are). */
+  lookup(key: string): string | undefined {
+    const answer = this.get(key) as (Result & { stringify?: () => string }) | undefined;
+    return answer?.stringify?.();
   }
 
   /** The entity-cache side: reads are recorded by the request scope, invalidations arrive here. */
@@ -200,7 +227,7 @@ export class GraphQLResponseCache implements Cache {
     this.pending = null;
     if (pending === null) return;
     const entry: Entry = {
-      answer: withoutUpstreamCalls(result),
+      answer: cachedAnswer(result),
       expiresAt: this.now() + ttl,
       entries: [...(pending.reads?.entries ?? [])],
       topics: [...(pending.reads?.topics ?? [])],
@@ -298,6 +325,31 @@ export class GraphQLResponseCache implements Cache {
   }
 }
 
+/** One key per client key, document, operation and variables (variables in any key order). */
+function responseKey(
+  session: string,
+  document: string,
+  variables: Record<string, unknown> | null,
+  operationName: string | null,
+): string {
+  return createHash('sha256')
+    .update(`${session}\0${stableJson(operationName ?? '')}\0${stableJson(variables ?? {})}\0`)
+    .update(document)
+    .digest('base64url');
+}
+
+/** JSON with object keys sorted, so that the same variables in another order are the same key. */
+export function stableJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  const record = value as Record<string, unknown>;
+  return `{${Object.keys(record)
+    .sort()
+    .filter((key) => record[key] !== undefined)
+    .map((key) => `${JSON.stringify(key)}:${stableJson(record[key])}`)
+    .join(',')}}`;
+}
+
 function entityKey(entity: { typename: string; id?: number | string }): string {
   return entity.id === undefined || entity.id === null ? entity.typename : `${entity.typename}:${entity.id}`;
 }
@@ -320,9 +372,22 @@ function unindex(map: Map<string, Set<string>>, key: string, id: string): void {
   if (ids.size === 0) map.delete(key);
 }
 
-/** A hit made no upstream call: its `extensions.cost` says so, as an executed answer from the cache would. */
-function withoutUpstreamCalls(result: Result): Result {
+/**
+ * What a hit answers. It made no upstream call, so its `extensions.cost` says so, as an executed answer
+ * from the entity cache would. It is serialised once: yoga uses a result's own `stringify` when it has one,
+ * and the same answer is otherwise turned into the same JSON on every hit (a quarter of a heavy hit's CPU).
+ * JSON.stringify leaves the function itself out.
+ */
+function cachedAnswer(result: Result): Result {
   const cost = result.extensions?.cost;
-  if (cost === null || typeof cost !== 'object') return result;
-  return { ...result, extensions: { ...result.extensions, cost: { ...cost, upstreamCalls: 0 } } };
+  const answer: Result & { stringify?: () => string } =
+    cost === null || typeof cost !== 'object'
+      ? { ...result }
+      : { ...result, extensions: { ...result.extensions, cost: { ...cost, upstreamCalls: 0 } } };
+  let body: string | undefined;
+  answer.stringify = () => {
+    body ??= JSON.stringify(answer);
+    return body;
+  };
+  return answer;
 }

@@ -148,15 +148,21 @@ function drawThroughput(body: string[], layout: Layout, top: number, runs: Chart
 
 /** The goal ratios: a bar for what was measured, a black line at the goal, and the verdict in words. */
 function drawGoals(body: string[], layout: Layout, top: number, goals: ChartGoal[]): number {
-  let y = sectionHeading(body, top, 'Goals', 'Measured ratio; the black line marks the goal.');
-  const max = niceCeiling(
-    Math.max(1, ...goals.flatMap((goal) => [goal.measured, goal.goal].map(finiteOrZero))),
+  let y = sectionHeading(
+    body,
+    top,
+    'Goals',
+    'Measured ratio; the black line marks the goal, at the middle of each row (a bar reaching the end is at least twice the goal).',
   );
   const figures = goals.map((goal) => `${formatRatio(goal.measured)} (goal ${formatRatio(goal.goal)})`);
   const verdictX = verdictColumn(layout, figures);
   goals.forEach((goal, index) => {
     const colour = goal.met ? MET : MISSED;
     rowLabel(body, layout, y, goal.name);
+    // Each row on its own scale, twice its goal: one goal far above the others (26× a baseline) would
+    // otherwise squeeze the rest to slivers next to the origin.
+    const max =
+      finiteOrZero(goal.goal) > 0 ? 2 * goal.goal : niceCeiling(Math.max(1, finiteOrZero(goal.measured)));
     trackAndBar(body, layout, y, barWidth(goal.measured, max, layout.barSpan), colour);
     marker(body, layout.barLeft + barWidth(goal.goal, max, layout.barSpan), y);
     body.push(text(layout.figuresLeft, y + 15, figures[index]!, { size: LABEL_SIZE }));

@@ -18,6 +18,7 @@ import { useCorsAllowList } from './cors.js';
 import { MailgraphError } from './errors.js';
 import type { InboundServices } from './events/inbound.js';
 import type { EventLog } from './events/log.js';
+import { MAX_TOKENS } from './fast-path.js';
 import { type IdempotencyStore, MemoryIdempotencyStore } from './idempotency.js';
 import type { Metrics } from './metrics.js';
 import type { Providers } from './providers.js';
@@ -179,7 +180,7 @@ export function createApp(deps: AppDeps): App {
         maxDepth: { n: 10, ...reportAsValidationError },
         maxAliases: { n: 15, ...reportAsValidationError },
         maxDirectives: { n: 20, ...reportAsValidationError },
-        maxTokens: { n: 3000 },
+        maxTokens: { n: MAX_TOKENS },
         // The cost that matters here is upstream calls, with the variables known: see useQueryCost.
         costLimit: { enabled: false },
         blockFieldSuggestion: { enabled: !deps.config.sandbox },

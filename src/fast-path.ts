@@ -33,6 +33,9 @@ const MEDIA_TYPES = new Map<string, string>([
 
 /** Documents whose operation type was looked up; a small memo, like yoga's parser cache. */
 const OPERATION_MEMO = 1000;
+const MEMO_DOCUMENT_BYTES = 16 * 1024;
+/** The most tokens a document may have: graphql-armor's limit in yoga (src/app.ts), and here. */
+export const MAX_TOKENS = 3000;
 
 interface Captured {
   status: number;
@@ -147,12 +150,18 @@ export class GraphQLFastPath {
     if (known !== undefined) return known;
     let type: OperationTypeNode | null = null;
     try {
-      type = getOperationAST(parse(params.query), params.operationName ?? undefined)?.operation ?? null;
+      // The same token limit as graphql-armor's in yoga: a hostile document costs no more here than there.
+      type =
+        getOperationAST(parse(params.query, { maxTokens: MAX_TOKENS }), params.operationName ?? undefined)
+          ?.operation ?? null;
     } catch {
       type = null;
     }
-    if (this.operations.size >= OPERATION_MEMO) this.operations.clear();
-    this.operations.set(memoKey, type);
+    // Only documents of a dashboard's size are remembered, so the memo stays small whatever is sent.
+    if (memoKey.length <= MEMO_DOCUMENT_BYTES) {
+      if (this.operations.size >= OPERATION_MEMO) this.operations.clear();
+      this.operations.set(memoKey, type);
+    }
     return type;
   }
 }

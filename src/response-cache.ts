@@ -139,8 +139,9 @@ export class GraphQLResponseCache implements Cache {
           ),
         ttlPerSchemaCoordinate: UNCACHEABLE_COORDINATES,
         includeExtensionMetadata: false,
-        // Without ETag/Last-Modified: a conditional request must not learn of another session's answers.
-        shouldCacheResult: ({ result }) => !result.errors?.length,
+        // Kept only with a TTL decided (onTtl runs first). The yoga plugin then adds ETag/Last-Modified to
+        // `extensions.http`; `set` takes them out again (see there).
+        shouldCacheResult: ({ result }) => !result.errors?.length && this.pending !== null,
         onTtl: ({ ttl: planned, context }) => this.decideTtl(planned, context as unknown as Context),
       }),
     ];
@@ -225,6 +226,14 @@ export class GraphQLResponseCache implements Cache {
     // The plugin calls `set` synchronously right after the TTL decision for the same execution.
     const pending = this.pending;
     this.pending = null;
+    // The yoga plugin has just put ETag and Last-Modified into this answer's `extensions.http`, for yoga
+    // to send as headers and for conditional requests (304) on its key. Answers stay as they were without
+    // the cache: no such headers, and no 304 that would tell one client of another's kept answer.
+    const extensions = result.extensions as Record<string, unknown> | undefined;
+    if (extensions && 'http' in extensions) {
+      delete extensions.http;
+      if (Object.keys(extensions).length === 0) delete result.extensions;
+    }
     if (pending === null) return;
     const entry: Entry = {
       answer: cachedAnswer(result),

@@ -67,9 +67,22 @@ async function metric(stack: Stack, name: string): Promise<number> {
 describe('the fast path', () => {
   it('writes a cached answer with the status, type, CORS headers and bytes yoga writes', async () => {
     const stack = await stackWith({});
+    const executed = await fetch(`${stack.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${READER_A}` },
+      body: JSON.stringify({ query: QUERY }),
+    });
+    // Kept, but answered as without a cache: no ETag or Last-Modified, nothing of the cache in the body.
+    expect(executed.headers.get('etag')).toBeNull();
+    expect(executed.headers.get('last-modified')).toBeNull();
+    const executedBody = (await executed.json()) as { extensions: { cost: object } };
+    expect(Object.keys(executedBody.extensions)).toEqual(['cost']);
     for (const accept of ['application/graphql-response+json', 'application/json']) {
-      await post(stack, READER_A, accept); // executed and kept the first time; the answer's key has no media type
       const fast = await post(stack, READER_A, accept);
+      expect(JSON.parse(fast.body)).toEqual({
+        ...executedBody,
+        extensions: { cost: { ...executedBody.extensions.cost, upstreamCalls: 0 } },
+      });
       // Not an Accept the fast path answers: the same hit goes through yoga's own response-cache lookup.
       const yoga = await post(stack, READER_A, `${accept}; charset=utf-8`);
       expect(fast).toEqual(yoga);
@@ -78,7 +91,32 @@ describe('the fast path', () => {
       expect(fast.cors).toBe(ORIGIN);
     }
     expect(stack.upstreamCalls).toHaveLength(1);
-    expect(stack.responseCache?.stats.hit).toBe(5);
+    expect(stack.responseCache?.stats.hit).toBe(4);
+  });
+
+  it('hands what it cannot key on to yoga, which answers it exactly as without the fast path', async () => {
+    const stack = await stackWith({});
+    const bodies = [
+      'not json',
+      '[{"query":"{ __typename }"}]',
+      '{"query":42}',
+      JSON.stringify({ query: `{ ${'inboundAddresses { nodes { id } } '.repeat(400)} }` }),
+      JSON.stringify({ query: '{ __typename }', extensions: { persistedQuery: { version: 1 } } }),
+      JSON.stringify({ query: '{ nope }' }),
+      JSON.stringify({ query: '{ __typename }', variables: [1] }),
+    ];
+    for (const body of bodies) {
+      // GraphQL over HTTP's own media type: every refusal is a 4xx there.
+      const fast = await post(stack, READER_A, 'application/graphql-response+json', body);
+      const yoga = await post(stack, READER_A, 'application/graphql-response+json; charset=utf-8', body);
+      expect(fast, body.slice(0, 80)).toEqual(yoga);
+      // Everything but the request with `extensions` (which yoga runs) is refused, as a client error.
+      if (!body.includes('extensions')) {
+        expect(fast.status, body.slice(0, 80)).toBeGreaterThanOrEqual(400);
+        expect(fast.status, body.slice(0, 80)).toBeLessThan(500);
+      }
+    }
+    expect(stack.upstreamCalls).toHaveLength(0);
   });
 
   it('shares one execution among identical queries of one key in flight, with no cache at all', async () => {

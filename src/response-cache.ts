@@ -230,9 +230,10 @@ export class GraphQLResponseCache implements Cache {
     // to send as headers and for conditional requests (304) on its key. Answers stay as they were without
     // the cache: no such headers, and no 304 that would tell one client of another's kept answer.
     const extensions = result.extensions as Record<string, unknown> | undefined;
-    if (extensions && 'http' in extensions) {
-      delete extensions.http;
-      if (Object.keys(extensions).length === 0) delete result.extensions;
+    if (extensions?.http !== undefined) {
+      // Undefined, not deleted: JSON leaves it out, and yoga sends no header for it.
+      extensions.http = undefined;
+      if (Object.values(extensions).every((value) => value === undefined)) result.extensions = undefined;
     }
     if (pending === null) return;
     const entry: Entry = {

@@ -9,7 +9,8 @@
  *   `MAILGRAPH_CACHE_TTL_SECONDS=0` (no cache: every answer from the provider) and 3600 (warm);
  * - optionally the same for a baseline build (BENCH_BASELINE_DIR: another checkout, built), side by side;
  * - optionally mailgraph with tracing on, exporting to an OTLP/HTTP receiver in this process.
- * autocannon runs in this process; every measured run follows 2 s of unmeasured load (V8 warms up). Resident
+ * autocannon runs in a process of its own; every measured run follows 2 s of unmeasured load (V8 warms up),
+ * and each is paired with a passthrough run just before it: the ratios are those of each pair. Resident
  * memory is read from /proc/<pid>/status (Linux): idle is 25 s after start-up and one request of each
  * scenario (V8 gives memory back only after a few seconds without work), peak is sampled every 100 ms
  * under load.
@@ -20,7 +21,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import autocannon from 'autocannon';
 import { SANDBOX_CLOUDFLARE, SANDBOX_CLOUDMAILIN } from '../src/demo-accounts.js';
 import { freePort } from '../test/helpers/ports.js';
 
@@ -62,6 +62,8 @@ export interface LimitRun extends LoadFigures {
   upstreamCalls: number | null;
   upstreamCallsPerRequest: number | null;
   peakRssMiB: number | null;
+  /** The passthrough's req/s in the run just before this one (the limit this run is compared with). */
+  passthroughRequestsPerSecond?: number;
   /** OTLP export requests the receiver got during the load (tracing runs only). */
   otlpExports?: number;
 }
@@ -160,20 +162,48 @@ function sampleRss(pid: number | undefined): () => number | null {
   };
 }
 
+/**
+ * autocannon in its own process (its CLI, `--json`): the load generator then shares no event loop with the
+ * bench's own work (sampling memory every 100 ms, receiving OTLP exports, tsx's loader), which would
+ * otherwise delay the next request of a connection and count against whichever target is measured.
+ */
 async function load(
   url: string,
   body: string,
   headers: Record<string, string>,
-  options: LimitsOptions,
+  options: Pick<LimitsOptions, 'connections' | 'durationSeconds' | 'root'>,
 ): Promise<LoadFigures> {
-  const result = await autocannon({
-    url,
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+  const args = [
+    join(options.root, 'node_modules/autocannon/autocannon.js'),
+    '--json',
+    '-c',
+    String(options.connections),
+    '-d',
+    String(options.durationSeconds),
+    '-m',
+    'POST',
+    '-b',
     body,
-    connections: options.connections,
-    duration: options.durationSeconds,
+    '-H',
+    'content-type=application/json',
+    ...Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}=${value}`]),
+    url,
+  ];
+  const generator = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  generator.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
   });
+  generator.stderr?.resume();
+  const [code] = await once(generator, 'exit');
+  if (code !== 0) throw new Error(`autocannon exited with ${code}: ${output.slice(0, 500)}`);
+  const result = JSON.parse(output) as {
+    requests: { average: number; total: number };
+    latency: { p50: number; p90: number; p99: number; max: number };
+    non2xx: number;
+    errors: number;
+    timeouts: number;
+  };
   return {
     requestsPerSecond: Math.round(result.requests.average * 10) / 10,
     latencyMs: {
@@ -292,12 +322,18 @@ export async function runLimitsBench(options: LimitsOptions): Promise<LimitsResu
     children.push(passthrough);
     const passUrl = `http://127.0.0.1:${passPort}/graphql`;
     await waitFor('the passthrough', () => /listening/.test(passthrough.output()), passthrough);
-    const measurePassthrough = async () => {
-      await load(passUrl, '{"query":"{ x }"}', {}, { ...options, durationSeconds: WARMUP_SECONDS });
+    // The limit is measured right before each mailgraph run, so that every ratio compares two runs of the
+    // same minute: this machine's speed moves by a third between minutes (other tenants).
+    let passthroughWarm = false;
+    const measurePassthrough = async (beside: string): Promise<LimitRun> => {
+      if (!passthroughWarm) {
+        await load(passUrl, '{"query":"{ x }"}', {}, { ...options, durationSeconds: WARMUP_SECONDS });
+        passthroughWarm = true;
+      }
       const figures = await load(passUrl, '{"query":"{ x }"}', {}, options);
       const run: LimitRun = {
         target: 'passthrough',
-        scenario: LIMIT_SCENARIOS.light.name,
+        scenario: beside,
         cache: 'n/a',
         ...figures,
         upstreamCalls: figures.requests,
@@ -305,7 +341,10 @@ export async function runLimitsBench(options: LimitsOptions): Promise<LimitsResu
         peakRssMiB: null,
       };
       runs.push(run);
-      log(`passthrough: ${figures.requestsPerSecond} req/s, p99 ${figures.latencyMs.p99} ms`);
+      log(
+        `passthrough (beside ${beside}): ${figures.requestsPerSecond} req/s, p99 ${figures.latencyMs.p99} ms`,
+      );
+      return run;
     };
 
     const targets: Array<{ target: string; dir: string; env: Record<string, string> }> = [
@@ -322,7 +361,6 @@ export async function runLimitsBench(options: LimitsOptions): Promise<LimitsResu
       });
     }
 
-    await measurePassthrough();
     for (const cache of ['none', 'warm'] as const) {
       for (const { target, dir, env } of targets) {
         const ttl = cache === 'none' ? '0' : '3600';
@@ -360,6 +398,7 @@ export async function runLimitsBench(options: LimitsOptions): Promise<LimitsResu
             ...options,
             durationSeconds: WARMUP_SECONDS,
           });
+          const limit = await measurePassthrough(`${target} ${scenario.name} cache=${cache}`);
           const callsBefore = await upstreamCalls(mailgraph.origin);
           const exportsBefore = receiver?.exports() ?? 0;
           const stopSampling = sampleRss(pid);
@@ -377,6 +416,7 @@ export async function runLimitsBench(options: LimitsOptions): Promise<LimitsResu
               ? Math.round((calls / figures.requests) * 1000) / 1000
               : null,
             peakRssMiB: peak,
+            passthroughRequestsPerSecond: limit.requestsPerSecond,
             ...(receiver && target === 'mailgraph+tracing'
               ? { otlpExports: receiver.exports() - exportsBefore }
               : {}),
@@ -392,7 +432,6 @@ export async function runLimitsBench(options: LimitsOptions): Promise<LimitsResu
         rmSync(mailgraph.dataDir, { recursive: true, force: true });
       }
     }
-    await measurePassthrough();
   } finally {
     for (const child of children.reverse()) await child.stop();
     receiver?.close();

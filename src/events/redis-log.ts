@@ -125,6 +125,10 @@ export class RedisEventLog implements EventLog {
   }
 
   async read(options: ReadOptions): Promise<StoredEvent[]> {
+    // No read before the tail this instance follows from is known: a replay (`follow`) that read the log
+    // before an event was appended, by an instance whose tail was then taken after it, would see that
+    // event neither in the log nor live. With the tail first, every event is in the read or after the tail.
+    await this.tail;
     const topic = this.key(`topic:${options.topic ?? ALL_TOPIC}`);
     const backward = options.direction === 'backward';
     const after = options.after == null ? null : member(options.after);

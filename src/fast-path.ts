@@ -19,6 +19,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type OperationTypeNode, getOperationAST, parse } from 'graphql';
 import type { App } from './app.js';
+import { jsonShapeRefusal } from './request-limits.js';
 import type { GraphQLResponseCache } from './response-cache.js';
 
 /** The Accept headers answered here, and the media type yoga answers each with. */
@@ -184,9 +185,13 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | n
 
 /** The GraphQL-over-HTTP parameters, when the body is exactly what the fast path can key on. */
 function paramsOf(body: Buffer): Params | null {
+  const text = body.toString('utf8');
+  // The request-shape limits yoga applies (src/request-limits.ts), first: a body nested too deep or too
+  // big is yoga's to refuse, before anything here parses or keys it.
+  if (jsonShapeRefusal(text) !== null) return null;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(body.toString('utf8'));
+    parsed = JSON.parse(text);
   } catch {
     return null;
   }

@@ -104,6 +104,8 @@ describe('the fast path', () => {
       JSON.stringify({ query: '{ __typename }', extensions: { persistedQuery: { version: 1 } } }),
       JSON.stringify({ query: '{ nope }' }),
       JSON.stringify({ query: '{ __typename }', variables: [1] }),
+      // Nested far deeper than any request may: refused by the shape limits, never keyed or parsed here.
+      `{"query":"{ __typename }","variables":{"a":${'['.repeat(5000)}${']'.repeat(5000)}}}`,
     ];
     for (const body of bodies) {
       // GraphQL over HTTP's own media type: every refusal is a 4xx there.

@@ -95,6 +95,8 @@ export class GraphQLResponseCache implements Cache {
   private horizon = 0;
   private pending: Pending | null = null;
   private readonly started = new WeakMap<object, number>();
+  /** The caller of each request, found once: the plugin asks for it up to four times per request. */
+  private readonly principals = new WeakMap<Request, string | null>();
   private readonly maxEntries: number;
   private readonly now: () => number;
   /** Queries so far: answered from here (`hit`), executed and kept (`miss`), executed and not kept (`skip`). */
@@ -122,9 +124,9 @@ export class GraphQLResponseCache implements Cache {
       useResponseCache<Context>({
         cache: this,
         ttl,
-        session: (request) => this.options.principalOf(request.headers.get('authorization')),
+        session: (request) => this.principalOf(request),
         // A caller without a valid key gets its 401 from execution; nothing is looked up or kept for it.
-        enabled: (request) => this.options.principalOf(request.headers.get('authorization')) !== null,
+        enabled: (request) => this.principalOf(request) !== null,
         // node:crypto's hash, synchronous: the plugin's default (WebCrypto, a promise per request) cost a
         // tenth of the CPU of a hit (docs/performance.md).
         buildResponseCacheKey: ({ documentString, variableValues, operationName, sessionId }) =>
@@ -185,6 +187,15 @@ export class GraphQLResponseCache implements Cache {
       },
     });
     return { log: recording, stop };
+  }
+
+  private principalOf(request: Request): string | null {
+    let principal = this.principals.get(request);
+    if (principal === undefined) {
+      principal = this.options.principalOf(request.headers.get('authorization'));
+      this.principals.set(request, principal);
+    }
+    return principal;
   }
 
   private decideTtl(planned: number, context: Context): number {

@@ -65,7 +65,8 @@ export function renderChart(report: ChartReport): string {
     ...report.goals.map((goal) => goal.name),
     ...report.memory.map((memory) => memory.label),
   ];
-  const labelWidth = clamp(Math.max(0, ...labels.map((label) => textWidth(label, LABEL_SIZE))) + 8, 140, 320);
+  // Up to 400: a goal's name with its Node version, "20 messages with events, warm vs baseline (Node 24)", fits.
+  const labelWidth = clamp(Math.max(0, ...labels.map((label) => textWidth(label, LABEL_SIZE))) + 8, 140, 400);
   const barSpan = WIDTH - 2 * MARGIN - labelWidth - GAP - FIGURES_WIDTH;
   const layout: Layout = {
     labelRight: MARGIN + labelWidth,

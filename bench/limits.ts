@@ -7,15 +7,18 @@
  * - the bare passthrough (bench/passthrough.mjs): each POST answered with one upstream GET;
  * - mailgraph (`dist/server.js`) in live mode against the emulator, started anew for each cache mode:
  *   `MAILGRAPH_CACHE_TTL_SECONDS=0` (no cache: every answer from the provider) and 3600 (warm);
+ * - optionally the same dist/ run by another Node binary (Node 24, the current LTS) as `mailgraph@node24`;
  * - optionally the same for a baseline build (BENCH_BASELINE_DIR: another checkout, built), side by side;
  * - optionally mailgraph with tracing on, exporting to an OTLP/HTTP receiver in this process.
- * autocannon runs in a process of its own; every measured run follows 2 s of unmeasured load (V8 warms up),
- * and each is paired with a passthrough run just before it: the ratios are those of each pair. Resident
- * memory is read from /proc/<pid>/status (Linux): idle is 25 s after start-up and one request of each
- * scenario (V8 gives memory back only after a few seconds without work), peak is sampled every 100 ms
- * under load.
+ * The passthrough and autocannon always run on the bench's own node, so that every target has the same
+ * limit. autocannon runs in a process of its own. Each (target, scenario, cache mode) is measured as a
+ * few pairs, each a passthrough run immediately followed by the target's run, after WARMUP_SECONDS of
+ * unmeasured load; every pair is kept, and the report takes the median of the pairs' ratios
+ * (bench/limits-report.ts). Resident memory is read from /proc/<pid>/status (Linux): idle is after a
+ * settling time without work following start-up and one request of each scenario (V8 gives memory back
+ * only after a few seconds without work), peak is sampled every 100 ms under load, across all pairs.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
@@ -53,16 +56,22 @@ export interface LoadFigures {
   timeouts: number;
 }
 
+/** The target that runs mailgraph's dist/ on the Node binary given as `node24`. */
+export const NODE24_TARGET = 'mailgraph@node24';
+
 export interface LimitRun extends LoadFigures {
-  /** `passthrough`, `mailgraph`, `baseline`, `mailgraph+tracing` */
+  /** `passthrough`, `mailgraph`, `mailgraph@node24`, `baseline`, `mailgraph+tracing` */
   target: string;
+  /** For the passthrough: the run it is paired with, `<target> <scenario> cache=<cache>`. */
   scenario: string;
   cache: 'none' | 'warm' | 'n/a';
+  /** Which pair of its (target, scenario, cache) this run belongs to, from 1. */
+  pair: number;
   /** Upstream calls during the load (from mailgraph's own /metrics; the passthrough makes one per request). */
   upstreamCalls: number | null;
   upstreamCallsPerRequest: number | null;
   peakRssMiB: number | null;
-  /** The passthrough's req/s in the run just before this one (the limit this run is compared with). */
+  /** The passthrough's req/s in the run just before this one, its pair (the limit it is compared with). */
   passthroughRequestsPerSecond?: number;
   /** OTLP export requests the receiver got during the load (tracing runs only). */
   otlpExports?: number;
@@ -70,17 +79,32 @@ export interface LimitRun extends LoadFigures {
 
 export interface LimitsOptions {
   root: string;
+  /** Seconds per measured run (a pair is two runs). */
   durationSeconds: number;
   connections: number;
+  /** Pairs per (target, scenario, cache mode). */
+  pairs: number;
+  /** How long a process is left without work before its idle memory is read. */
+  idleSettleMs: number;
   /** Another checkout with `dist/` built, measured with the same settings (the recorded baseline). */
   baselineDir?: string;
   baselineLabel?: string;
+  /** A Node binary (Node 24) that runs the same dist/ as the target `mailgraph@node24`. */
+  node24?: string;
   tracing: boolean;
   log: (line: string) => void;
 }
 
 export interface LimitsResult {
-  settings: { connections: number; durationSeconds: number; baseline: string | null };
+  settings: {
+    connections: number;
+    durationSeconds: number;
+    pairs: number;
+    warmupSeconds: number;
+    baseline: string | null;
+  };
+  /** Each target's Node version (`passthrough` included), as its binary's `--version` gave it. */
+  targets: Array<{ target: string; node: string }>;
   runs: LimitRun[];
   memory: Array<{ target: string; cache: string; idleRssMiB: number; peakRssMiB: number }>;
 }
@@ -248,12 +272,25 @@ async function startOtlpReceiver(): Promise<{ url: string; exports: () => number
 }
 
 const API_KEY = 'bench-read-key-0123456789';
-/** Seconds of unmeasured load before each measured run. */
-const WARMUP_SECONDS = 2;
-/** How long a process is left without work before its idle memory is read. */
-const IDLE_SETTLE_MS = Number(process.env.BENCH_IDLE_SETTLE_MS ?? 25_000);
+/**
+ * Seconds of unmeasured load before the first measured run of each process and scenario. 2 s was too
+ * short: after it, mailgraph still spent 150 µs of CPU per request in the next 5 s against 116 µs in the
+ * 5 s windows after those (V8 was still optimising the hot code), so the first pair after a fresh start
+ * was consistently the lowest.
+ */
+export const WARMUP_SECONDS = 5;
+
+/** `v24.21.0`: what the binary says, so that the report names the Node that actually ran. */
+export function nodeVersion(binary: string): string {
+  try {
+    return execFileSync(binary, ['--version'], { encoding: 'utf8', timeout: 10_000 }).trim();
+  } catch (error) {
+    throw new Error(`${binary} --version failed: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
 
 async function startMailgraph(
+  node: string,
   dir: string,
   upstream: { cloudmailinUrl: string; cloudflareUrl: string },
   extraEnv: Record<string, string>,
@@ -280,7 +317,7 @@ async function startMailgraph(
     MAILGRAPH_DATA_DIR: dataDir,
     ...extraEnv,
   };
-  const child = startChild(process.execPath, [join(dir, 'dist/server.js')], env, dir);
+  const child = startChild(node, [join(dir, 'dist/server.js')], env, dir);
   const origin = `http://127.0.0.1:${port}`;
   await waitFor('mailgraph', () => answers(`${origin}/health`), child);
   return { child, origin, dataDir };
@@ -288,6 +325,26 @@ async function startMailgraph(
 
 export async function runLimitsBench(options: LimitsOptions): Promise<LimitsResult> {
   const { root, log } = options;
+  if (!Number.isInteger(options.pairs) || options.pairs < 1) {
+    throw new Error(`pairs must be a whole number of at least 1, not ${options.pairs}`);
+  }
+  const targets: Array<{ target: string; node: string; dir: string; env: Record<string, string> }> = [
+    { target: 'mailgraph', node: process.execPath, dir: root, env: {} },
+  ];
+  if (options.node24) {
+    targets.push({ target: NODE24_TARGET, node: resolve(options.node24), dir: root, env: {} });
+  }
+  if (options.baselineDir) {
+    targets.push({ target: 'baseline', node: process.execPath, dir: resolve(options.baselineDir), env: {} });
+  }
+  // Asked before anything starts, so that a wrong binary stops the bench at once.
+  const versions = [
+    { target: 'passthrough', node: process.version },
+    ...targets.map(({ target, node }) => ({
+      target,
+      node: node === process.execPath ? process.version : nodeVersion(node),
+    })),
+  ];
   const children: Child[] = [];
   const runs: LimitRun[] = [];
   const memory: LimitsResult['memory'] = [];
@@ -325,7 +382,7 @@ export async function runLimitsBench(options: LimitsOptions): Promise<LimitsResu
     // The limit is measured right before each mailgraph run, so that every ratio compares two runs of the
     // same minute: this machine's speed moves by a third between minutes (other tenants).
     let passthroughWarm = false;
-    const measurePassthrough = async (beside: string): Promise<LimitRun> => {
+    const measurePassthrough = async (beside: string, pair: number): Promise<LimitRun> => {
       if (!passthroughWarm) {
         await load(passUrl, '{"query":"{ x }"}', {}, { ...options, durationSeconds: WARMUP_SECONDS });
         passthroughWarm = true;
@@ -335,6 +392,7 @@ export async function runLimitsBench(options: LimitsOptions): Promise<LimitsResu
         target: 'passthrough',
         scenario: beside,
         cache: 'n/a',
+        pair,
         ...figures,
         upstreamCalls: figures.requests,
         upstreamCallsPerRequest: 1,
@@ -342,29 +400,25 @@ export async function runLimitsBench(options: LimitsOptions): Promise<LimitsResu
       };
       runs.push(run);
       log(
-        `passthrough (beside ${beside}): ${figures.requestsPerSecond} req/s, p99 ${figures.latencyMs.p99} ms`,
+        `passthrough (beside ${beside}, pair ${pair}): ${figures.requestsPerSecond} req/s, p99 ${figures.latencyMs.p99} ms`,
       );
       return run;
     };
 
-    const targets: Array<{ target: string; dir: string; env: Record<string, string> }> = [
-      { target: 'mailgraph', dir: root, env: {} },
-    ];
-    if (options.baselineDir) {
-      targets.push({ target: 'baseline', dir: resolve(options.baselineDir), env: {} });
-    }
     if (receiver) {
       targets.push({
         target: 'mailgraph+tracing',
+        node: process.execPath,
         dir: root,
         env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
       });
+      versions.push({ target: 'mailgraph+tracing', node: process.version });
     }
 
     for (const cache of ['none', 'warm'] as const) {
-      for (const { target, dir, env } of targets) {
+      for (const { target, node, dir, env } of targets) {
         const ttl = cache === 'none' ? '0' : '3600';
-        const mailgraph = await startMailgraph(dir, upstream, {
+        const mailgraph = await startMailgraph(node, dir, upstream, {
           MAILGRAPH_CACHE_TTL_SECONDS: ttl,
           ...env,
         });
@@ -387,44 +441,48 @@ export async function runLimitsBench(options: LimitsOptions): Promise<LimitsResu
         // Idle: after start-up and those requests, once V8's memory reducer has run (it waits for a few
         // seconds without work before it gives memory back).
         if (target !== 'mailgraph+tracing') {
-          await new Promise((done) => setTimeout(done, IDLE_SETTLE_MS));
+          await new Promise((done) => setTimeout(done, options.idleSettleMs));
           const idle = rssMiB(pid);
           if (idle !== null) memory.push({ target, cache, idleRssMiB: idle, peakRssMiB: 0 });
         }
         for (const scenario of [LIMIT_SCENARIOS.light, LIMIT_SCENARIOS.heavy]) {
           const body = JSON.stringify({ query: scenario.query });
-          // Warm-up, not measured: V8 optimises the hot code in the first seconds of a fresh process.
+          // Not measured (WARMUP_SECONDS says why).
           await load(`${mailgraph.origin}/graphql`, body, headers, {
             ...options,
             durationSeconds: WARMUP_SECONDS,
           });
-          const limit = await measurePassthrough(`${target} ${scenario.name} cache=${cache}`);
-          const callsBefore = await upstreamCalls(mailgraph.origin);
-          const exportsBefore = receiver?.exports() ?? 0;
-          const stopSampling = sampleRss(pid);
-          const figures = await load(`${mailgraph.origin}/graphql`, body, headers, options);
-          const peak = stopSampling();
-          if (peak !== null) peakOfProcess = Math.max(peakOfProcess, peak);
-          const calls = (await upstreamCalls(mailgraph.origin)) - callsBefore;
-          const run: LimitRun = {
-            target,
-            scenario: scenario.name,
-            cache,
-            ...figures,
-            upstreamCalls: calls,
-            upstreamCallsPerRequest: figures.requests
-              ? Math.round((calls / figures.requests) * 1000) / 1000
-              : null,
-            peakRssMiB: peak,
-            passthroughRequestsPerSecond: limit.requestsPerSecond,
-            ...(receiver && target === 'mailgraph+tracing'
-              ? { otlpExports: receiver.exports() - exportsBefore }
-              : {}),
-          };
-          runs.push(run);
-          log(
-            `${target} ${scenario.name} cache=${cache}: ${figures.requestsPerSecond} req/s, p99 ${figures.latencyMs.p99} ms, ${calls} upstream calls, peak ${peak} MiB`,
-          );
+          for (let pair = 1; pair <= options.pairs; pair += 1) {
+            const limit = await measurePassthrough(`${target} ${scenario.name} cache=${cache}`, pair);
+            const callsBefore = await upstreamCalls(mailgraph.origin);
+            const exportsBefore = receiver?.exports() ?? 0;
+            const stopSampling = sampleRss(pid);
+            const figures = await load(`${mailgraph.origin}/graphql`, body, headers, options);
+            const peak = stopSampling();
+            if (peak !== null) peakOfProcess = Math.max(peakOfProcess, peak);
+            const calls = (await upstreamCalls(mailgraph.origin)) - callsBefore;
+            const run: LimitRun = {
+              target,
+              scenario: scenario.name,
+              cache,
+              pair,
+              ...figures,
+              upstreamCalls: calls,
+              upstreamCallsPerRequest: figures.requests
+                ? Math.round((calls / figures.requests) * 1000) / 1000
+                : null,
+              peakRssMiB: peak,
+              passthroughRequestsPerSecond: limit.requestsPerSecond,
+              ...(receiver && target === 'mailgraph+tracing'
+                ? { otlpExports: receiver.exports() - exportsBefore }
+                : {}),
+            };
+            runs.push(run);
+            const ratio = limit.requestsPerSecond ? figures.requestsPerSecond / limit.requestsPerSecond : 0;
+            log(
+              `${target} ${scenario.name} cache=${cache} pair ${pair}: ${figures.requestsPerSecond} req/s (${ratio.toFixed(2)}× its passthrough), p99 ${figures.latencyMs.p99} ms, ${calls} upstream calls, peak ${peak} MiB`,
+            );
+          }
         }
         const entry = memory.find((m) => m.target === target && m.cache === cache);
         if (entry) entry.peakRssMiB = peakOfProcess;
@@ -440,8 +498,11 @@ export async function runLimitsBench(options: LimitsOptions): Promise<LimitsResu
     settings: {
       connections: options.connections,
       durationSeconds: options.durationSeconds,
+      pairs: options.pairs,
+      warmupSeconds: WARMUP_SECONDS,
       baseline: options.baselineLabel ?? options.baselineDir ?? null,
     },
+    targets: versions,
     runs,
     memory,
   };

@@ -18,7 +18,13 @@ import { startStack } from '../test/helpers/stack.js';
 import { renderChart } from './chart.js';
 import { runDashboardBench } from './dashboard.js';
 import { runEventBench } from './events.js';
-import { type RecordedBaseline, limitGoals, limitsChart, limitsMarkdown } from './limits-report.js';
+import {
+  type RecordedBaseline,
+  limitGoals,
+  limitsChart,
+  limitsMarkdown,
+  summariseLimits,
+} from './limits-report.js';
 import { runLimitsBench } from './limits.js';
 
 interface Scenario {
@@ -54,14 +60,32 @@ const REDIS_URL = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? 'redis:
 /** The dashboard workload's length (the issue's: 60 s). */
 const DASHBOARD_SECONDS = Number(process.env.BENCH_DASHBOARD_SECONDS ?? 60);
 
-/** The limits part: seconds per run, connections, and the baseline build to run beside (issue 10). */
-const LIMIT_SECONDS = Number(process.env.BENCH_LIMIT_SECONDS ?? 10);
+/**
+ * The limits part (issue 10): seconds per run (a pair is two runs: the passthrough's, then the target's),
+ * pairs per target, scenario and cache mode, connections, and the baseline build to run beside.
+ */
+const LIMIT_SECONDS = Number(process.env.BENCH_LIMIT_SECONDS ?? 5);
+const LIMIT_PAIRS = wholeNumberAtLeastOne('BENCH_LIMIT_PAIRS', process.env.BENCH_LIMIT_PAIRS, 3);
 const LIMIT_CONNECTIONS = Number(process.env.BENCH_LIMIT_CONNECTIONS ?? 10);
+/** How long a process is left without work before its idle memory is read. */
+const IDLE_SETTLE_MS = Number(process.env.BENCH_IDLE_SETTLE_MS ?? 25_000);
+/** A Node 24 binary (`npm install --no-save --prefix /tmp/n24 node@24`) that also runs mailgraph's dist/. */
+const NODE24 = process.env.BENCH_NODE24 || undefined;
 const BASELINE_DIR = process.env.BENCH_BASELINE_DIR;
 const BASELINE_LABEL = process.env.BENCH_BASELINE_LABEL;
 /** Tracing on vs off is measured unless BENCH_TRACING=false. */
 const LIMIT_TRACING = process.env.BENCH_TRACING !== 'false';
 const RECORDED_BASELINE = new URL('./baseline.json', import.meta.url);
+
+function wholeNumberAtLeastOne(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`${name} must be a whole number of at least 1, got ${JSON.stringify(raw)}`);
+    process.exit(1);
+  }
+  return value;
+}
 
 const PARTS = ['limits', 'queries', 'events', 'dashboard'] as const;
 type Part = (typeof PARTS)[number];
@@ -188,12 +212,15 @@ async function main(): Promise<void> {
   mkdirSync(resultsDir, { recursive: true });
   if (parts.has('limits')) {
     console.log(
-      `limits: mailgraph beside a bare passthrough, ${LIMIT_CONNECTIONS} connections, ${LIMIT_SECONDS} s per run`,
+      `limits: mailgraph beside a bare passthrough, ${LIMIT_CONNECTIONS} connections, ${LIMIT_PAIRS} pairs of ${LIMIT_SECONDS} s runs per target, scenario and cache mode${NODE24 ? `, also on ${NODE24}` : ''}`,
     );
     const limits = await runLimitsBench({
       root: new URL('..', import.meta.url).pathname,
       durationSeconds: LIMIT_SECONDS,
       connections: LIMIT_CONNECTIONS,
+      pairs: LIMIT_PAIRS,
+      idleSettleMs: IDLE_SETTLE_MS,
+      ...(NODE24 ? { node24: NODE24 } : {}),
       ...(BASELINE_DIR ? { baselineDir: BASELINE_DIR } : {}),
       ...(BASELINE_LABEL ? { baselineLabel: BASELINE_LABEL } : {}),
       tracing: LIMIT_TRACING,
@@ -203,16 +230,17 @@ async function main(): Promise<void> {
       ? (JSON.parse(readFileSync(RECORDED_BASELINE, 'utf8')) as RecordedBaseline)
       : undefined;
     const goals = limitGoals(limits, recorded);
+    const summary = summariseLimits(limits);
     const markdown = limitsMarkdown(limits, goals);
     const chart = limitsChart(
       limits,
       goals,
       `mailgraph: npm run bench, ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
-      `${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), Node.js ${process.version}, ${LIMIT_CONNECTIONS} connections, ${LIMIT_SECONDS} s per run, load average ${loadavg()
+      `${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), Node.js ${process.version}, ${LIMIT_CONNECTIONS} connections, median of ${LIMIT_PAIRS} pairs × ${LIMIT_SECONDS} s, load average ${loadavg()
         .map((value) => value.toFixed(2))
         .join(' ')} at the start`,
     );
-    output.limits = { ...limits, goals };
+    output.limits = { ...limits, summary, goals };
     output.chart = chart;
     const svg = renderChart(chart);
     writeFileSync(new URL(`${stamp}.svg`, resultsDir), svg);

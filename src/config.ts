@@ -59,6 +59,8 @@ export interface HttpConfig {
   readonly corsOrigins: readonly string[];
   /** Whether `GET /graphql` from a browser serves GraphiQL. */
   readonly graphiql: boolean;
+  /** Whether `/` serves the live mail activity page (src/activity-page.ts). */
+  readonly activityPage: boolean;
   /** How long a SIGTERM or SIGINT waits for requests in flight before it closes their connections. */
   readonly shutdownGraceMs: number;
 }
@@ -371,6 +373,7 @@ const envSchema = z.object({
   MAILGRAPH_MAX_SEND_BODY_BYTES: int(1024, 100 * 1024 * 1024).transform(or(16 * 1024 * 1024)),
   MAILGRAPH_CORS_ORIGINS: corsOrigins.transform(or<readonly string[]>([])),
   MAILGRAPH_GRAPHIQL: bool,
+  MAILGRAPH_ACTIVITY_PAGE: bool,
   MAILGRAPH_SHUTDOWN_GRACE_MS: int(0, 600_000).transform(or(10_000)),
   MAILGRAPH_EVENT_RETENTION_HOURS: int(1, 24 * 366).transform(or(168)),
   MAILGRAPH_WEBHOOK_MAX_BYTES: int(1024, 200 * 1024 * 1024).transform(or(30 * 1024 * 1024)),
@@ -499,6 +502,8 @@ const configSchema = envSchema.omit({ SANDBOX_PORT: true }).transform((env, ctx)
       corsOrigins: env.MAILGRAPH_CORS_ORIGINS,
       // GraphiQL is a 9 MB page: served by default only where everything is demo data.
       graphiql: env.MAILGRAPH_GRAPHIQL ?? sandbox,
+      // The page shows the account's mail to whoever holds a key: by default only where it is demo data.
+      activityPage: env.MAILGRAPH_ACTIVITY_PAGE ?? sandbox,
       shutdownGraceMs: env.MAILGRAPH_SHUTDOWN_GRACE_MS,
     },
     tracing: {

@@ -5,10 +5,8 @@
  * The renderer is loaded on the first request for the page, not at start-up: holding the bundle costs about
  * 30 MB of heap, which a server nobody opens GraphiQL on should not pay (docs/performance.md).
  */
-import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { promisify } from 'node:util';
-import { constants, brotliCompress, gzip } from 'node:zlib';
+import { EncodedBody, chooseEncoding } from './http-compression.js';
 
 /** The operations GraphiQL opens with, one tab each: a tour of the graph that runs as-is against the sandbox. */
 const EXAMPLES = `# Welcome to mailgraph: one graph over CloudMailin and Cloudflare Email Sending.
@@ -195,45 +193,8 @@ export const GRAPHIQL_OPTIONS = {
   method: 'POST' as const,
 };
 
-type Encoding = 'br' | 'gzip' | 'identity';
-
-const compress: Record<Exclude<Encoding, 'identity'>, (page: Buffer) => Promise<Buffer>> = {
-  // Quality 9: within 10 % of the smallest brotli output, in under a second (11 takes about 12 s).
-  br: (page) =>
-    promisify(brotliCompress)(page, {
-      params: {
-        [constants.BROTLI_PARAM_QUALITY]: 9,
-        [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
-        [constants.BROTLI_PARAM_SIZE_HINT]: page.length,
-      },
-    }),
-  gzip: (page) => promisify(gzip)(page, { level: 9 }),
-};
-
-/** The encoding to send for `Accept-Encoding`: brotli, then gzip, else none. */
-export function chooseEncoding(acceptEncoding: string | undefined): Encoding {
-  const weights = new Map<string, number>();
-  for (const part of (acceptEncoding ?? '').split(',')) {
-    const [name = '', ...params] = part.trim().toLowerCase().split(';');
-    const q = params
-      .map((param) => /^\s*q=([\d.]+)\s*$/.exec(param)?.[1])
-      .find((value) => value !== undefined);
-    if (name) weights.set(name, q === undefined ? 1 : Number(q));
-  }
-  const accepts = (name: string) => (weights.get(name) ?? weights.get('*') ?? 0) > 0;
-  if (accepts('br')) return 'br';
-  if (accepts('gzip')) return 'gzip';
-  return 'identity';
-}
-
-/** Whether `ifNoneMatch` names one of `tags` (weak or strong, or `*`). */
-function matches(ifNoneMatch: string | undefined, tags: readonly string[]): boolean {
-  if (!ifNoneMatch) return false;
-  return ifNoneMatch
-    .split(',')
-    .map((tag) => tag.trim().replace(/^W\//, ''))
-    .some((tag) => tag === '*' || tags.includes(tag));
-}
+/** Kept here too: test/graphiql.test.ts and earlier callers import it from this module. */
+export { chooseEncoding };
 
 /** Whether a request asks for the GraphiQL page rather than a GraphQL answer (as yoga decides it). */
 export function wantsGraphiQL(req: IncomingMessage): boolean {
@@ -245,38 +206,24 @@ export function wantsGraphiQL(req: IncomingMessage): boolean {
  * browser that has it already. Each encoding has its own strong ETag, as RFC 9110 asks of representations.
  */
 export function createGraphiQLPage(): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
-  let page: Buffer | null = null;
-  let hash = '';
-  const encoded = new Map<Encoding, Promise<Buffer>>();
-  const tagOf = (encoding: Encoding) => `"${hash}${encoding === 'identity' ? '' : `-${encoding}`}"`;
+  let page: EncodedBody | null = null;
   return async (req, res) => {
     if (!page) {
       const { renderGraphiQL } = await import('@graphql-yoga/render-graphiql');
-      page ??= Buffer.from(renderGraphiQL(GRAPHIQL_OPTIONS));
-      hash = createHash('sha256').update(page).digest('base64url').slice(0, 27);
-      encoded.set('identity', Promise.resolve(page));
+      page ??= new EncodedBody(Buffer.from(renderGraphiQL(GRAPHIQL_OPTIONS)));
     }
     const encoding = chooseEncoding(req.headers['accept-encoding']);
     const headers: Record<string, string> = {
-      etag: tagOf(encoding),
+      etag: page.etag(encoding),
       // Kept, but checked with the ETag each time: a new version is seen at once, an unchanged one costs a 304.
       'cache-control': 'no-cache',
       vary: 'Accept, Accept-Encoding',
     };
-    if (matches(req.headers['if-none-match'], [tagOf('identity'), tagOf('br'), tagOf('gzip')])) {
+    if (page.matches(req.headers['if-none-match'])) {
       res.writeHead(304, headers).end();
       return;
     }
-    let body = encoded.get(encoding);
-    if (!body) {
-      const source = page;
-      body = compress[encoding as Exclude<Encoding, 'identity'>](source).catch((error: unknown) => {
-        encoded.delete(encoding);
-        throw error;
-      });
-      encoded.set(encoding, body);
-    }
-    const bytes = await body;
+    const bytes = await page.in(encoding);
     res.writeHead(200, {
       ...headers,
       'content-type': 'text/html; charset=utf-8',

@@ -2,7 +2,8 @@
  * The node:http front of the app. Before yoga reads a byte of a GraphQL request it checks the API key, the
  * body's type (JSON only: nothing a form or a simple cross-site request can send) and its declared size,
  * which depends on the caller: the attachment-sized limit only for keys that may send. It serves GraphiQL
- * (when configured, compressed and cacheable), `/ready` and `/metrics`, and hands everything else to yoga
+ * and the live mail activity page at `/` (when configured, compressed and cacheable), `/ready` and
+ * `/metrics`, and hands everything else to yoga
  * (`/graphql`, `/graphql/stream`, `/health`). WebSocket upgrades on `/graphql` go to graphql-ws
  * (src/subscriptions/ws.ts: Origin checked, key at `connection_init`). `closeGracefully` stops it without
  * dropping requests in flight.
@@ -11,6 +12,7 @@
  * line written while serving it names it.
  */
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { createActivityPage, isActivityPagePath } from './activity-page.js';
 import { type App, responseCacheOf, subscriptionsOf } from './app.js';
 import type { Config } from './config.js';
 import { UNAUTHENTICATED_MESSAGE, identify } from './context.js';
@@ -94,6 +96,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
   const { app, config } = options;
   const allowedOrigins: ReadonlySet<string> = new Set(config.http.corsOrigins);
   const graphiql = config.http.graphiql ? createGraphiQLPage() : null;
+  const activityPage = createActivityPage({ enabled: config.http.activityPage, sandbox: config.sandbox });
   const lifecycle: Lifecycle = { closing: false, inFlight: new Set() };
   const { metrics } = options;
   const fastPath = new GraphQLFastPath({
@@ -151,6 +154,11 @@ export function createHttpServer(options: HttpServerOptions): Server {
     }
     if (path.startsWith('/webhooks/') && webhooks) {
       await handleWebhook(webhooks, path, req, res);
+      return;
+    }
+    // The live mail activity page: `/` and its `/assets/` (or a 404 saying which setting serves it).
+    if (isActivityPagePath(path)) {
+      await activityPage(req, res, path);
       return;
     }
     const graphql = isGraphQLPath(path);

@@ -126,18 +126,30 @@ describe('configuration', () => {
     }
   });
 
-  it('reads the HTTP front’s limits, allowed origins, GraphiQL switch and shutdown grace', () => {
+  it('reads the HTTP front’s limits, allowed origins, GraphiQL and activity page switches and shutdown grace', () => {
     expect(loadConfig({}).http).toEqual({
       maxBodyBytes: 1024 * 1024,
       maxSendBodyBytes: 16 * 1024 * 1024,
       corsOrigins: [],
       graphiql: true,
+      activityPage: true,
       shutdownGraceMs: 10_000,
     });
     // GraphiQL is on by default only in sandbox mode.
     expect(loadConfig(live).http.graphiql).toBe(false);
     expect(loadConfig({ ...live, MAILGRAPH_GRAPHIQL: 'true' }).http.graphiql).toBe(true);
     expect(loadConfig({ MAILGRAPH_GRAPHIQL: 'false' }).http.graphiql).toBe(false);
+    // So is the live mail activity page at `/`, each switch on its own.
+    expect(loadConfig(live).http.activityPage).toBe(false);
+    expect(loadConfig({ ...live, MAILGRAPH_ACTIVITY_PAGE: 'true' }).http).toMatchObject({
+      activityPage: true,
+      graphiql: false,
+    });
+    expect(loadConfig({ MAILGRAPH_ACTIVITY_PAGE: 'off' }).http).toMatchObject({
+      activityPage: false,
+      graphiql: true,
+    });
+    expect(loadConfig({ ...live, MAILGRAPH_ACTIVITY_PAGE: ' yes ' }).http.activityPage).toBe(true);
     const custom = loadConfig({
       MAILGRAPH_MAX_BODY_BYTES: '2048',
       MAILGRAPH_MAX_SEND_BODY_BYTES: '4096',
@@ -276,6 +288,7 @@ describe('configuration', () => {
       ['MAILGRAPH_MAX_SEND_BODY_BYTES', { MAILGRAPH_MAX_SEND_BODY_BYTES: '104857601' }],
       ['MAILGRAPH_CORS_ORIGINS', { MAILGRAPH_CORS_ORIGINS: 'https://app.example.com/path' }],
       ['MAILGRAPH_GRAPHIQL', { MAILGRAPH_GRAPHIQL: 'sometimes' }],
+      ['MAILGRAPH_ACTIVITY_PAGE', { MAILGRAPH_ACTIVITY_PAGE: 'maybe' }],
       ['MAILGRAPH_SHUTDOWN_GRACE_MS', { MAILGRAPH_SHUTDOWN_GRACE_MS: '600001' }],
       ['MAILGRAPH_SUBSCRIPTIONS_PER_KEY', { MAILGRAPH_SUBSCRIPTIONS_PER_KEY: '0' }],
       ['MAILGRAPH_SUBSCRIPTIONS_PER_CONNECTION', { MAILGRAPH_SUBSCRIPTIONS_PER_CONNECTION: 'many' }],
@@ -330,6 +343,7 @@ describe('configuration', () => {
         'MAILGRAPH_MAX_SEND_BODY_BYTES',
         'MAILGRAPH_CORS_ORIGINS',
         'MAILGRAPH_GRAPHIQL',
+        'MAILGRAPH_ACTIVITY_PAGE',
         'MAILGRAPH_SHUTDOWN_GRACE_MS',
         'MAILGRAPH_SUBSCRIPTIONS_PER_KEY',
         'MAILGRAPH_SUBSCRIPTIONS_PER_CONNECTION',

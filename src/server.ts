@@ -1,6 +1,7 @@
 /**
  * Entry point: config → (tracing) → (sandbox emulator) → app → listen → graceful shutdown.
  */
+import { randomInt } from 'node:crypto';
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -41,6 +42,8 @@ async function main(): Promise<void> {
   const sandbox = loaded.sandbox
     ? await (await import('./sandbox/server.js')).startSandbox({
         rateLimits: loaded.sandboxOptions.rateLimits,
+        // The event log (MAILGRAPH_DATA_DIR) outlives this emulator: ids from a fresh seed, never an earlier run's.
+        idSeed: randomInt(2 ** 31),
         logger,
       })
     : null;

@@ -75,6 +75,8 @@ export type { EmulatedQueue, QueueMessageView } from './cloudflare-queue.js';
 
 export interface CloudflareEmulatorOptions {
   seed: number;
+  /** Seed of the ids handed out at run time (sends, subdomains, queue messages); default: `seed`. */
+  idSeed?: number;
   now: () => number;
   /** Calls per 300 s window; `null` turns the rate limit off (the headers still describe the default). */
   requestsPerWindow: number | null;
@@ -105,12 +107,13 @@ export class CloudflareEmulator implements ProviderEmulator {
             options.now,
           );
     // The queue's ids come from a stream of their own, so publishing leaves the send ids as they were.
-    const queueRandom = randomFor(options.seed, 'events-queue');
+    const idSeed = options.idSeed ?? options.seed;
+    const queueRandom = randomFor(idSeed, 'events-queue');
     const events = new EmulatedQueue(this.credentials.eventsQueueId, options.now, queueRandom);
     this.queues.set(events.id, events);
     this.routes = cloudflareRoutes({
       state: this.state,
-      random: new Random(options.seed),
+      random: new Random(idSeed),
       seed: options.seed,
       now: options.now,
       onSent: (sent) => {

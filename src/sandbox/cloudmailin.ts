@@ -54,6 +54,8 @@ import type { WebhookPoster, WebhookTarget } from './webhook-poster.js';
 
 export interface CloudMailinEmulatorOptions {
   seed: number;
+  /** Seed of the ids handed out at run time (sends, creates, inbound statuses); default: the ids that follow the demo data's. */
+  idSeed?: number;
   now: () => number;
   pageSize: number;
   /** `null` turns the rate limit off. */
@@ -91,9 +93,10 @@ export class CloudMailinEmulator implements ProviderEmulator {
   private readonly inboundTarget: () => WebhookTarget | null;
 
   constructor(options: CloudMailinEmulatorOptions) {
-    this.random = new Random(options.seed);
+    const demo = new Random(options.seed);
     this.now = options.now;
-    this.state = buildCloudMailinDemo(this.random);
+    this.state = buildCloudMailinDemo(demo);
+    this.random = options.idSeed === undefined ? demo : new Random(options.idSeed);
     this.limiter =
       options.ratePerMinute === null
         ? null

@@ -33,6 +33,13 @@ export interface SandboxOptions {
   pageSize?: number;
   /** PRNG seed for demo data, default 1. */
   seed?: number;
+  /**
+   * PRNG seed for the ids handed out at run time (a send's message id, a created address's id). Default: the
+   * demo seed, so that two sandboxes with the same seed and calls agree byte for byte. mailgraph's sandbox
+   * mode gives a fresh one at every start: its event log outlives the emulator, and a send after a restart
+   * must not reuse a message id whose earlier events the log still holds.
+   */
+  idSeed?: number;
   /** Clock in ms, default Date.now: created_at of new things, rate-limit windows, outbound event progress. */
   now?: () => number;
   /**
@@ -98,6 +105,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   const cloudmailin = new CloudMailinEmulator({
     seed: options.seed ?? 1,
+    ...(options.idSeed === undefined ? {} : { idSeed: options.idSeed }),
     now,
     pageSize: options.pageSize ?? 20,
     ratePerMinute: rateLimits ? (options.cloudmailinRatePerMinute ?? 5) : null,
@@ -106,6 +114,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   const cloudflare = new CloudflareEmulator({
     seed: options.seed ?? 1,
+    ...(options.idSeed === undefined ? {} : { idSeed: options.idSeed }),
     now,
     requestsPerWindow: rateLimits ? (options.cloudflareRequestsPerWindow ?? 1200) : null,
   });

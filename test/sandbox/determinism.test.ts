@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_CLOUDMAILIN } from '../../src/sandbox/demo-data.js';
 import type { Sandbox } from '../../src/sandbox/server.js';
-import { cm, fakeClock, sandbox, send } from './helpers.js';
+import { CF, cf, cm, fakeClock, sandbox, send } from './helpers.js';
 
 function snapshot(sb: Sandbox) {
   const emulator = sb.cloudmailin;
@@ -44,6 +44,32 @@ describe('sandbox determinism', () => {
     expect(two.cloudmailin.outboundMessages()[0]?.id).toBe(DEMO_CLOUDMAILIN.outboundMessageId);
     const support = DEMO_CLOUDMAILIN.addressIds.support;
     expect(one.cloudmailin.statuses(support)).not.toEqual(two.cloudmailin.statuses(support));
+  });
+
+  it('hands out run-time ids from idSeed, leaving the demo data as the seed builds it', async () => {
+    const clock = fakeClock();
+    const first = await sandbox({ seed: 1, idSeed: 11, now: clock.now });
+    const again = await sandbox({ seed: 1, idSeed: 11, now: clock.now });
+    const other = await sandbox({ seed: 1, idSeed: 12, now: clock.now });
+    const plain = await sandbox({ seed: 1, now: clock.now });
+    expect(snapshot(first)).toEqual(snapshot(plain));
+    expect(snapshot(other)).toEqual(snapshot(plain));
+    const message = { from: 'a@example.com', to: 'b@example.com', plain: 'x' };
+    const idOf = async (sb: Sandbox) => ((await send(sb, message)).body as { id: string }).id;
+    const [a, b, c, d] = [await idOf(first), await idOf(again), await idOf(other), await idOf(plain)];
+    expect(a).toBe(b);
+    expect(new Set([a, c, d]).size).toBe(3);
+    const cloudflareSend = async (sb: Sandbox) =>
+      cf(sb, 'POST', `/accounts/${CF.accountId}/email/sending/send`, {
+        json: { from: 'a@mail.example.com', to: 'b@example.org', subject: 'Hi', text: 'Hi' },
+      });
+    const [sentFirst, sentAgain, sentOther] = [
+      (await cloudflareSend(first)).body,
+      (await cloudflareSend(again)).body,
+      (await cloudflareSend(other)).body,
+    ];
+    expect(sentFirst).toEqual(sentAgain);
+    expect(sentFirst).not.toEqual(sentOther);
   });
 
   it('does not depend on the wall clock: demo timestamps are fixed before the demo epoch', async () => {

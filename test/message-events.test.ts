@@ -130,4 +130,58 @@ describe('messageEvents', () => {
     const refused = await subscribe(QUERY, { after: 'garbage' }, 1);
     expect(refused[0]).toMatchObject({ errors: [{ extensions: { code: 'VALIDATION_FAILED' } }] });
   });
+
+  const LAST = `subscription($messageId: String, $kinds: [MessageEventKind!], $after: String, $last: Int) {
+    messageEvents(messageId: $messageId, kinds: $kinds, after: $after, last: $last) { cursor messageId recipient kind }
+  }`;
+
+  it('starts with the newest `last` matching events, then live ones, none twice', async () => {
+    const id = 'last-n';
+    await stack.events.append([
+      delivery(id, 'l@example.net', 'registration'),
+      delivery(id, 'l@example.net', 'dispatch'),
+      delivery(id, 'l@example.net', 'delivery'),
+      delivery(id, 'l@example.net', 'open'),
+    ]);
+    const received = await subscribe(LAST, { messageId: id, last: 2 }, 3, async () => {
+      setTimeout(() => void stack.events.append([delivery(id, 'l@example.net', 'click')]), 100);
+    });
+    expect(received.map((r) => (r as Received).kind)).toEqual(['DELIVERY', 'OPEN', 'CLICK']);
+    // Filters apply before counting: the newest two deliveries, not the newest two events.
+    const filtered = await subscribe(
+      LAST,
+      { messageId: id, kinds: ['REGISTRATION', 'DISPATCH'], last: 2 },
+      2,
+    );
+    expect(filtered.map((r) => (r as Received).kind)).toEqual(['REGISTRATION', 'DISPATCH']);
+  });
+
+  it('with `last` over every message, replays only that many, even with a long log', async () => {
+    const many = Array.from({ length: 1200 }, (_, i) => delivery(`bulk-${i}`, 'b@example.net', 'delivery'));
+    await stack.events.append(many);
+    const received = await subscribe(LAST, { last: 3 }, 4, async () => {
+      setTimeout(() => void stack.events.append([delivery('after-bulk', 'b@example.net', 'open')]), 150);
+    });
+    expect(received.map((r) => (r as Received).messageId)).toEqual([
+      'bulk-1197',
+      'bulk-1198',
+      'bulk-1199',
+      'after-bulk',
+    ]);
+    const onlyLive = await subscribe(LAST, { last: 0 }, 1, async () => {
+      setTimeout(() => void stack.events.append([delivery('live-only', 'b@example.net', 'open')]), 150);
+    });
+    expect((onlyLive[0] as Received).messageId).toBe('live-only');
+  });
+
+  it('refuses `last` out of range, and `last` with `after`', async () => {
+    const [tooMany] = await subscribe(LAST, { last: 1001 }, 1);
+    expect(tooMany).toMatchObject({ errors: [{ extensions: { code: 'VALIDATION_FAILED' } }] });
+    const [negative] = await subscribe(LAST, { last: -1 }, 1);
+    expect(negative).toMatchObject({ errors: [{ extensions: { code: 'VALIDATION_FAILED' } }] });
+    await stack.events.append([delivery('both', 'x@example.net', 'delivery')]);
+    const [first] = await subscribe(LAST, { messageId: 'both', last: 1 }, 1);
+    const [both] = await subscribe(LAST, { after: (first as Received).cursor, last: 1 }, 1);
+    expect(both).toMatchObject({ errors: [{ extensions: { code: 'VALIDATION_FAILED' } }] });
+  });
 });

@@ -95,15 +95,47 @@ function matches(event: StoredEvent, filter: Filter): event is DeliveryEventShap
   return true;
 }
 
-/** The log's events after the cursor that pass the filter; one generator per stream (this is the hot path). */
-function deliveryEvents(
+/** The most events `last` may ask for, and how many stored events it looks through for them. */
+export const MAX_LAST = 1000;
+const LAST_SCAN_LIMIT = 20_000;
+const SCAN_PAGE = 500;
+
+/**
+ * The newest `last` stored events under the topic that pass the filter, oldest first, and the newest
+ * position looked at (the live stream resumes after it: none twice, none lost). It looks through at most
+ * LAST_SCAN_LIMIT stored events, so a filter that matches almost nothing costs a bounded read.
+ */
+async function newestMatching(
+  context: Context,
+  topic: string,
+  filter: Filter,
+  last: number,
+): Promise<{ events: DeliveryEventShape[]; newest: string | null }> {
+  const found: DeliveryEventShape[] = [];
+  let newest: string | null = null;
+  let before: string | null = null;
+  for (let scanned = 0; found.length < last && scanned < LAST_SCAN_LIMIT; scanned += SCAN_PAGE) {
+    const page = await context.events.read({ after: before, topic, limit: SCAN_PAGE, direction: 'backward' });
+    for (const event of page) {
+      newest ??= event.position;
+      if (found.length < last && matches(event, filter)) found.push(event);
+      before = event.position;
+    }
+    if (page.length < SCAN_PAGE) break;
+  }
+  return { events: found.reverse(), newest };
+}
+
+async function* deliveryEvents(
   context: Context,
   filter: Filter,
-  from: { topic: string; after: string | null },
+  from: { topic: string; after: string | null; recent?: DeliveryEventShape[] },
   signal: AbortSignal,
 ): AsyncGenerator<DeliveryEventShape> {
-  return follow(context.events, {
-    ...from,
+  for (const event of from.recent ?? []) yield event;
+  yield* follow(context.events, {
+    topic: from.topic,
+    after: from.after,
     signal,
     filter: (event) => matches(event, filter),
   }) as AsyncGenerator<DeliveryEventShape>;
@@ -114,11 +146,38 @@ function deliveryEvents(
  * (VALIDATION_FAILED, CURSOR_EXPIRED) on every transport rather than a failure in the middle of a stream.
  * The stream ends as soon as its client leaves, even while it waits for the next event.
  */
-async function subscribeToDeliveryEvents(context: Context, args: Filter & { after?: string | null }) {
+async function subscribeToDeliveryEvents(
+  context: Context,
+  args: Filter & { after?: string | null; last?: number | null },
+) {
   const topic = args.messageId ? messageTopic(args.messageId) : ALL_TOPIC;
+  const last = args.last ?? null;
+  if (last !== null && args.after) {
+    const message =
+      'Give `after` (resume after a cursor) or `last` (start with the newest events), not both.';
+    throw new ValidationError(message, [{ path: 'last', message }]);
+  }
+  if (last !== null && (last < 0 || last > MAX_LAST)) {
+    const message = `\`last\` must be between 0 and ${MAX_LAST}.`;
+    throw new ValidationError(message, [{ path: 'last', message }]);
+  }
+  if (last !== null) {
+    const { events, newest } =
+      last === 0
+        ? { events: [], newest: await newestPosition(context, topic) }
+        : await newestMatching(context, topic, args, last);
+    return abortable((signal) =>
+      deliveryEvents(context, args, { topic, after: newest, recent: events }, signal),
+    );
+  }
   const after = args.after ? positionOf(args.after) : null;
   if (after !== null) await context.events.read({ after, topic, limit: 1 });
   return abortable((signal) => deliveryEvents(context, args, { topic, after }, signal));
+}
+
+async function newestPosition(context: Context, topic: string): Promise<string | null> {
+  const [newest] = await context.events.read({ topic, limit: 1, direction: 'backward' });
+  return newest?.position ?? null;
 }
 
 builder.subscriptionType({
@@ -129,7 +188,7 @@ builder.subscriptionField('messageEvents', (t) =>
   t.field({
     type: DeliveryEventRef,
     description:
-      'Delivery events of sent messages as they arrive (both providers). With `after`, first every stored event after that cursor, then the live ones: none twice, none lost.',
+      'Delivery events of sent messages as they arrive (both providers). First the stored ones: with `after`, every stored event after that cursor; with `last`, the newest `last` stored events; with neither, every stored event (the retention window). Then the live ones: none twice, none lost.',
     args: {
       messageId: t.arg.string({
         description: "Only this message (the provider's id); every message when omitted.",
@@ -137,6 +196,9 @@ builder.subscriptionField('messageEvents', (t) =>
       recipient: t.arg.string({ description: 'Only events of this recipient.' }),
       kinds: t.arg({ type: [MessageEventKindEnum], description: 'Only these kinds.' }),
       after: t.arg.string({ description: 'Resume after this cursor (`DeliveryEvent.cursor`).' }),
+      last: t.arg.int({
+        description: `Start with the newest \`last\` stored events that pass the filters (0 to ${MAX_LAST}; 0 = only live ones), looking through at most the newest ${LAST_SCAN_LIMIT.toLocaleString('en-US')} stored; not with \`after\`.`,
+      }),
     },
     authScopes: { read: true },
     subscribe: (_root, args, context) => subscribeToDeliveryEvents(context, args),

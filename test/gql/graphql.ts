@@ -1387,7 +1387,7 @@ export type Subscription = {
   __typename?: 'Subscription';
   /** Mail received by an inbound address as mailgraph's inbound webhook stores it, from the moment the subscription starts. With `after`, first every stored mail after that cursor, then the live ones: none twice, none lost (read what came before with `inboundEmails`, then subscribe after its newest cursor). */
   inboundEmailReceived: InboundEmail;
-  /** Delivery events of sent messages as they arrive (both providers). With `after`, first every stored event after that cursor, then the live ones: none twice, none lost. */
+  /** Delivery events of sent messages as they arrive (both providers). First the stored ones: with `after`, every stored event after that cursor; with `last`, the newest `last` stored events; with neither, every stored event (the retention window). Then the live ones: none twice, none lost. */
   messageEvents: DeliveryEvent;
 };
 
@@ -1403,6 +1403,7 @@ export type SubscriptionInboundEmailReceivedArgs = {
 export type SubscriptionMessageEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   kinds?: InputMaybe<Array<MessageEventKind>>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   messageId?: InputMaybe<Scalars['String']['input']>;
   recipient?: InputMaybe<Scalars['String']['input']>;
 };

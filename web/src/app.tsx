@@ -68,13 +68,17 @@ function KeyForm({ message, onKey }: { message: string | null; onKey: (key: stri
   );
 }
 
+const RECENT_EVENTS = 1000;
+
 function Views({ sandbox }: { sandbox: boolean }) {
   const [view, setView] = useState<View>(viewFromHash);
   const [sent, setSent] = useState<readonly SentByPage[]>([]);
   // The page's one delivery-event stream: the cache updater lays each event into its cached message, and
   // the Outbound view groups them for the messages it has no list entry for.
   const [live, restartLive] = useSubscription<MessageEventsSubscription, DeliveryEventFields[]>(
-    { query: MessageEventsDoc },
+    // The newest 1,000 stored events (the most `last` allows), then live ones: enough to show the recent
+    // messages of both providers without replaying the whole retention window on every load.
+    { query: MessageEventsDoc, variables: { last: RECENT_EVENTS } },
     (known, data) => mergeEvents(known ?? [], data.messageEvents),
   );
   useEffect(() => {

@@ -91,8 +91,8 @@ export const OutboundMessagesDoc = graphql(`
 `);
 
 export const MessageEventsDoc = graphql(`
-  subscription MessageEvents {
-    messageEvents {
+  subscription MessageEvents($last: Int) {
+    messageEvents(last: $last) {
       cursor
       provider
       messageId

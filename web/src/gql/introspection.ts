@@ -4445,6 +4445,13 @@ export default {
                 }
               },
               {
+                "name": "last",
+                "type": {
+                  "kind": "SCALAR",
+                  "name": "Any"
+                }
+              },
+              {
                 "name": "messageId",
                 "type": {
                   "kind": "SCALAR",

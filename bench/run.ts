@@ -6,7 +6,9 @@
  * - `events`: webhook ingestion and fan-out to 1,010 live subscriptions, on one instance (LMDB) and on two
  *   over Redis (bench/events.ts);
  * - `dashboard`: issue 9's dashboard workload in real time against the rate-limited emulator with the
- *   event webhook flowing (bench/dashboard.ts).
+ *   event webhook flowing (bench/dashboard.ts);
+ * - `page`: the live mail activity page's first render in headless Chromium, beside GraphiQL's
+ *   (bench/page.ts).
  * Results are printed and written to bench/results/<timestamp>.json. Numbers depend on the machine and on
  * what else runs on it (each part records its CPU shares and the load average); compare runs on one machine.
  */
@@ -26,6 +28,7 @@ import {
   summariseLimits,
 } from './limits-report.js';
 import { runLimitsBench } from './limits.js';
+import { runPageBench } from './page.js';
 
 interface Scenario {
   name: string;
@@ -59,6 +62,8 @@ const EVENT_SUBSCRIBERS = Number(process.env.BENCH_EVENT_SUBSCRIBERS ?? 1000);
 const REDIS_URL = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** The dashboard workload's length (the issue's: 60 s). */
 const DASHBOARD_SECONDS = Number(process.env.BENCH_DASHBOARD_SECONDS ?? 60);
+/** Measured loads of the activity page and of GraphiQL, each in a fresh browser context. */
+const PAGE_RUNS = wholeNumberAtLeastOne('BENCH_PAGE_RUNS', process.env.BENCH_PAGE_RUNS, 15);
 
 /**
  * The limits part (issue 10): seconds per run (a pair is two runs: the passthrough's, then the target's),
@@ -87,7 +92,7 @@ function wholeNumberAtLeastOne(name: string, raw: string | undefined, fallback: 
   return value;
 }
 
-const PARTS = ['limits', 'queries', 'events', 'dashboard'] as const;
+const PARTS = ['limits', 'queries', 'events', 'dashboard', 'page'] as const;
 type Part = (typeof PARTS)[number];
 
 function partsToRun(argv: string[]): Set<Part> {
@@ -273,6 +278,14 @@ async function main(): Promise<void> {
     });
     console.log(JSON.stringify(dashboard));
     output.dashboard = dashboard;
+  }
+  if (parts.has('page')) {
+    console.log(
+      `page: the activity page and GraphiQL, ${PAGE_RUNS} loads each in headless Chromium, fresh contexts`,
+    );
+    const page = await runPageBench({ runs: PAGE_RUNS, log: (line) => console.log(`  ${line}`) });
+    console.log(JSON.stringify(page));
+    output.page = page;
   }
   output.totalSeconds = Math.round((Date.now() - started.getTime()) / 1000);
   const file = new URL(`${stamp}.json`, resultsDir);

@@ -7,21 +7,14 @@
  *
  * With MAILGRAPH_SCREENSHOTS=<dir>, it saves a screenshot of each layout there.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LAYOUTS, NO_CHROMIUM, launchChromium, watch } from './helpers/browser.js';
 import { type ServerProcess, startServerProcess } from './helpers/server-process.js';
 import { postEvents } from './helpers/subscription-clients.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-const LAYOUTS = [
-  { name: '1280', viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 },
-  // 200 % zoom of a 1280 × 800 window: half as many CSS pixels, each drawn twice as large.
-  { name: 'zoom-200', viewport: { width: 640, height: 400 }, deviceScaleFactor: 2 },
-] as const;
 
 let running: ServerProcess;
 let dataDir: string;
@@ -35,44 +28,15 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** Requests to anything but the server, console errors and warnings, and uncaught errors of a page. */
-function watch(page: Page, origin: string) {
-  const elsewhere: string[] = [];
-  const problems: string[] = [];
-  const operations: string[] = [];
-  page.on('request', (request) => {
-    const url = new URL(request.url());
-    if (url.origin !== origin && url.protocol !== 'data:') elsewhere.push(url.href);
-    const body = request.postData();
-    if (url.pathname === '/graphql' && body) operations.push(String(JSON.parse(body).operationName));
-  });
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());
-  });
-  page.on('pageerror', (error) => problems.push(error.message));
-  return { elsewhere, problems, operations };
-}
-
 describe('the live mail activity page in a browser', () => {
   // Skipped only outside CI when Chromium is missing; .ci/run installs it, so there it always runs.
-  it.skipIf(!existsSync(CHROMIUM) && !process.env.CI)(
+  it.skipIf(NO_CHROMIUM)(
     'renders the Outbound view with its timelines, readable at 1280 px and 200 %, and shows a new event live',
     { timeout: 60_000 },
     async () => {
       let browser: Browser | undefined;
       try {
-        browser = await chromium.launch({
-          executablePath: CHROMIUM,
-          args: [
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-quic',
-            '--no-first-run',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-          ],
-        });
+        browser = await launchChromium();
         for (const layout of LAYOUTS) {
           const context = await browser.newContext({
             viewport: layout.viewport,

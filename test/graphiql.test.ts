@@ -1,16 +1,14 @@
-import { existsSync } from 'node:fs';
 import { get } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { Kind, type SelectionSetNode, parse, validate } from 'graphql';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GRAPHIQL_TABS } from '../src/graphiql.js';
 import { chooseEncoding } from '../src/graphiql.js';
 import { schema } from '../src/schema/index.js';
+import { NO_CHROMIUM, launchChromium } from './helpers/browser.js';
 import { type Stack, startStack } from './helpers/stack.js';
 import { postEvents } from './helpers/subscription-clients.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -77,24 +75,13 @@ describe('GraphiQL', () => {
   // Retried: GraphiQL itself sometimes runs a tab switched to with the first tab's operation name ("Cannot
   // infer operation Dashboard"); the subscription transports are tested without a browser in
   // test/subscriptions.test.ts.
-  it.skipIf(!existsSync(CHROMIUM) && !process.env.CI)(
+  it.skipIf(NO_CHROMIUM)(
     'renders and runs the first example in headless Chromium with the internet cut off',
     { retry: 3, timeout: 60_000 },
     async () => {
       let browser: Browser | undefined;
       try {
-        browser = await chromium.launch({
-          executablePath: CHROMIUM,
-          args: [
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-quic',
-            '--no-first-run',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-          ],
-        });
+        browser = await launchChromium();
         const page = await browser.newPage();
         const external: string[] = [];
         await page.route('**/*', (route) => {

@@ -90,6 +90,12 @@ function Views({ sandbox }: { sandbox: boolean }) {
     setView(next);
     history.replaceState(null, '', `#${next}`);
   }, []);
+  // From the end of the Send form: the focus goes to the Outbound tab, which scrolls the page back to the
+  // top of the view, where the new message is (otherwise the view would open scrolled down to the middle).
+  const showOutbound = useCallback(() => {
+    select('outbound');
+    document.getElementById('tab-outbound')?.focus();
+  }, [select]);
   const connection = useStore(stream);
   const liveState: LiveState = live.error
     ? { state: 'stopped', message: errorLines(live.error).join(' ') }
@@ -124,7 +130,7 @@ function Views({ sandbox }: { sandbox: boolean }) {
           {
             id: 'send',
             label: 'Send',
-            panel: <SendView sandbox={sandbox} onSent={onSent} onShowOutbound={() => select('outbound')} />,
+            panel: <SendView sandbox={sandbox} onSent={onSent} onShowOutbound={showOutbound} />,
           },
         ]}
       />

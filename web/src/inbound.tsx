@@ -150,7 +150,7 @@ function SimulateForm({ addresses, preferred }: { addresses: readonly Address[];
     if (answer.__typename === 'SimulateInboundEmailPayload') {
       setOutcome({
         ok: true,
-        text: `The emulator posted the mail; mailgraph answered HTTP ${answer.httpStatus ?? 'nothing'}. It appears below as it arrives.`,
+        text: `The emulator posted the mail; mailgraph answered HTTP ${answer.httpStatus ?? 'nothing'}. It joins the list as it arrives.`,
       });
       return;
     }
@@ -169,22 +169,27 @@ function SimulateForm({ addresses, preferred }: { addresses: readonly Address[];
       <h3 id="simulate-heading">Simulate inbound mail</h3>
       <p class="hint">
         Sandbox mode: the emulator posts this mail to mailgraph's inbound webhook, as CloudMailin would. It
-        shows below through the live <code>inboundEmailReceived</code> subscription.
+        shows in the list through the live <code>inboundEmailReceived</code> subscription.
       </p>
       <div class="fields">
         <div class="field">
           <label for="simulate-address">To address</label>
+          {/* The nickname alone fits a narrow column; the full address is said below it. */}
           <select
             id="simulate-address"
             value={target}
+            aria-describedby="simulate-address-hint"
             onChange={(event) => setAddressId(event.currentTarget.value)}
           >
             {addresses.map((address) => (
               <option key={address.addressId} value={address.addressId}>
-                {addressName(address)}
+                {address.nickname ?? address.emailAddress}
               </option>
             ))}
           </select>
+          <p id="simulate-address-hint" class="field-hint">
+            {addresses.find((address) => address.addressId === target)?.emailAddress}
+          </p>
         </div>
         <div class="field">
           <label for="simulate-from">From</label>
@@ -254,12 +259,18 @@ export function InboundView({ sandbox }: { sandbox: boolean }) {
       </p>
       <ErrorList error={result.error} />
       {!result.data && result.fetching ? <p>Loading inbound addresses…</p> : null}
-      {sandbox && addresses.length > 0 ? (
-        <SimulateForm addresses={addresses} preferred={chosen === 'all' ? null : chosen} />
-      ) : null}
-      {shown.map((address) => (
-        <AddressMail key={address.addressId} address={address} />
-      ))}
+      {/* In sandbox mode the simulate form sits beside the mail (first, as it comes first in the reading
+          order) on a wide window, above it on a narrow one. */}
+      <div class={sandbox && addresses.length > 0 ? 'inbound-layout' : undefined}>
+        {sandbox && addresses.length > 0 ? (
+          <SimulateForm addresses={addresses} preferred={chosen === 'all' ? null : chosen} />
+        ) : null}
+        <div class="inbound-lists">
+          {shown.map((address) => (
+            <AddressMail key={address.addressId} address={address} />
+          ))}
+        </div>
+      </div>
     </section>
   );
 }

@@ -9,7 +9,8 @@
  *   on every load (`no-cache`, with an ETag); the hashed assets are kept for a year (`immutable`).
  * - index.html goes out with a strict Content-Security-Policy (scripts, styles and requests from this
  *   origin only, no inline script, no framing, no `<base>`, no form submission).
- * - index.html learns the server's mode from a meta tag (`mailgraph-mode`: `sandbox` or `live`).
+ * - index.html learns the server's mode from a meta tag (`mailgraph-mode`: `sandbox` or `live`), and whether
+ *   requests need a key from another (`mailgraph-keys`: `required` or `none`).
  * - A missing build is answered 503 with what to run, never a crash; once built, the next request serves it.
  */
 import { readFile, readdir } from 'node:fs/promises';
@@ -73,6 +74,11 @@ export interface ActivityPageOptions {
   enabled: boolean;
   /** Whether mailgraph runs in sandbox mode, as the page is told. */
   sandbox: boolean;
+  /**
+   * Whether requests need a client key (MAILGRAPH_API_KEYS is set), as the page is told: it then asks for
+   * one before its first request instead of learning it from a 401.
+   */
+  keyRequired: boolean;
   /** Where the built page is; `defaultActivityPageRoot()` when omitted. */
   root?: string;
 }
@@ -143,6 +149,10 @@ export function createActivityPage(
     html = html.replace(
       /<meta name="mailgraph-mode" content="[^"]*"\s*\/?>/,
       `<meta name="mailgraph-mode" content="${options.sandbox ? 'sandbox' : 'live'}" />`,
+    );
+    html = html.replace(
+      /<meta name="mailgraph-keys" content="[^"]*"\s*\/?>/,
+      `<meta name="mailgraph-keys" content="${options.keyRequired ? 'required' : 'none'}" />`,
     );
     const assets = new Map<string, Asset>();
     const names = await readdir(join(root, 'assets')).catch((error: unknown) => {

@@ -96,7 +96,11 @@ export function createHttpServer(options: HttpServerOptions): Server {
   const { app, config } = options;
   const allowedOrigins: ReadonlySet<string> = new Set(config.http.corsOrigins);
   const graphiql = config.http.graphiql ? createGraphiQLPage() : null;
-  const activityPage = createActivityPage({ enabled: config.http.activityPage, sandbox: config.sandbox });
+  const activityPage = createActivityPage({
+    enabled: config.http.activityPage,
+    sandbox: config.sandbox,
+    keyRequired: config.apiKeys.size > 0,
+  });
   const lifecycle: Lifecycle = { closing: false, inFlight: new Set() };
   const { metrics } = options;
   const fastPath = new GraphQLFastPath({

@@ -533,12 +533,15 @@ describe.skipIf(NO_CHROMIUM)('the live mail activity page: issue 11 scenarios in
         CLOUDMAILIN_SMTP_TOKEN: SANDBOX_CLOUDMAILIN.smtpToken,
         CLOUDMAILIN_RATE_LIMIT_PER_MINUTE: '0',
       });
-      // The browser logs each 401 as a failed resource load: that is the server asking for a key, as designed.
+      // The browser logs each 401 as a failed resource load: the wrong key below is refused, as designed.
       const unauthorized = [/status of 401 \(Unauthorized\)/];
       const { context, page, seen } = await open(running);
       const keyField = page.getByLabel('API key');
       await keyField.waitFor({ timeout: 15_000 });
       expect(await page.getByRole('tablist').count()).toBe(0);
+      // The server told the page that keys are required: it asked nothing before it had one (no 401).
+      expect(seen.operations).toEqual([]);
+      expect(seen.problems).toEqual([]);
       expect(await page.getByRole('alert').textContent()).toBe('');
       expect(await page.getByText('Live mode').count()).toBe(1);
       const formViolations = await runAxe(page);

@@ -135,6 +135,8 @@ describe('the activity page in sandbox mode', () => {
     expect(index.headers['content-type']).toBe('text/html; charset=utf-8');
     const html = index.body.toString();
     expect(html).toContain('<meta name="mailgraph-mode" content="sandbox" />');
+    // Sandbox mode with no keys configured: the page asks for none.
+    expect(html).toContain('<meta name="mailgraph-keys" content="none" />');
     expect(html).toContain('<div id="app">');
     expect(assetPaths(html)).toEqual(assetPaths(readFileSync(join(BUILT, 'index.html'), 'utf8')));
     // The query string does not change the page.
@@ -265,6 +267,8 @@ describe('where the activity page is served', () => {
       const page = await raw(on.url, '/');
       expect(page.status).toBe(200);
       expect(page.body.toString()).toContain('<meta name="mailgraph-mode" content="live" />');
+      // Keys are configured (live mode needs them): the page asks for one before its first request.
+      expect(page.body.toString()).toContain('<meta name="mailgraph-keys" content="required" />');
       // The page needs no key; the API behind it does.
       const graphql = await fetch(`${on.url}/graphql`, {
         method: 'POST',
@@ -280,7 +284,7 @@ describe('where the activity page is served', () => {
 
   it('says plainly when the page is not built, and serves it once it is', async () => {
     const root = mkdtempSync(join(tmpdir(), 'mailgraph-web-'));
-    const serve = createActivityPage({ enabled: true, sandbox: false, root });
+    const serve = createActivityPage({ enabled: true, sandbox: false, keyRequired: true, root });
     const server = createServer((req, res) => {
       const path = (req.url ?? '/').split('?')[0] ?? '/';
       serve(req, res, path).catch(() => res.destroy());

@@ -141,9 +141,12 @@ function Views({ sandbox }: { sandbox: boolean }) {
 function Page({
   apiKey,
   sandbox,
+  keyRequired,
   onKey,
-}: { apiKey: string | null; sandbox: boolean; onKey: (key: string | null) => void }) {
-  const [budget, refresh] = useQuery({ query: RateLimitsDoc, requestPolicy: 'network-only' });
+}: { apiKey: string | null; sandbox: boolean; keyRequired: boolean; onKey: (key: string | null) => void }) {
+  // With keys configured and none given yet, nothing is asked: the key form comes first (no 401 to learn it).
+  const asking = keyRequired && !apiKey;
+  const [budget, refresh] = useQuery({ query: RateLimitsDoc, requestPolicy: 'network-only', pause: asking });
   const refused = useStore(refusal);
   const answered = useStore(answers);
   const [accepted, setAccepted] = useState(false);
@@ -152,17 +155,17 @@ function Page({
   }, [budget.data, budget.error]);
   // Every few seconds while the tab is visible, and just after every other answer.
   useEffect(() => {
-    if (refused) return;
+    if (refused || asking) return;
     const timer = setInterval(() => {
       if (!document.hidden) refresh({ requestPolicy: 'network-only' });
     }, BUDGET_REFRESH_MS);
     return () => clearInterval(timer);
-  }, [refresh, refused]);
+  }, [refresh, refused, asking]);
   useEffect(() => {
-    if (answered === 0 || refused) return;
+    if (answered === 0 || refused || asking) return;
     const timer = setTimeout(() => refresh({ requestPolicy: 'network-only' }), 300);
     return () => clearTimeout(timer);
-  }, [answered, refresh, refused]);
+  }, [answered, refresh, refused, asking]);
   const error = budget.error && !refused ? errorLines(budget.error).join(' ') : null;
   return (
     <>
@@ -181,8 +184,8 @@ function Page({
           </button>
         ) : null}
       </header>
-      {refused ? (
-        <KeyForm message={apiKey ? refused.message : null} onKey={onKey} />
+      {refused || asking ? (
+        <KeyForm message={apiKey && refused ? refused.message : null} onKey={onKey} />
       ) : (
         <>
           <BudgetStrip budgets={budget.data?.rateLimits} error={error} />
@@ -197,7 +200,7 @@ function Page({
   );
 }
 
-export function App({ sandbox }: { sandbox: boolean }) {
+export function App({ sandbox, keyRequired }: { sandbox: boolean; keyRequired: boolean }) {
   const [apiKey, setApiKey] = useState<string | null>(storedKey);
   const connection = useMemo(() => connect(apiKey), [apiKey]);
   useEffect(() => () => connection.dispose(), [connection]);
@@ -210,7 +213,7 @@ export function App({ sandbox }: { sandbox: boolean }) {
   }, []);
   return (
     <Provider value={connection.client}>
-      <Page key={apiKey ?? ''} apiKey={apiKey} sandbox={sandbox} onKey={onKey} />
+      <Page key={apiKey ?? ''} apiKey={apiKey} sandbox={sandbox} keyRequired={keyRequired} onKey={onKey} />
     </Provider>
   );
 }

@@ -196,7 +196,7 @@ export function limitGoals(result: LimitsResult, recorded?: RecordedBaseline): G
     const mine = memoryOf(target);
     atMost(
       named('resident memory at idle (MiB)', target),
-      `VmRSS of ${who(target)} after settling without work following start-up and one request of each scenario, highest of the cache modes`,
+      `lowest VmRSS of ${who(target)} sampled each second while it settles without work after start-up and one request of each scenario, highest of the cache modes`,
       mine.length ? Math.max(...mine.map((entry) => entry.idleRssMiB)) : null,
       100,
     );

@@ -149,10 +149,6 @@ function Page({
   const [budget, refresh] = useQuery({ query: RateLimitsDoc, requestPolicy: 'network-only', pause: asking });
   const refused = useStore(refusal);
   const answered = useStore(answers);
-  const [accepted, setAccepted] = useState(false);
-  useEffect(() => {
-    if (budget.data && !budget.error) setAccepted(true);
-  }, [budget.data, budget.error]);
   // Every few seconds while the tab is visible, and just after every other answer.
   useEffect(() => {
     if (refused || asking) return;
@@ -189,11 +185,9 @@ function Page({
       ) : (
         <>
           <BudgetStrip budgets={budget.data?.rateLimits} error={error} />
-          {accepted ? (
-            <Views sandbox={sandbox} />
-          ) : (
-            <main class="view">{error ? null : <p>Connecting…</p>}</main>
-          )}
+          {/* At once, beside the budget: the server said whether a key is needed (a refused one still
+              brings the key form back, from whichever answer is refused first). */}
+          <Views sandbox={sandbox} />
         </>
       )}
     </>

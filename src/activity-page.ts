@@ -17,7 +17,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EncodedBody, chooseEncoding } from './http-compression.js';
+import { EncodedBody, sendEncoded } from './http-compression.js';
 
 export const ASSETS_PREFIX = '/assets/';
 
@@ -107,28 +107,12 @@ function text(res: ServerResponse, status: number, body: string, headers: Record
   res.end(body);
 }
 
-/** Writes `body` in the encoding the request accepts (304 when `etag` matches), or its headers alone for HEAD. */
-async function send(
-  req: IncomingMessage,
-  res: ServerResponse,
-  body: EncodedBody,
-  headers: Record<string, string>,
-): Promise<void> {
-  const encoding =
-    body.body.length < COMPRESS_FROM_BYTES ? 'identity' : chooseEncoding(req.headers['accept-encoding']);
-  const common = { ...COMMON_HEADERS, ...headers, vary: 'Accept-Encoding', etag: body.etag(encoding) };
-  if (body.matches(req.headers['if-none-match'])) {
-    res.writeHead(304, common).end();
-    return;
-  }
-  const bytes = await body.in(encoding);
-  res.writeHead(200, {
-    ...common,
-    'content-length': String(bytes.length),
-    ...(encoding === 'identity' ? {} : { 'content-encoding': encoding }),
+/** Writes a built file: compressed when that saves something, with the headers every answer here has. */
+function send(req: IncomingMessage, res: ServerResponse, body: EncodedBody, headers: Record<string, string>) {
+  return sendEncoded(req, res, body, {
+    headers: { ...COMMON_HEADERS, ...headers, vary: 'Accept-Encoding' },
+    compressFromBytes: COMPRESS_FROM_BYTES,
   });
-  if (req.method === 'HEAD') res.end();
-  else res.end(bytes);
 }
 
 /** Serves the page's paths (see `isActivityPagePath`). */

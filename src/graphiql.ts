@@ -6,7 +6,7 @@
  * 30 MB of heap, which a server nobody opens GraphiQL on should not pay (docs/performance.md).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { EncodedBody, chooseEncoding } from './http-compression.js';
+import { EncodedBody, chooseEncoding, sendEncoded } from './http-compression.js';
 
 /** The operations GraphiQL opens with, one tab each: a tour of the graph that runs as-is against the sandbox. */
 const EXAMPLES = `# Welcome to mailgraph: one graph over CloudMailin and Cloudflare Email Sending.
@@ -212,24 +212,13 @@ export function createGraphiQLPage(): (req: IncomingMessage, res: ServerResponse
       const { renderGraphiQL } = await import('@graphql-yoga/render-graphiql');
       page ??= new EncodedBody(Buffer.from(renderGraphiQL(GRAPHIQL_OPTIONS)));
     }
-    const encoding = chooseEncoding(req.headers['accept-encoding']);
-    const headers: Record<string, string> = {
-      etag: page.etag(encoding),
-      // Kept, but checked with the ETag each time: a new version is seen at once, an unchanged one costs a 304.
-      'cache-control': 'no-cache',
-      vary: 'Accept, Accept-Encoding',
-    };
-    if (page.matches(req.headers['if-none-match'])) {
-      res.writeHead(304, headers).end();
-      return;
-    }
-    const bytes = await page.in(encoding);
-    res.writeHead(200, {
-      ...headers,
-      'content-type': 'text/html; charset=utf-8',
-      'content-length': String(bytes.length),
-      ...(encoding === 'identity' ? {} : { 'content-encoding': encoding }),
+    await sendEncoded(req, res, page, {
+      headers: {
+        // Kept, but checked with the ETag each time: a new version is seen at once, an unchanged one costs a 304.
+        'cache-control': 'no-cache',
+        vary: 'Accept, Accept-Encoding',
+      },
+      representation: { 'content-type': 'text/html; charset=utf-8' },
     });
-    res.end(bytes);
   };
 }

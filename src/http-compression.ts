@@ -4,6 +4,7 @@
  * the process, and a strong ETag per encoding, as RFC 9110 asks of representations.
  */
 import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
 import { constants, brotliCompress, gzip } from 'node:zlib';
 
@@ -82,4 +83,43 @@ export class EncodedBody {
     }
     return bytes;
   }
+}
+
+export interface SendEncodedOptions {
+  /** Sent with the 200 and with the 304 (caching, `vary`, security headers). */
+  headers: Record<string, string>;
+  /** Sent with the 200 only (the representation's own, e.g. `content-type`). */
+  representation?: Record<string, string>;
+  /** Bodies shorter than this go uncompressed: compressing them saves nothing (default 0: always). */
+  compressFromBytes?: number;
+}
+
+/**
+ * Writes `body` in the encoding the request accepts with its ETag, a 304 when the request already has it in
+ * any encoding, and the headers alone for HEAD.
+ */
+export async function sendEncoded(
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: EncodedBody,
+  options: SendEncodedOptions,
+): Promise<void> {
+  const encoding =
+    body.body.length < (options.compressFromBytes ?? 0)
+      ? 'identity'
+      : chooseEncoding(req.headers['accept-encoding']);
+  const headers = { ...options.headers, etag: body.etag(encoding) };
+  if (body.matches(req.headers['if-none-match'])) {
+    res.writeHead(304, headers).end();
+    return;
+  }
+  const bytes = await body.in(encoding);
+  res.writeHead(200, {
+    ...headers,
+    ...options.representation,
+    'content-length': String(bytes.length),
+    ...(encoding === 'identity' ? {} : { 'content-encoding': encoding }),
+  });
+  if (req.method === 'HEAD') res.end();
+  else res.end(bytes);
 }

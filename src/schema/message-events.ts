@@ -103,7 +103,8 @@ const SCAN_PAGE = 500;
 /**
  * The newest `last` stored events under the topic that pass the filter, oldest first, and the newest
  * position looked at (the live stream resumes after it: none twice, none lost). It looks through at most
- * LAST_SCAN_LIMIT stored events, so a filter that matches almost nothing costs a bounded read.
+ * LAST_SCAN_LIMIT stored events, so a filter that matches almost nothing costs a bounded read; `last: 0`
+ * reads one event, for its position.
  */
 async function newestMatching(
   context: Context,
@@ -111,34 +112,43 @@ async function newestMatching(
   filter: Filter,
   last: number,
 ): Promise<{ events: DeliveryEventShape[]; newest: string | null }> {
+  const limit = last === 0 ? 1 : SCAN_PAGE;
   const found: DeliveryEventShape[] = [];
   let newest: string | null = null;
   let before: string | null = null;
-  for (let scanned = 0; found.length < last && scanned < LAST_SCAN_LIMIT; scanned += SCAN_PAGE) {
-    const page = await context.events.read({ after: before, topic, limit: SCAN_PAGE, direction: 'backward' });
+  for (let scanned = 0; scanned < LAST_SCAN_LIMIT; scanned += limit) {
+    const page = await context.events.read({ after: before, topic, limit, direction: 'backward' });
     for (const event of page) {
       newest ??= event.position;
       if (found.length < last && matches(event, filter)) found.push(event);
       before = event.position;
     }
-    if (page.length < SCAN_PAGE) break;
+    if (found.length >= last || page.length < limit) break;
   }
   return { events: found.reverse(), newest };
 }
 
-async function* deliveryEvents(
+/** The log's events after the cursor that pass the filter; one generator per stream (this is the hot path). */
+function deliveryEvents(
   context: Context,
   filter: Filter,
-  from: { topic: string; after: string | null; recent?: DeliveryEventShape[] },
+  from: { topic: string; after: string | null },
   signal: AbortSignal,
 ): AsyncGenerator<DeliveryEventShape> {
-  for (const event of from.recent ?? []) yield event;
-  yield* follow(context.events, {
-    topic: from.topic,
-    after: from.after,
+  return follow(context.events, {
+    ...from,
     signal,
     filter: (event) => matches(event, filter),
   }) as AsyncGenerator<DeliveryEventShape>;
+}
+
+/** `recent`, then every event of `live`: the generator layer only for a stream that starts with `last`. */
+async function* startingWith(
+  recent: readonly DeliveryEventShape[],
+  live: AsyncGenerator<DeliveryEventShape>,
+): AsyncGenerator<DeliveryEventShape> {
+  yield* recent;
+  yield* live;
 }
 
 /**
@@ -162,22 +172,14 @@ async function subscribeToDeliveryEvents(
     throw new ValidationError(message, [{ path: 'last', message }]);
   }
   if (last !== null) {
-    const { events, newest } =
-      last === 0
-        ? { events: [], newest: await newestPosition(context, topic) }
-        : await newestMatching(context, topic, args, last);
+    const { events, newest } = await newestMatching(context, topic, args, last);
     return abortable((signal) =>
-      deliveryEvents(context, args, { topic, after: newest, recent: events }, signal),
+      startingWith(events, deliveryEvents(context, args, { topic, after: newest }, signal)),
     );
   }
   const after = args.after ? positionOf(args.after) : null;
   if (after !== null) await context.events.read({ after, topic, limit: 1 });
   return abortable((signal) => deliveryEvents(context, args, { topic, after }, signal));
-}
-
-async function newestPosition(context: Context, topic: string): Promise<string | null> {
-  const [newest] = await context.events.read({ topic, limit: 1, direction: 'backward' });
-  return newest?.position ?? null;
 }
 
 builder.subscriptionType({

@@ -151,7 +151,7 @@ export function watchResult(result: OperationResult): void {
       return kept.length === current.length && said.length === 0 ? current : [...kept, ...said];
     });
   }
-  if (name !== 'RateLimits' && result.operation.kind !== 'subscription') answers.set((count) => count + 1);
+  if (name !== 'RateLimits' && !live) answers.set((count) => count + 1);
 }
 
 export interface Connection {
